@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ExitError } from './exit-error.js';
+import { processIo } from './io.js';
+
+/**
+ * The entry point: registers the commands, loads each one only when it runs
+ * (start-up stays fast and light), and is the only place that exits.
+ */
+const program = new Command()
+  .name('balance-watch')
+  .description('Low-balance alerts for A-Pay payment systems and bePaid accounts, to Slack and email.')
+  .showHelpAfterError();
+
+const configOption = ['-c, --config <file>', 'config file (default: $BALANCE_WATCH_CONFIG or ./config.yaml)'] as const;
+
+program
+  .command('check')
+  .description('validate the config file without touching the network')
+  .option(...configOption)
+  .action(async (options) => (await import('../commands/check.js')).check(options, processIo));
+
+program
+  .command('schema')
+  .description("print the config's JSON Schema (for editors)")
+  .action(async (options) => (await import('../commands/schema.js')).schema(options, processIo));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ExitError) {
+    if (error.message) processIo.err(error.message);
+    process.exitCode = error.exitCode;
+  } else {
+    processIo.err(`balance-watch: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,40 @@
+import { ExitError } from '../cli/exit-error.js';
+import type { CommandIo } from '../cli/io.js';
+import { formatDiagnostic } from '../config/diagnostic.js';
+import { configPath, loadConfigFile } from '../config/load.js';
+import type { Config } from '../config/types.js';
+
+export interface CheckOptions {
+  readonly config?: string;
+}
+
+/** `balance-watch check`: validates the config without touching the network. */
+export async function check(options: CheckOptions, io: CommandIo): Promise<void> {
+  const file = configPath(options.config, io.env);
+  const result = await loadConfigFile(file, io.env);
+  for (const diagnostic of [...result.errors, ...result.warnings]) io.out(formatDiagnostic(file, diagnostic));
+  if (!result.config) {
+    io.out(`${file}: ${count(result.errors.length, 'error')}${result.warnings.length ? `, ${count(result.warnings.length, 'warning')}` : ''}; nothing was started`);
+    throw new ExitError(1);
+  }
+  io.out(`${file} is valid${result.warnings.length ? ` (${count(result.warnings.length, 'warning')})` : ''}.`);
+  io.out(summarize(result.config));
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** What the config declares, so a user can see it was read as meant. Never shows a secret. */
+export function summarize(config: Config): string {
+  const accounts = config.sources.reduce((n, source) => n + (source.type === 'bepaid' ? source.accounts.length : 0), 0);
+  const lines = [
+    `  schedule  ${config.schedule}${config.timezone ? ` (${config.timezone})` : ''}`,
+    `  sources   ${count(config.sources.length, 'source')}: ${config.sources.map((s) => `${s.id} (${s.type})`).join(', ')}`,
+    `  accounts  ${count(accounts, 'bePaid account')} declared`,
+    `  channels  ${config.channels.length === 0 ? 'none' : `${count(config.channels.length, 'channel')}: ${config.channels.map((c) => `${c.id} (${c.type})`).join(', ')}`}`,
+    `  rules     ${count(config.rules.length, 'rule')}`,
+    `  state     ${config.state}`,
+  ];
+  return lines.join('\n');
+}

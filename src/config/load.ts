@@ -1,0 +1,171 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CHECKS } from './checks.js';
+import { type Diagnostic, sortDiagnostics } from './diagnostic.js';
+import type { Environment } from './env.js';
+import { type RawConfig, configSchema, TEXT_NUMBER_KEYS } from './schema.js';
+import { BUILT_IN_DEFAULTS, type Config, type HttpListen, type LoadResult, type Rule } from './types.js';
+import { parseYamlTree } from './yaml-tree.js';
+import { issuesToDiagnostics } from './zod-issues.js';
+
+export interface ParseOptions {
+  /** The config file's path as the user gave it: messages name it, relative paths start from its folder. */
+  readonly file: string;
+  readonly env: Environment;
+}
+
+const TOP = { line: 1, col: 1 };
+
+/** Parses and validates config text: every problem at once, and a config only if there is no error. */
+export function parseConfigText(text: string, options: ParseOptions): LoadResult {
+  if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
+    return failed([{ severity: 'error', message: 'the file is empty; start from config.example.yaml', position: TOP }]);
+  }
+  const tree = parseYamlTree(text, { env: options.env, textNumberKeys: TEXT_NUMBER_KEYS });
+  if (tree.data === undefined) return failed(tree.errors);
+  if (tree.data === null || typeof tree.data !== 'object' || Array.isArray(tree.data)) {
+    const what = Array.isArray(tree.data) ? 'a list' : 'a single value';
+    return failed([
+      ...tree.errors,
+      { severity: 'error', message: `the file must be a mapping of settings (schedule:, sources:, rules:, …), not ${what}`, position: TOP },
+    ]);
+  }
+  const data = tree.data as Record<string, unknown>;
+  const parsed = configSchema.safeParse(data);
+  const schemaErrors = parsed.success ? [] : issuesToDiagnostics(parsed.error.issues, configSchema, data, tree.positions);
+  // With schema errors, the valid parts are still cross-checked, so that one run shows every problem.
+  const { raw, indices } = parsed.success ? { raw: parsed.data, indices: identityIndices(parsed.data) } : salvage(data);
+  const config = resolve(raw, options.file);
+  const rawRules = listAt(data, 'rules') as (Record<string, unknown> | undefined)[];
+  const findings = CHECKS.flatMap((check) =>
+    check({
+      config,
+      positions: tree.positions,
+      ruleSets: (i, key) => rawRules[indices.rules[i]!]?.[key] !== undefined,
+      at: {
+        source: (i) => ['sources', indices.sources[i]!],
+        channel: (i) => ['channels', indices.channels[i]!],
+        rule: (i) => ['rules', indices.rules[i]!],
+      },
+      declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels') },
+    }),
+  );
+  const errors = [...tree.errors, ...schemaErrors, ...findings.filter((d) => d.severity === 'error')];
+  const warnings = sortDiagnostics(findings.filter((d) => d.severity === 'warning'));
+  return errors.length > 0 ? { errors: sortDiagnostics(errors), warnings } : { config, errors: [], warnings };
+}
+
+interface Indices {
+  readonly sources: number[];
+  readonly channels: number[];
+  readonly rules: number[];
+}
+
+function identityIndices(raw: RawConfig): Indices {
+  const all = (list: readonly unknown[]) => list.map((_, i) => i);
+  return { sources: all(raw.sources), channels: all(raw.channels), rules: all(raw.rules) };
+}
+
+function listAt(data: Record<string, unknown>, key: string): unknown[] {
+  const value = data[key];
+  return Array.isArray(value) ? value : [];
+}
+
+function declaredIds(data: Record<string, unknown>, key: 'sources' | 'channels'): Set<string> {
+  return new Set(listAt(data, key).flatMap((item) => (item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string' ? [(item as { id: string }).id] : [])));
+}
+
+/** The parts of an invalid config that are valid on their own, each list item kept with its index in the file. */
+function salvage(data: Record<string, unknown>): { raw: RawConfig; indices: Indices } {
+  const shape = configSchema.shape;
+  const field = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } }, value: unknown, fallback: T): T => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : fallback;
+  };
+  const list = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } }, key: string) => {
+    const kept: T[] = [];
+    const indices: number[] = [];
+    listAt(data, key).forEach((item, index) => {
+      const result = schema.safeParse(item);
+      if (result.success) {
+        kept.push(result.data);
+        indices.push(index);
+      }
+    });
+    return { kept, indices };
+  };
+  const sources = list(shape.sources.element, 'sources');
+  const channels = list(shape.channels.unwrap().element, 'channels');
+  const rules = list(shape.rules.element, 'rules');
+  const raw: RawConfig = {
+    // An invalid schedule is already reported; a valid placeholder keeps the cron check quiet about it.
+    schedule: field(shape.schedule, data['schedule'], '* * * * *'),
+    timezone: field(shape.timezone, data['timezone'], undefined),
+    state: field(shape.state, data['state'], './data/state.db'),
+    http: field(shape.http, data['http'], { listen: false }),
+    sources: sources.kept,
+    channels: channels.kept,
+    defaults: field(shape.defaults, data['defaults'], {}),
+    rules: rules.kept,
+  };
+  return { raw, indices: { sources: sources.indices, channels: channels.indices, rules: rules.indices } };
+}
+
+function failed(errors: readonly Diagnostic[]): LoadResult {
+  return { errors: sortDiagnostics(errors), warnings: [] };
+}
+
+/** Fills each rule's policy from `defaults`, then the built-in defaults. */
+function resolve(raw: RawConfig, file: string): Config {
+  const everyChannel = raw.channels.map((channel) => channel.id);
+  const rules = raw.rules.map(
+    (rule): Rule => ({
+      ...rule,
+      notify: rule.notify ?? raw.defaults.notify ?? everyChannel,
+      hysteresis: rule.hysteresis ?? raw.defaults.hysteresis ?? BUILT_IN_DEFAULTS.hysteresis,
+      for: rule.for ?? raw.defaults.for ?? BUILT_IN_DEFAULTS.for,
+      repeat: rule.repeat ?? raw.defaults.repeat ?? BUILT_IN_DEFAULTS.repeat,
+      stale_after: rule.stale_after ?? raw.defaults.stale_after ?? BUILT_IN_DEFAULTS.stale_after,
+    }),
+  );
+  return {
+    file,
+    schedule: raw.schedule,
+    ...(raw.timezone === undefined ? {} : { timezone: raw.timezone }),
+    state: path.resolve(path.dirname(path.resolve(file)), raw.state),
+    http: { listen: parseListen(raw.http.listen) },
+    sources: raw.sources,
+    channels: raw.channels,
+    rules,
+  };
+}
+
+function parseListen(listen: string | false): HttpListen {
+  if (listen === false) return false;
+  const split = listen.lastIndexOf(':');
+  return { host: listen.slice(0, split).replace(/^\[|\]$/g, ''), port: Number(listen.slice(split + 1)) };
+}
+
+/** The config path from `-c`, else `$BALANCE_WATCH_CONFIG`, else `./config.yaml`. */
+export function configPath(option: string | undefined, env: Environment): string {
+  return option ?? env['BALANCE_WATCH_CONFIG'] ?? 'config.yaml';
+}
+
+/** Reads and parses a config file; a file that cannot be read is reported like any other config error. */
+export async function loadConfigFile(file: string, env: Environment): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return failed([{ severity: 'error', message: unreadableMessage(error), position: TOP }]);
+  }
+  return parseConfigText(text, { file, env });
+}
+
+function unreadableMessage(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file; pass the config with -c FILE or set BALANCE_WATCH_CONFIG (start from config.example.yaml)';
+  if (code === 'EACCES') return 'permission denied: the file is not readable by this user';
+  if (code === 'EISDIR') return 'this is a folder; pass the config file itself';
+  return `cannot read the file (${code ?? 'unknown error'})`;
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { channelConfigSchema } from '../notify/index.js';
+import { sourceConfigSchema } from '../sources/index.js';
+import { amountField, durationField, hysteresisField, idField, integerField, nonEmptyText } from './fields.js';
+
+/** Keys whose YAML numbers are read from their source text (see parseYamlTree). */
+export const TEXT_NUMBER_KEYS: ReadonlySet<string> = new Set([
+  'warn_below',
+  'critical_below',
+  'recover_above',
+  'critical_recover_above',
+  'hysteresis',
+  'account',
+  'shop_id',
+]);
+
+const notifyField = z
+  .array(idField('A channel id'), { error: 'must be a list of channel ids, e.g. [treasury, finance]' })
+  .describe('Channels (by id) that receive this alert.');
+
+const policyShape = {
+  notify: notifyField.optional(),
+  hysteresis: hysteresisField(
+    'How far above a threshold the balance must climb before the alert resolves: a percentage of the threshold (10%) or an amount (5000).',
+  ).optional(),
+  for: integerField('Consecutive checks at a worse level before the alert fires (1 = at once).', { min: 1, max: 1000 }).optional(),
+  repeat: durationField('Notify again at this interval while still firing; 0 = never.', { allowZero: true }).optional(),
+  stale_after: integerField('Consecutive failed fetches before a "no data" alert.', { min: 1, max: 1000 }).optional(),
+};
+
+export const defaultsSchema = z.strictObject(policyShape).describe('Settings every rule inherits unless it sets its own.');
+
+export const ruleSchema = z
+  .strictObject({
+    name: nonEmptyText('Unique name of the rule; it identifies the alert, so renaming a rule starts it afresh.'),
+    source: idField('The id of the source whose balances this rule watches.'),
+    payment_system: nonEmptyText('A-Pay rules: the payment system name, or a glob such as "upi_*" (each match is its own alert).').optional(),
+    account: z
+      .union([z.string(), z.number()])
+      .transform(String)
+      .optional()
+      .describe("bePaid rules: an account's name or account number, as declared under the source's accounts."),
+    warn_below: amountField('Warn when the balance is below this amount (major units, e.g. 50000 or "1000.50").').optional(),
+    critical_below: amountField('Critical when the balance is below this amount; must be below warn_below.').optional(),
+    recover_above: amountField('The warning resolves only at or above this amount (default: warn_below + hysteresis).').optional(),
+    critical_recover_above: amountField(
+      'Critical improves to warning only at or above this amount (default: critical_below + hysteresis).',
+    ).optional(),
+    ...policyShape,
+  })
+  .describe('One alert rule: thresholds for one payment system (or glob) or one bePaid account.');
+
+const listenField = z
+  .union([z.literal(false), z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port such as 127.0.0.1:9464, or false')])
+  .refine((value) => value === false || Number(value.slice(value.lastIndexOf(':') + 1)) <= 65_535, 'the port must be 0 to 65535')
+  .describe('Address for /metrics, /healthz and /readyz: host:port (port 0 picks a free one), or false to turn it off.');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Editor hint; ignored.'),
+    schedule: z
+      .string({ error: 'must be a cron expression such as "*/5 * * * *"' })
+      .describe('When to check balances: cron with 5 fields, or 6 with seconds first. "*/5 * * * *" = every 5 minutes.'),
+    timezone: z.string().optional().describe('IANA time zone for the schedule and times in messages, e.g. Europe/Minsk. Default: the host zone.'),
+    state: z.string().min(1).prefault('./data/state.db').describe('SQLite file for alert state and history; relative to this file. Its folder is created if missing.'),
+    http: z
+      .strictObject({ listen: listenField.prefault('127.0.0.1:9464') })
+      .prefault({})
+      .describe('The metrics and health endpoint.'),
+    sources: z.array(sourceConfigSchema).min(1, 'list at least one source').describe('Where balances come from.'),
+    channels: z.array(channelConfigSchema).prefault([]).describe('Where notifications go.'),
+    defaults: defaultsSchema.prefault({}),
+    rules: z.array(ruleSchema).min(1, 'list at least one rule').describe('The alert rules.'),
+  })
+  .describe('balance-watch configuration.');
+
+export type RawConfig = z.output<typeof configSchema>;
+export type RawRule = z.output<typeof ruleSchema>;

@@ -1,0 +1,54 @@
+import type { Decimal } from '../money/decimal.js';
+import type { ChannelConfig } from '../notify/index.js';
+import type { SourceConfig } from '../sources/index.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { Hysteresis } from './fields.js';
+
+/** A rule with the defaults filled in: everything the evaluator needs, nothing optional that has a default. */
+export interface Rule {
+  readonly name: string;
+  readonly source: string;
+  /** A-Pay: exact payment system name or glob. */
+  readonly payment_system?: string;
+  /** bePaid: account name or number. */
+  readonly account?: string;
+  readonly warn_below?: Decimal;
+  readonly critical_below?: Decimal;
+  readonly recover_above?: Decimal;
+  readonly critical_recover_above?: Decimal;
+  readonly notify: readonly string[];
+  readonly hysteresis: Hysteresis;
+  readonly for: number;
+  /** Milliseconds; 0 means never repeat. */
+  readonly repeat: number;
+  readonly stale_after: number;
+}
+
+export type HttpListen = { readonly host: string; readonly port: number } | false;
+
+export interface Config {
+  /** The config file, as given. */
+  readonly file: string;
+  readonly schedule: string;
+  readonly timezone?: string;
+  /** Absolute path of the state store. */
+  readonly state: string;
+  readonly http: { readonly listen: HttpListen };
+  readonly sources: readonly SourceConfig[];
+  readonly channels: readonly ChannelConfig[];
+  readonly rules: readonly Rule[];
+}
+
+/** What a config load produced: a config only when there are no errors. */
+export interface LoadResult {
+  readonly config?: Config;
+  readonly errors: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+}
+
+export const BUILT_IN_DEFAULTS = {
+  hysteresis: { kind: 'percent', percent: { units: 10n, scale: 0 } } as Hysteresis,
+  for: 1,
+  repeat: 4 * 3_600_000,
+  stale_after: 3,
+} as const;

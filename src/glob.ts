@@ -1,0 +1,12 @@
+import picomatch from 'picomatch';
+
+/** Whether a name pattern uses glob syntax (`upi_*`), as opposed to naming one thing exactly. */
+export function isGlob(pattern: string): boolean {
+  return picomatch.scan(pattern).isGlob;
+}
+
+/** A matcher for an exact name or a glob; names are matched whole and case-sensitively. */
+export function nameMatcher(pattern: string): (name: string) => boolean {
+  if (!isGlob(pattern)) return (name) => name === pattern;
+  return picomatch(pattern, { dot: true });
+}

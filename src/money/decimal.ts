@@ -1,0 +1,122 @@
+import { err, ok, type Result } from '../result.js';
+
+/**
+ * An exact decimal number: `units / 10^scale`. Balances and thresholds are
+ * never held as JS numbers, so no binary rounding can decide a comparison.
+ */
+export interface Decimal {
+  readonly units: bigint;
+  readonly scale: number;
+}
+
+const DECIMAL_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+/** More digits than any real balance needs; guards against absurd inputs. */
+const MAX_DIGITS = 40;
+
+export function decimal(units: bigint, scale = 0): Decimal {
+  return { units, scale };
+}
+
+/**
+ * Reads a plain decimal such as `1000`, `-12.50` or `0.005`. The text is the
+ * source of truth: a YAML number is passed here as the characters the user typed.
+ */
+export function parseDecimal(text: string): Result<Decimal> {
+  const trimmed = text.trim();
+  const match = DECIMAL_TEXT.exec(trimmed);
+  if (!match) {
+    return err(`"${text}" is not a plain decimal number; write it like 1000 or 1000.50 (no thousands separators or exponents)`);
+  }
+  const [, sign, whole = '', fraction = ''] = match;
+  if (whole.length + fraction.length > MAX_DIGITS) {
+    return err(`"${text}" has more than ${MAX_DIGITS} digits`);
+  }
+  const magnitude = BigInt(whole + fraction);
+  return ok({ units: sign === '-' ? -magnitude : magnitude, scale: fraction.length });
+}
+
+function pow10(n: number): bigint {
+  return 10n ** BigInt(n);
+}
+
+/** The same value at a larger scale (more fractional digits); exact by construction. */
+function widen(d: Decimal, scale: number): bigint {
+  return d.units * pow10(scale - d.scale);
+}
+
+export function compareDecimal(a: Decimal, b: Decimal): -1 | 0 | 1 {
+  const scale = Math.max(a.scale, b.scale);
+  const x = widen(a, scale);
+  const y = widen(b, scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function addDecimal(a: Decimal, b: Decimal): Decimal {
+  const scale = Math.max(a.scale, b.scale);
+  return { units: widen(a, scale) + widen(b, scale), scale };
+}
+
+export function subtractDecimal(a: Decimal, b: Decimal): Decimal {
+  return addDecimal(a, { units: -b.units, scale: b.scale });
+}
+
+/** The fewest fractional digits that still hold the value exactly. */
+export function significantScale(d: Decimal): number {
+  let { units, scale } = d;
+  while (scale > 0 && units % 10n === 0n) {
+    units /= 10n;
+    scale -= 1;
+  }
+  return scale;
+}
+
+/** Re-expresses `d` with exactly `scale` fractional digits, or fails if that would lose a digit. */
+export function rescale(d: Decimal, scale: number): Result<Decimal, { needed: number }> {
+  if (scale >= d.scale) return ok({ units: widen(d, scale), scale });
+  const needed = significantScale(d);
+  if (needed > scale) return err({ needed });
+  return ok({ units: d.units / pow10(d.scale - scale), scale });
+}
+
+/** Divides with rounding towards positive infinity, for bands that must be at least as wide as asked. */
+function divideCeil(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return n % d !== 0n && n > 0n === d > 0n ? q + 1n : q;
+}
+
+/**
+ * `percent`% of `base`. With `scale` given, the result has that many fractional
+ * digits and is rounded up, so a hysteresis band is never narrower than asked;
+ * without it, the result is exact.
+ */
+export function percentOf(base: Decimal, percent: Decimal, scale?: number): Decimal {
+  const exactScale = base.scale + percent.scale + 2;
+  const exact = base.units * percent.units;
+  if (scale === undefined || scale >= exactScale) {
+    return { units: exact * pow10((scale ?? exactScale) - exactScale), scale: scale ?? exactScale };
+  }
+  return { units: divideCeil(exact, pow10(exactScale - scale)), scale };
+}
+
+/** `1234567.5` at scale 2 becomes `1,234,567.50`. */
+export function formatDecimal(d: Decimal, options: { grouping?: boolean } = {}): string {
+  const negative = d.units < 0n;
+  const digits = (negative ? -d.units : d.units).toString().padStart(d.scale + 1, '0');
+  const whole = digits.slice(0, digits.length - d.scale);
+  const fraction = digits.slice(digits.length - d.scale);
+  const grouped = options.grouping === false ? whole : whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${grouped}${d.scale > 0 ? `.${fraction}` : ''}`;
+}
+
+/** Plain machine text (`-1234.50`), for JSON and metrics labels. */
+export function decimalToString(d: Decimal): string {
+  return formatDecimal(d, { grouping: false });
+}
+
+/**
+ * A float approximation for places that need a number (Prometheus gauges, trend
+ * maths). Never use it to decide a threshold.
+ */
+export function decimalToNumber(d: Decimal): number {
+  return Number(decimalToString(d));
+}
