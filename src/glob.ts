@@ -8,5 +8,7 @@ export function isGlob(pattern: string): boolean {
 /** A matcher for an exact name or a glob; names are matched whole and case-sensitively. */
 export function nameMatcher(pattern: string): (name: string) => boolean {
   if (!isGlob(pattern)) return (name) => name === pattern;
-  return picomatch(pattern, { dot: true });
+  const matches = picomatch(pattern, { dot: true });
+  // Wrapped: picomatch's matcher takes a second argument that changes its return value.
+  return (name) => matches(name);
 }

@@ -68,7 +68,7 @@ function sourceOf(config: Config, rule: Rule): SourceConfig | undefined {
 const rulesReferToSources: Check = (context) =>
   context.config.rules.flatMap((rule, i) => {
     if (context.declared.sources.has(rule.source)) return [];
-    const ids = context.config.sources.map((s) => s.id).join(', ');
+    const ids = [...context.declared.sources].join(', ');
     return [problem(context, 'error', [...context.at.rule(i), 'source'], `rule "${rule.name}": no source has id "${rule.source}" (sources: ${ids})`)];
   });
 

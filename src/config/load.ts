@@ -162,7 +162,7 @@ export async function loadConfigFile(file: string, env: Environment): Promise<Lo
   return parseConfigText(text, { file, env });
 }
 
-function unreadableMessage(error: unknown): string {
+export function unreadableMessage(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file; pass the config with -c FILE or set BALANCE_WATCH_CONFIG (start from config.example.yaml)';
   if (code === 'EACCES') return 'permission denied: the file is not readable by this user';

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../src/config/diagnostic.js';
+import { parseConfigText, unreadableMessage } from '../../src/config/load.js';
+import { SECRETS, TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
+
+const load = (text: string, env: Record<string, string> = TEST_ENV) => parseConfigText(text, { file: '/etc/bw/config.yaml', env });
+const lines = (text: string, env?: Record<string, string>) => {
+  const result = load(text, env);
+  return [...result.errors, ...result.warnings].map((d) => formatDiagnostic('c.yaml', d));
+};
+/** Replaces the first occurrence of `from` in the valid config. */
+const edit = (from: string, to: string) => {
+  if (!VALID_CONFIG.includes(from)) throw new Error(`fixture has no ${from}`);
+  return VALID_CONFIG.replace(from, to);
+};
+
+describe('a valid config', () => {
+  it('loads with defaults merged into rules', () => {
+    const { config, errors, warnings } = load(VALID_CONFIG);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(config?.state).toBe('/etc/bw/data/state.db');
+    expect(config?.http.listen).toEqual({ host: '127.0.0.1', port: 9464 });
+    const rule = config!.rules[0]!;
+    expect(rule).toMatchObject({ notify: ['treasury'], for: 1, repeat: 4 * 3_600_000, stale_after: 3 });
+    expect(rule.warn_below).toEqual({ units: 50000n, scale: 0 });
+    expect(config!.rules[1]!.warn_below).toEqual({ units: 100000n, scale: 2 });
+    const bepaid = config!.sources[1]!;
+    expect(bepaid.type === 'bepaid' && bepaid.base_url).toBe('https://api.bepaid.by');
+    expect(bepaid.type === 'bepaid' && bepaid.accounts[0]!.account).toBe('40701810842020395221');
+  });
+
+  it('reads YAML numbers from their source text, not through a float', () => {
+    const { config } = load(edit('warn_below: 50000', 'warn_below: 0.30000000000000004'));
+    expect(config).toBeUndefined();
+    const exact = load(edit('warn_below: 50000\n    critical_below: 10000', 'warn_below: 9007199254740993.15'));
+    expect(exact.config?.rules[0]!.warn_below).toEqual({ units: 900719925474099315n, scale: 2 });
+  });
+
+  it('lets rules override defaults', () => {
+    const text = edit('rules:', 'defaults:\n  for: 3\n  repeat: 0\n  hysteresis: 5000\nrules:').replace(
+      'warn_below: "1000.00"',
+      'warn_below: "1000.00"\n    for: 1\n    hysteresis: 5%',
+    );
+    const { config, errors } = load(text);
+    expect(errors).toEqual([]);
+    expect(config!.rules[0]).toMatchObject({ for: 3, repeat: 0, hysteresis: { kind: 'amount', amount: { units: 5000n, scale: 0 } } });
+    expect(config!.rules[1]).toMatchObject({ for: 1, hysteresis: { kind: 'percent', percent: { units: 5n, scale: 0 } } });
+  });
+
+  it('accepts a 6-field cron, an IANA zone, a glob rule and a loopback http URL', () => {
+    const text = edit('schedule: "*/5 * * * *"', 'schedule: "*/10 * * * * *"\ntimezone: Europe/Minsk')
+      .replace('https://apay.example.com', 'http://127.0.0.1:8080')
+      .replace('payment_system: bkash_a', 'payment_system: "upi_*"');
+    expect(load(text).errors).toEqual([]);
+  });
+});
+
+describe('every mistake is reported at its line and column', () => {
+  it.each([
+    ['a typo in a key', edit('    warn_below: 50000', '    warn_bellow: 50000'), 'c.yaml:27:5 error: unknown key "warn_bellow" in rules[0]; did you mean warn_below?'],
+    ['an unknown top-level key', edit('rules:', 'rulez: []\nrules:'), 'c.yaml:23:1 error: unknown key "rulez"; did you mean rules?'],
+    ['a missing variable', edit('${APAY_API_KEY}', '${APAY_KEY}'), 'c.yaml:7:14 error: environment variable APAY_KEY is not set; set it, or give a default with ${APAY_KEY:-value}'],
+    ['a bad amount', edit('warn_below: 50000', 'warn_below: 50,000'), 'c.yaml:27:17 error: rules[0].warn_below: "50,000" is not a plain decimal number; write it like 1000 or 1000.50 (no thousands separators or exponents)'],
+    ['too many decimals for the currency', edit('"1000.00"', '"1000.005"'), 'c.yaml:32:17 error: warn_below: USD has 2 decimal places, but 1000.005 has 3'],
+    ['critical above warning', edit('critical_below: 10000', 'critical_below: 60000'), 'c.yaml:28:21 error: critical_below (60,000) must be below warn_below (50,000)'],
+    ['recovery below its threshold', edit('critical_below: 10000', 'critical_below: 10000\n    recover_above: 40000'), 'c.yaml:29:20 error: recover_above (40,000) must be above warn_below (50,000)'],
+    ['no threshold', edit('    warn_below: "1000.00"\n', ''), 'c.yaml:29:5 error: rule "USD settlement" needs warn_below or critical_below (or both)'],
+    ['an unknown source', edit('source: bepaid', 'source: bepaidd'), 'c.yaml:30:13 error: rule "USD settlement": no source has id "bepaidd" (sources: apay, bepaid)'],
+    ['an unknown channel', edit('rules:', 'defaults:\n  notify: [treasury, finance]\nrules:'), 'c.yaml:24:22 error: no channel has id "finance" (channels: treasury)'],
+    ['an unknown bePaid account', edit('account: usd-settlement', 'account: eur-settlement'), 'c.yaml:31:14 error: rule "USD settlement": source bepaid declares no account "eur-settlement" (accounts: usd-settlement)'],
+    ['a duplicate rule name', edit('name: USD settlement', 'name: bKash agent float'), 'c.yaml:29:11 error: rule name "bKash agent float" is used twice; each rule needs its own name (it identifies the alert)'],
+    ['a duplicate source id', edit('  - id: bepaid', '  - id: apay'), 'c.yaml:10:9 error: source id "apay" is used twice; ids must be unique'],
+    ['a bad cron', edit('"*/5 * * * *"', '"*/5 * * *"'), 'c.yaml:1:11 error: schedule "*/5 * * *" is not a valid cron expression (expected 5 or 6 fields but got 4); use 5 fields such as "*/5 * * * *", or 6 with seconds first'],
+    ['a bad time zone', edit('sources:', 'timezone: Europe/Minks\nsources:'), 'c.yaml:2:11 error: timezone "Europe/Minks" is not an IANA time zone; use a name such as Europe/Minsk or UTC'],
+    ['plain http to a remote host', edit('https://apay.example.com', 'http://apay.example.com'), 'c.yaml:5:15 error: sources[0].base_url must use https (http://apay.example.com); plain http is allowed only for loopback hosts such as 127.0.0.1'],
+    ['an unknown source type', edit('type: bepaid', 'type: bepay'), 'c.yaml:11:11 error: sources[1].type: type must be one of: apay, bepaid'],
+    ['a missing required setting', edit('    project_id: 1234\n', ''), 'c.yaml:3:5 error: missing required setting "project_id" in sources[0]'],
+    ['a wrong type', edit('project_id: 1234', 'project_id: [1]'), 'c.yaml:6:17 error: sources[0].project_id: must be a whole number'],
+    ['a bad currency', edit('bkash_a: BDT', 'bkash_a: TAKA'), 'c.yaml:9:16 error: sources[0].currencies.bkash_a: must be an ISO 4217 currency code such as USD, BDT or INR (upper case)'],
+    ['a bad duration', edit('rules:', 'defaults:\n  repeat: 4 hours\nrules:'), 'c.yaml:24:11 error: defaults.repeat: "4 hours" is not a duration; write it like 30s, 5m, 4h, 1d or 1h30m'],
+    ['a bePaid rule with a payment system', edit('account: usd-settlement', 'payment_system: bkash_a'), 'c.yaml:31:21 error: rule "USD settlement": source bepaid is bePaid; name an account instead of a payment_system'],
+    ['a YAML syntax error', edit('rules:', 'rules: [\n'), 'c.yaml:34:1 error: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['a duplicate key', edit('    critical_below: 10000', '    critical_below: 10000\n    critical_below: 9000'), 'c.yaml:29:5 error: YAML syntax: Map keys must be unique'],
+  ])('%s', (_name, text, expected) => {
+    expect(lines(text)).toContain(expected);
+  });
+
+  it('reports problems in separate parts of the file in one run', () => {
+    const text = edit('"*/5 * * * *"', '"61 * * * *"')
+      .replace('warn_below: 50000', 'warn_bellow: 50000')
+      .replace('project_id: 1234', 'project_id: abc')
+      .replace('source: bepaid', 'source: nowhere');
+    const found = lines(text);
+    expect(found).toHaveLength(4);
+    expect(found.join('\n')).toMatch(/1:11 .*cron/);
+    expect(found.join('\n')).toMatch(/6:17 .*whole number/);
+    expect(found.join('\n')).toMatch(/27:5 .*warn_bellow/);
+    expect(found.join('\n')).toMatch(/30:13 .*nowhere/);
+  });
+
+  it('warns, without failing, about a payment system A-Pay does not list', () => {
+    const result = load(edit('payment_system: bkash_a', 'payment_system: bkash_zz'));
+    expect(result.errors).toEqual([]);
+    expect(result.config).toBeDefined();
+    expect(result.warnings.map((d) => formatDiagnostic('c.yaml', d))).toEqual([
+      'c.yaml:26:21 warning: "bkash_zz" is not a payment system that A-Pay documents; if A-Pay added it recently this is fine, otherwise check the spelling',
+    ]);
+    expect(load(edit('payment_system: bkash_a', 'payment_system: "upi_*"')).warnings).toEqual([]);
+    expect(load(edit('payment_system: bkash_a', 'payment_system: "zz_*"')).warnings).toHaveLength(1);
+  });
+
+  it.each([
+    ['an empty file', '', 'c.yaml:1:1 error: the file is empty; start from config.example.yaml'],
+    ['only comments', '# nothing\n', 'c.yaml:1:1 error: the file is empty; start from config.example.yaml'],
+    ['a list', '- a\n- b\n', 'c.yaml:1:1 error: the file must be a mapping of settings (schedule:, sources:, rules:, …), not a list'],
+    ['a scalar', 'hello\n', 'c.yaml:1:1 error: the file must be a mapping of settings (schedule:, sources:, rules:, …), not a single value'],
+  ])('refuses %s', (_name, text, expected) => {
+    expect(lines(text)).toEqual([expected]);
+  });
+
+  it('never prints a secret, even when the value holding it is wrong', () => {
+    const text = edit('${SLACK_WEBHOOK_URL}', 'http://hooks.example.com/services/SECRETSLACK')
+      .replace('  - id: treasury', '  - id: finance\n    type: email\n    smtp_url: ftp://alerts:smtp-password-789@mail\n    from: a@b.c\n    to: x@y.z\n  - id: treasury')
+      .replace('api_key: ${APAY_API_KEY}', 'api_key: 42');
+    const output = lines(text).join('\n');
+    expect(output).toMatch(/webhook_url must use https;/);
+    expect(output).toMatch(/smtp_url must look like/);
+    for (const secret of SECRETS) expect(output).not.toContain(secret);
+  });
+});
+
+describe('unreadable files', () => {
+  it.each([
+    ['ENOENT', /no such file/],
+    ['EACCES', /permission denied/],
+    ['EISDIR', /this is a folder/],
+    ['EIO', /cannot read the file \(EIO\)/],
+  ])('%s', (code, expected) => {
+    expect(unreadableMessage(Object.assign(new Error('x'), { code }))).toMatch(expected);
+  });
+});
