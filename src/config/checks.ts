@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { minorUnitExponent } from '../money/currency.js';
 import { compareDecimal, type Decimal, formatDecimal, rescale } from '../money/decimal.js';
 import { isGlob, nameMatcher } from '../glob.js';
+import { currencyFor } from './currency-map.js';
 import { isLoopbackHost } from '../net/loopback.js';
 import { APAY_PAYMENT_SYSTEMS } from '../sources/apay-payment-systems.js';
 import { bepaidAccountLabel, type BepaidConfig } from '../sources/bepaid.js';
@@ -181,13 +182,6 @@ function ruleCurrency(config: Config, rule: Rule): string | undefined {
   if (source.type === 'bepaid') return rule.account === undefined ? undefined : findBepaidAccount(source, rule.account)?.currency;
   if (rule.payment_system === undefined || isGlob(rule.payment_system) || !source.currencies) return undefined;
   return currencyFor(source.currencies, rule.payment_system);
-}
-
-/** A payment system's currency from an A-Pay `currencies` map: an exact entry wins over a glob. */
-export function currencyFor(currencies: Readonly<Record<string, string>>, paymentSystem: string): string | undefined {
-  if (Object.hasOwn(currencies, paymentSystem)) return currencies[paymentSystem];
-  const glob = Object.keys(currencies).find((pattern) => isGlob(pattern) && nameMatcher(pattern)(paymentSystem));
-  return glob === undefined ? undefined : currencies[glob];
 }
 
 const thresholdsFitCurrency: Check = (context) =>

@@ -2,13 +2,22 @@ import { z } from 'zod';
 
 type Variant = z.ZodObject<{ type: z.ZodLiteral<string> } & z.ZodRawShape>;
 
+/** A pluggable kind of source or channel: its `type`, its config schema and its factory. */
+export interface Kind {
+  readonly type: string;
+  readonly configSchema: Variant;
+}
+
+type Schemas<T extends readonly Kind[]> = { [K in keyof T]: T[K]['configSchema'] };
+
 /**
- * A `type`-discriminated union whose error lists the valid types, so a registry
- * of sources or channels is the only place that names them.
+ * A `type`-discriminated union of the kinds' schemas whose error lists the valid
+ * types, so a registry of kinds is the only place that names them.
  */
-export function typeUnion<const T extends readonly [Variant, ...Variant[]]>(variants: T) {
-  const names = variants.map((variant) => String(variant.shape.type.value)).join(', ');
-  return z.discriminatedUnion('type', variants as unknown as [T[0], ...T[number][]], {
+export function kindUnion<const T extends readonly [Kind, ...Kind[]]>(kinds: T) {
+  const names = kinds.map((kind) => kind.type).join(', ');
+  const schemas = kinds.map((kind) => kind.configSchema) as unknown as Schemas<T>;
+  return z.discriminatedUnion('type', schemas as unknown as [Schemas<T>[0], ...Schemas<T>[number][]], {
     error: (issue) => (issue.code === 'invalid_union' ? `type must be one of: ${names}` : undefined),
   });
 }

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { currencyFor } from '../config/currency-map.js';
+import { parseDecimal } from '../money/decimal.js';
+import { inCurrency, type Money } from '../money/money.js';
+import { classifyStatus } from '../net/failure.js';
+import { type HttpResponse, parseJsonBody, sendWithRetry } from '../net/http.js';
+import { err, type Result } from '../result.js';
+import { type AccountReading, type BalanceSource, type FetchResult, MAX_RESPONSE_BYTES, plausibleBalance, type SourceDeps } from './source.js';
 import { currencyField, durationField, idField, integerField, secretField, urlField } from '../config/fields.js';
 
 export const apayConfigSchema = z
@@ -20,3 +27,78 @@ export const apayConfigSchema = z
   .describe('An A-Pay source.');
 
 export type ApayConfig = z.output<typeof apayConfigSchema>;
+
+/** A-Pay's answer to a refused request: `{ success: false, code, message }`. */
+function describeRefusal(body: unknown, status: number): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const { success, code, message } = body as { success?: unknown; code?: unknown; message?: unknown };
+  if (success !== false) return undefined;
+  const text = typeof message === 'string' && message ? message : 'no message';
+  const hint = status === 401 || /unauthori[sz]ed|api ?key/i.test(text) ? '; check api_key and project_id' : '';
+  return `A-Pay refused the request: ${text}${code === undefined ? '' : ` (code ${String(code)})`}${hint}`;
+}
+
+/** Turns A-Pay's response into readings; pure, so every odd answer is tested without a server. */
+export function parseApayResponse(response: HttpResponse, config: Pick<ApayConfig, 'currencies'>): FetchResult {
+  const body = parseJsonBody(response);
+  if (!body.ok) {
+    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'bad_response' as const, retryable: false };
+    return { ok: false, failure: { reason, retryable, status: response.status, message: `A-Pay sent ${body.error}` } };
+  }
+  const refusal = describeRefusal(body.value, response.status);
+  if (refusal) {
+    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'client' as const, retryable: false };
+    return { ok: false, failure: { reason, retryable, status: response.status, message: refusal } };
+  }
+  if (response.status !== 200) {
+    const { reason, retryable } = classifyStatus(response.status);
+    return { ok: false, failure: { reason, retryable, status: response.status, message: `A-Pay answered HTTP ${response.status}` } };
+  }
+  const list = (body.value as { payment_systems_balances?: unknown }).payment_systems_balances;
+  if (!Array.isArray(list)) {
+    return {
+      ok: false,
+      failure: { reason: 'bad_response', retryable: false, message: "A-Pay's response has an unexpected shape: payment_systems_balances is missing or not a list" },
+    };
+  }
+  const seen = new Set<string>();
+  const readings: AccountReading[] = [];
+  for (const item of list) {
+    const name = (item as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || name === '' || seen.has(name)) continue;
+    seen.add(name);
+    readings.push({ account: name, balance: readBalance((item as { balance?: unknown }).balance, currencyFor(config.currencies ?? {}, name) ?? null) });
+  }
+  return { ok: true, readings };
+}
+
+function readBalance(balance: unknown, currency: string | null): Result<Money, string> {
+  if (typeof balance !== 'string' && typeof balance !== 'number') return err('A-Pay sent no balance for it');
+  const parsed = parseDecimal(String(balance));
+  if (!parsed.ok) return err(`A-Pay sent a balance that is not a number (${JSON.stringify(String(balance).slice(0, 40))})`);
+  // More digits than the currency has are kept: the comparison stays exact either way.
+  const money = inCurrency(parsed.value, currency);
+  return plausibleBalance(money.ok ? money.value : { amount: parsed.value, currency });
+}
+
+/** The A-Pay client: one GET returns every payment system's balance. */
+export function createApaySource(config: ApayConfig, deps: SourceDeps): BalanceSource {
+  const url = new URL('Remotes/payment-systems-balances', config.base_url.endsWith('/') ? config.base_url : `${config.base_url}/`);
+  url.searchParams.set('project_id', String(config.project_id));
+  return {
+    id: config.id,
+    type: 'apay',
+    async fetchBalances(signal) {
+      const { outcome } = await sendWithRetry(
+        deps.http,
+        { method: 'GET', url: url.toString(), headers: { apikey: config.api_key, Accept: 'application/json' }, timeoutMs: config.timeout, maxBytes: MAX_RESPONSE_BYTES, signal },
+        deps.retry,
+        deps.retryDeps,
+      );
+      if (!outcome.ok) return { ok: false, failure: { ...outcome.error, message: `A-Pay: ${outcome.error.message}` } };
+      return parseApayResponse(outcome.value, config);
+    },
+  };
+}
+
+export const apaySource = { type: 'apay', configSchema: apayConfigSchema, create: createApaySource } as const;

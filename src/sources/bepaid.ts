@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { mapWithLimit } from '../net/backoff.js';
+import { classifyStatus, type Failure } from '../net/failure.js';
+import { type HttpResponse, parseJsonBody, sendWithRetry } from '../net/http.js';
+import { moneyFromMinorUnits, type Money } from '../money/money.js';
+import { err, type Result } from '../result.js';
+import { type BalanceSource, MAX_RESPONSE_BYTES, plausibleBalance, type SourceDeps } from './source.js';
 import { currencyField, durationField, idField, integerField, secretField, urlField } from '../config/fields.js';
 
 export const bepaidAccountSchema = z
@@ -37,3 +43,104 @@ export type BepaidAccountConfig = z.output<typeof bepaidAccountSchema>;
 export function bepaidAccountLabel(account: BepaidAccountConfig): string {
   return account.name ?? account.account ?? `gateway ${account.gateway_id}`;
 }
+
+interface BepaidAnswer {
+  readonly status?: unknown;
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly friendly_message?: unknown;
+  readonly amount?: unknown;
+  readonly currency?: unknown;
+}
+
+/** bePaid's own words for a refusal: code, message and the customer-facing message. */
+function describeRefusal(answer: BepaidAnswer): string {
+  const parts = [answer.message, answer.friendly_message].filter((part): part is string => typeof part === 'string' && part !== '' && part !== 'none');
+  const words = [...new Set(parts)].join(' / ') || 'no message';
+  return `bePaid refused the request: ${words}${typeof answer.code === 'string' ? ` (code ${answer.code})` : ''}`;
+}
+
+/**
+ * The amount's digits as sent. JSON.parse would round an integer above 2^53,
+ * so a large amount is read again from the response text.
+ */
+function amountDigits(amount: unknown, text: string): string | undefined {
+  if (typeof amount === 'number' && Number.isSafeInteger(amount)) return String(amount);
+  if (typeof amount === 'string' && /^-?\d+$/.test(amount)) return amount;
+  if (typeof amount === 'number' && Number.isInteger(amount)) return /"amount"\s*:\s*(-?\d+)/.exec(text)?.[1];
+  return undefined;
+}
+
+/** One account's answer as a balance, or what is wrong with it; pure. */
+export function parseBepaidResponse(response: HttpResponse, account: BepaidAccountConfig): Result<Money, Failure> {
+  const body = parseJsonBody(response);
+  const fail = (failure: Omit<Failure, 'status'>): Result<Money, Failure> => err({ ...failure, status: response.status });
+  if (!body.ok) {
+    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'bad_response' as const, retryable: false };
+    return fail({ reason, retryable, message: `bePaid sent ${body.error}` });
+  }
+  const answer = (body.value ?? {}) as BepaidAnswer;
+  if (response.status === 401 || response.status === 403) {
+    return fail({ reason: 'auth', retryable: false, message: `bePaid refused the credentials (HTTP ${response.status}); check shop_id and secret_key` });
+  }
+  if (answer.status !== 'Successful' || response.status >= 400) {
+    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'client' as const, retryable: false };
+    return fail({ reason, retryable, message: describeRefusal(answer) });
+  }
+  const digits = amountDigits(answer.amount, response.text);
+  if (digits === undefined) return fail({ reason: 'bad_response', retryable: false, message: 'bePaid sent an amount that is not a whole number of minor units' });
+  if (typeof answer.currency !== 'string') return fail({ reason: 'bad_response', retryable: false, message: 'bePaid sent no currency' });
+  if (account.currency !== undefined && answer.currency !== account.currency) {
+    return fail({
+      reason: 'bad_response',
+      retryable: false,
+      message: `bePaid reports the balance in ${answer.currency}, but the config says ${account.currency}; fix the account's currency (or gateway_id/account)`,
+    });
+  }
+  const money = moneyFromMinorUnits(BigInt(digits), answer.currency);
+  if (!money.ok) return fail({ reason: 'bad_response', retryable: false, message: `bePaid sent ${money.error}` });
+  const plausible = plausibleBalance(money.value);
+  return plausible.ok ? plausible : fail({ reason: 'bad_response', retryable: false, message: `bePaid sent ${plausible.error}` });
+}
+
+/** The bePaid client: one POST per configured account, several at once up to `concurrency`. */
+export function createBepaidSource(config: BepaidConfig, deps: SourceDeps): BalanceSource {
+  const url = new URL('beyag/balance', config.base_url.endsWith('/') ? config.base_url : `${config.base_url}/`).toString();
+  return {
+    id: config.id,
+    type: 'bepaid',
+    async fetchBalances(signal) {
+      const results = await mapWithLimit(config.accounts, config.concurrency, async (account) => {
+        const { outcome } = await sendWithRetry(
+          deps.http,
+          {
+            method: 'POST',
+            url,
+            headers: { Accept: 'application/json' },
+            basicAuth: { username: config.shop_id, password: config.secret_key },
+            json: { gateway_id: account.gateway_id, ...(account.account ? { account: account.account } : {}), ...(account.currency ? { currency: account.currency } : {}) },
+            timeoutMs: config.timeout,
+            maxBytes: MAX_RESPONSE_BYTES,
+            signal,
+          },
+          deps.retry,
+          deps.retryDeps,
+        );
+        const balance = outcome.ok ? parseBepaidResponse(outcome.value, account) : err(outcome.error);
+        return { account: bepaidAccountLabel(account), balance };
+      });
+      // When every account failed the same way (bad credentials, host down), the source as a whole failed.
+      const failures = results.flatMap((r) => (r.balance.ok ? [] : [r.balance.error]));
+      const first = failures[0];
+      if (first && failures.length === results.length && failures.every((f) => f.message === first.message)) {
+        return { ok: false, failure: { ...first, message: first.message.startsWith('bePaid') ? first.message : `bePaid: ${first.message}` } };
+      }
+      return {
+        ok: true,
+        readings: results.map((r) => ({ account: r.account, balance: r.balance.ok ? r.balance : err(r.balance.error.message) })),
+      };
+    },
+  };
+}
+
+export const bepaidSource = { type: 'bepaid', configSchema: bepaidConfigSchema, create: createBepaidSource } as const;

@@ -1,0 +1,57 @@
+/**
+ * Why a request to an API or a channel failed. The reason becomes a metric label
+ * and a log field; `retryable` decides whether trying again can help.
+ */
+export type FailureReason = 'auth' | 'rate_limited' | 'client' | 'server' | 'timeout' | 'network' | 'bad_response' | 'cancelled';
+
+export interface Failure {
+  readonly reason: FailureReason;
+  readonly retryable: boolean;
+  /** For people; never contains a URL with credentials, a header or a body with secrets. */
+  readonly message: string;
+  readonly status?: number;
+  /** From `Retry-After`, when the server asked for a pause. */
+  readonly retryAfterMs?: number;
+}
+
+/** The one place that decides what an HTTP status means for retrying. */
+export function classifyStatus(status: number): { reason: FailureReason; retryable: boolean } {
+  if (status === 401 || status === 403) return { reason: 'auth', retryable: false };
+  if (status === 429) return { reason: 'rate_limited', retryable: true };
+  if (status === 408) return { reason: 'timeout', retryable: true };
+  if (status >= 500) return { reason: 'server', retryable: true };
+  return { reason: 'client', retryable: false };
+}
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from `now`. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Network-level error codes of Node and axios, turned into a reason without touching the error object's request data. */
+export function classifyNetworkError(code: string | undefined): Failure {
+  switch (code) {
+    case 'ECONNABORTED':
+    case 'ETIMEDOUT':
+      return { reason: 'timeout', retryable: true, message: 'the request timed out' };
+    case 'ERR_CANCELED':
+      return { reason: 'cancelled', retryable: false, message: 'the request was cancelled (shutting down)' };
+    case 'ECONNREFUSED':
+      return { reason: 'network', retryable: true, message: 'connection refused (is the host and port right, and the service up?)' };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { reason: 'network', retryable: true, message: 'the host name could not be resolved' };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { reason: 'network', retryable: true, message: 'the connection was closed unexpectedly' };
+    case 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED':
+    case 'ERR_BAD_RESPONSE':
+      return { reason: 'bad_response', retryable: false, message: 'the response was larger than allowed' };
+    default:
+      return { reason: 'network', retryable: true, message: `network error${code ? ` (${code})` : ''}` };
+  }
+}

@@ -1,0 +1,74 @@
+import type { Money } from '../money/money.js';
+import type { Thresholds } from './thresholds.js';
+
+/** A confirmed alert level. */
+export type Level = 'ok' | 'warning' | 'critical';
+
+/** What people see: `pending` while a worse level is not yet confirmed (`for` > 1). */
+export type DisplayState = 'ok' | 'pending' | 'warning' | 'critical';
+
+export const LEVEL_SEVERITY: Readonly<Record<Level, number>> = { ok: 0, warning: 1, critical: 2 };
+
+/** The alert state of one rule for one account. Plain data: stored as is, compared as is. */
+export interface AlertState {
+  readonly level: Level;
+  /** When the alert left `ok` (kept through escalation and improvement), or when it last resolved. */
+  readonly since: number;
+  /** Consecutive observations below warn_below (including those below critical_below). */
+  readonly warnStreak: number;
+  /** Consecutive observations below critical_below. */
+  readonly criticalStreak: number;
+  /** Consecutive failed fetches (of the source, or of this account). */
+  readonly failures: number;
+  /** Set while a "no data" alert is firing: when it started. */
+  readonly noDataSince?: number;
+  readonly lastValue?: Money;
+  readonly lastObservedAt?: number;
+  /** The value before `lastValue`, for "change since the last check". */
+  readonly previousValue?: Money;
+  readonly lastNotifiedAt?: number;
+}
+
+export function initialState(now: number): AlertState {
+  return { level: 'ok', since: now, warnStreak: 0, criticalStreak: 0, failures: 0 };
+}
+
+export function displayState(state: AlertState): DisplayState {
+  if (state.level === 'ok' && (state.warnStreak > 0 || state.criticalStreak > 0)) return 'pending';
+  return state.level;
+}
+
+/** What an observation cycle brings for one alert: a balance, or the reason there is none. */
+export type Observation = { readonly kind: 'value'; readonly value: Money } | { readonly kind: 'failure'; readonly reason: string };
+
+export type EventKind = 'firing' | 'escalation' | 'improvement' | 'resolved' | 'repeat' | 'no_data' | 'no_data_resolved';
+
+/** Something people must hear about. Carries every fact a message shows, so rendering needs nothing else. */
+export interface AlertEvent {
+  readonly kind: EventKind;
+  readonly rule: string;
+  readonly account: string;
+  readonly level: Level;
+  readonly previousLevel: Level;
+  readonly value?: Money;
+  readonly previousValue?: Money;
+  readonly thresholds: Thresholds;
+  /** When the alert began firing (for firing, repeats and resolves), or the no-data alert began. */
+  readonly since: number;
+  readonly at: number;
+  /** Set on no-data events: why the data is missing. */
+  readonly reason?: string;
+  /** Whether a no-data alert is firing as well (on repeats). */
+  readonly noData?: boolean;
+}
+
+/** A rule as the evaluator sees it for one account: levels already in that account's currency. */
+export interface RulePolicy {
+  readonly name: string;
+  readonly account: string;
+  readonly thresholds: Thresholds;
+  readonly for: number;
+  /** ms; 0 = never repeat. */
+  readonly repeat: number;
+  readonly staleAfter: number;
+}

@@ -1,0 +1,117 @@
+import { compareDecimal, type Decimal } from '../money/decimal.js';
+import type { Money } from '../money/money.js';
+import { type AlertEvent, type AlertState, type EventKind, initialState, type Level, LEVEL_SEVERITY, type Observation, type RulePolicy } from './alert.js';
+
+export interface Evaluation {
+  readonly state: AlertState;
+  readonly events: readonly AlertEvent[];
+}
+
+type EventBase = Pick<AlertEvent, 'rule' | 'account' | 'thresholds' | 'at'>;
+
+const below = (value: Money, threshold: Decimal | undefined) => threshold !== undefined && compareDecimal(value.amount, threshold) < 0;
+const atOrAbove = (value: Money, level: Decimal | undefined) => level === undefined || compareDecimal(value.amount, level) >= 0;
+
+/**
+ * The level after an observation. Entering a worse level needs `for` consecutive
+ * observations; leaving one needs a single observation at or above its recovery
+ * level. Between a threshold and its recovery level the level holds, whichever
+ * way the value moves.
+ */
+function nextLevel(current: Level, value: Money, streaks: { warn: number; critical: number }, policy: RulePolicy): Level {
+  const { thresholds } = policy;
+  if (streaks.critical >= policy.for && current !== 'critical') return 'critical';
+  if (current === 'critical') {
+    if (!atOrAbove(value, thresholds.criticalRecover)) return 'critical';
+    return thresholds.warn !== undefined && !atOrAbove(value, thresholds.warnRecover) ? 'warning' : 'ok';
+  }
+  if (current === 'warning') return atOrAbove(value, thresholds.warnRecover) ? 'ok' : 'warning';
+  return streaks.warn >= policy.for ? 'warning' : 'ok';
+}
+
+function transitionKind(from: Level, to: Level): EventKind {
+  if (to === 'ok') return 'resolved';
+  if (from === 'ok') return 'firing';
+  return LEVEL_SEVERITY[to] > LEVEL_SEVERITY[from] ? 'escalation' : 'improvement';
+}
+
+/**
+ * Evaluates one observation for one alert: pure, `now` passed in, nothing
+ * mutated. A failed fetch never changes the balance level (missing data never
+ * resolves an alert); after `staleAfter` failures in a row it raises "no data".
+ */
+export function evaluate(policy: RulePolicy, previous: AlertState | undefined, observation: Observation, now: number): Evaluation {
+  const state = previous ?? initialState(now);
+  const base: EventBase = { rule: policy.name, account: policy.account, thresholds: policy.thresholds, at: now };
+  const { state: next, events } = observation.kind === 'failure' ? onFailure(policy, state, observation.reason, now, base) : onValue(policy, state, observation.value, now, base);
+  if (events.length > 0) return { state: { ...next, lastNotifiedAt: now }, events };
+  const repeat = repeatEvent(policy, next, now, base, observation.kind === 'failure' ? observation.reason : undefined);
+  return repeat ? { state: { ...next, lastNotifiedAt: now }, events: [repeat] } : { state: next, events };
+}
+
+function onFailure(policy: RulePolicy, state: AlertState, reason: string, now: number, base: EventBase): Evaluation {
+  const failures = state.failures + 1;
+  if (failures < policy.staleAfter || state.noDataSince !== undefined) return { state: { ...state, failures }, events: [] };
+  return {
+    state: { ...state, failures, noDataSince: now },
+    events: [{ ...base, kind: 'no_data', level: state.level, previousLevel: state.level, since: now, reason, ...valueFacts(state) }],
+  };
+}
+
+function onValue(policy: RulePolicy, state: AlertState, value: Money, now: number, base: EventBase): Evaluation {
+  const events: AlertEvent[] = [];
+  if (state.noDataSince !== undefined) {
+    events.push({ ...base, kind: 'no_data_resolved', level: state.level, previousLevel: state.level, since: state.noDataSince, value, ...optional('previousValue', state.lastValue) });
+  }
+  const warnStreak = below(value, policy.thresholds.warn) || below(value, policy.thresholds.critical) ? state.warnStreak + 1 : 0;
+  const criticalStreak = below(value, policy.thresholds.critical) ? state.criticalStreak + 1 : 0;
+  const level = nextLevel(state.level, value, { warn: warnStreak, critical: criticalStreak }, policy);
+  const observed: AlertState = {
+    ...state,
+    failures: 0,
+    noDataSince: undefined,
+    previousValue: state.lastValue,
+    lastValue: value,
+    lastObservedAt: now,
+    warnStreak,
+    criticalStreak,
+  };
+  if (level === state.level) return { state: observed, events };
+  // `since` marks the start of a firing episode: kept through escalation and improvement.
+  const since = state.level === 'ok' || level === 'ok' ? now : state.since;
+  events.push({
+    ...base,
+    kind: transitionKind(state.level, level),
+    level,
+    previousLevel: state.level,
+    since: level === 'ok' ? state.since : since,
+    value,
+    ...optional('previousValue', state.lastValue),
+  });
+  return { state: { ...observed, level, since }, events };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function valueFacts(state: AlertState): Pick<AlertEvent, 'value' | 'previousValue'> {
+  return { ...optional('value', state.lastValue), ...optional('previousValue', state.previousValue) };
+}
+
+/** A reminder while firing (a balance level or no data), every `repeat`. */
+function repeatEvent(policy: RulePolicy, state: AlertState, now: number, base: EventBase, reason: string | undefined): AlertEvent | undefined {
+  const noData = state.noDataSince !== undefined;
+  if ((state.level === 'ok' && !noData) || policy.repeat <= 0) return undefined;
+  if (now - (state.lastNotifiedAt ?? state.since) < policy.repeat) return undefined;
+  return {
+    ...base,
+    kind: 'repeat',
+    level: state.level,
+    previousLevel: state.level,
+    since: state.level !== 'ok' ? state.since : (state.noDataSince ?? state.since),
+    noData,
+    ...optional('reason', reason),
+    ...valueFacts(state),
+  };
+}
