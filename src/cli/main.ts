@@ -21,6 +21,14 @@ program
   .action(async (options) => (await import('../commands/check.js')).check(options, processIo));
 
 program
+  .command('once')
+  .description('run one full cycle now and print every balance with its rule, thresholds and state (exit 0 OK, 1 warning, 2 critical, 3 unknown)')
+  .option(...configOption)
+  .option('--dry-run', 'send nothing and write no state')
+  .option('--json', 'print JSON instead of a table')
+  .action(async (options) => (await import('../commands/once.js')).once(options, processIo));
+
+program
   .command('schema')
   .description("print the config's JSON Schema (for editors)")
   .action(async (options) => (await import('../commands/schema.js')).schema(options, processIo));

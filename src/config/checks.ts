@@ -5,7 +5,7 @@ import { isGlob, nameMatcher } from '../glob.js';
 import { currencyFor } from './currency-map.js';
 import { isLoopbackHost } from '../net/loopback.js';
 import { APAY_PAYMENT_SYSTEMS } from '../sources/apay-payment-systems.js';
-import { bepaidAccountLabel, type BepaidConfig } from '../sources/bepaid.js';
+import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
 import type { SourceConfig } from '../sources/index.js';
 import { recoveryLevels } from '../rules/thresholds.js';
 import { type ConfigPath, type Diagnostic, describePath } from './diagnostic.js';
@@ -118,9 +118,6 @@ const rulesTargetTheirSource: Check = (context) =>
     return [];
   });
 
-export function findBepaidAccount(source: BepaidConfig, reference: string) {
-  return source.accounts.find((account) => account.name === reference) ?? source.accounts.find((account) => account.account === reference);
-}
 
 const paymentSystemsAreKnown: Check = (context) =>
   context.config.rules.flatMap((rule, i) => {

@@ -1,6 +1,6 @@
 import type { Hysteresis } from '../config/fields.js';
 import { minorUnitExponent } from '../money/currency.js';
-import { addDecimal, type Decimal, percentOf } from '../money/decimal.js';
+import { addDecimal, type Decimal, percentOf, rescale, significantScale } from '../money/decimal.js';
 import { inCurrency } from '../money/money.js';
 import { err, ok, type Result } from '../result.js';
 
@@ -22,7 +22,11 @@ interface ThresholdSettings {
 
 function withHysteresis(threshold: Decimal, hysteresis: Hysteresis, scale: number | undefined): Decimal {
   const band = hysteresis.kind === 'percent' ? percentOf(threshold, hysteresis.percent, scale) : hysteresis.amount;
-  return addDecimal(threshold, band);
+  const level = addDecimal(threshold, band);
+  // Without a currency the exact level is kept, shown with no more digits than it needs.
+  if (scale !== undefined) return level;
+  const trimmed = rescale(level, Math.max(threshold.scale, significantScale(level)));
+  return trimmed.ok ? trimmed.value : level;
 }
 
 /**

@@ -39,6 +39,11 @@ export const bepaidConfigSchema = z
 export type BepaidConfig = z.output<typeof bepaidConfigSchema>;
 export type BepaidAccountConfig = z.output<typeof bepaidAccountSchema>;
 
+/** The account a rule names, by its name or else its account number. */
+export function findBepaidAccount(source: BepaidConfig, reference: string): BepaidAccountConfig | undefined {
+  return source.accounts.find((account) => account.name === reference) ?? source.accounts.find((account) => account.account === reference);
+}
+
 /** How rules and messages name an account: its name, else its number, else its gateway. */
 export function bepaidAccountLabel(account: BepaidAccountConfig): string {
   return account.name ?? account.account ?? `gateway ${account.gateway_id}`;

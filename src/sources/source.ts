@@ -37,7 +37,7 @@ const ABSURD_MAJOR_UNITS = 10n ** 15n;
 /** Refuses values no real balance has, so that garbage never resolves (or fires) an alert. */
 export function plausibleBalance(money: Money): Result<Money, string> {
   const { units, scale } = money.amount;
-  if (units < 0n) return { ok: false, error: `a negative balance (${decimalToString(money.amount)}) is not plausible; treated as bad data` };
+  if (units < 0n) return { ok: false, error: `a negative balance (${decimalToString(money.amount)}), which is not plausible; treated as bad data` };
   if (units >= ABSURD_MAJOR_UNITS * 10n ** BigInt(scale)) return { ok: false, error: 'an absurdly large balance; treated as bad data' };
   return { ok: true, value: money };
 }

@@ -1,0 +1,111 @@
+import { currencyFor } from '../config/currency-map.js';
+import type { Config, Rule } from '../config/types.js';
+import { isGlob, nameMatcher } from '../glob.js';
+import type { Money } from '../money/money.js';
+import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
+import type { SourceConfig } from '../sources/index.js';
+import type { AccountReading, FetchResult } from '../sources/source.js';
+import type { AlertEvent, AlertState, Observation } from './alert.js';
+import { evaluate } from './evaluate.js';
+import { type Thresholds, thresholdsIn } from './thresholds.js';
+
+/** An alert is one rule on one account; its state is stored under this key. */
+export function alertKey(rule: string, account: string): string {
+  return JSON.stringify([rule, account]);
+}
+
+/** One line of `once` and `status`: a rule on an account, its balance and state after this cycle. */
+export interface AlertRow {
+  readonly rule: string;
+  readonly source: string;
+  readonly account: string;
+  readonly state?: AlertState;
+  readonly value?: Money;
+  readonly thresholds?: Thresholds;
+  /** Why there is no value this cycle. */
+  readonly error?: string;
+}
+
+export interface CycleResult {
+  readonly rows: readonly AlertRow[];
+  readonly events: readonly AlertEvent[];
+  /** The new state of every alert evaluated, by alertKey. */
+  readonly states: ReadonlyMap<string, AlertState>;
+  /** Every balance read, for the history. */
+  readonly observations: readonly { readonly account: string; readonly value: Money }[];
+}
+
+/**
+ * One source's cycle after its fetch: which alerts each rule covers, what each
+ * observed, and what that changes. Pure: the store and the senders act on the result.
+ */
+export function planCycle(config: Config, source: SourceConfig, fetched: FetchResult, previous: ReadonlyMap<string, AlertState>, now: number): CycleResult {
+  const readings = new Map<string, AccountReading>(fetched.ok ? fetched.readings.map((r) => [r.account, r]) : []);
+  const rows: AlertRow[] = [];
+  const events: AlertEvent[] = [];
+  const states = new Map<string, AlertState>();
+
+  for (const rule of config.rules.filter((r) => r.source === source.id)) {
+    const accounts = accountsOf(rule, source, readings, previous);
+    if (accounts.length === 0) {
+      const why = fetched.ok ? `no ${source.type === 'apay' ? 'payment system' : 'account'} matches ${rule.payment_system ?? rule.account}` : fetched.failure.message;
+      rows.push({ rule: rule.name, source: source.id, account: rule.payment_system ?? rule.account ?? '', error: why });
+      continue;
+    }
+    for (const account of accounts) {
+      const key = alertKey(rule.name, account);
+      const prior = previous.get(key);
+      const reading = readings.get(account);
+      const observation = observe(fetched, reading, source.type === 'apay' ? 'payment system' : 'account');
+      const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? configuredCurrency(source, rule, account));
+      const thresholds = thresholdsIn(rule, currency);
+      const effective: Observation = thresholds.ok ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${thresholds.error}` };
+      const policy = { name: rule.name, account, thresholds: thresholds.ok ? thresholds.value : {}, for: rule.for, repeat: rule.repeat, staleAfter: rule.stale_after };
+      const result = evaluate(policy, prior, effective, now);
+      states.set(key, result.state);
+      events.push(...result.events);
+      rows.push({
+        rule: rule.name,
+        source: source.id,
+        account,
+        state: result.state,
+        ...(effective.kind === 'value' ? { value: effective.value } : { error: effective.reason }),
+        ...(thresholds.ok ? { thresholds: thresholds.value } : {}),
+      });
+    }
+  }
+  const observations = [...readings.values()].flatMap((r) => (r.balance.ok ? [{ account: r.account, value: r.balance.value }] : []));
+  return { rows, events, states, observations };
+}
+
+function observe(fetched: FetchResult, reading: AccountReading | undefined, noun: string): Observation {
+  if (!fetched.ok) return { kind: 'failure', reason: fetched.failure.message };
+  if (!reading) return { kind: 'failure', reason: `the response no longer lists this ${noun}` };
+  return reading.balance.ok ? { kind: 'value', value: reading.balance.value } : { kind: 'failure', reason: reading.balance.error };
+}
+
+/**
+ * The accounts a rule covers: its exact payment system or bePaid account, or
+ * every payment system its glob matches now plus those it matched before (so
+ * one that disappears from the response goes stale instead of vanishing).
+ */
+function accountsOf(rule: Rule, source: SourceConfig, readings: ReadonlyMap<string, AccountReading>, previous: ReadonlyMap<string, AlertState>): string[] {
+  if (source.type === 'bepaid') {
+    const account = rule.account === undefined ? undefined : findBepaidAccount(source, rule.account);
+    return account ? [bepaidAccountLabel(account)] : [];
+  }
+  const pattern = rule.payment_system;
+  if (pattern === undefined) return [];
+  if (!isGlob(pattern)) return [pattern];
+  const matches = nameMatcher(pattern);
+  const known = [...previous.keys()].flatMap((key) => {
+    const [ruleName, account] = JSON.parse(key) as [string, string];
+    return ruleName === rule.name && matches(account) ? [account] : [];
+  });
+  return [...new Set([...[...readings.keys()].filter(matches), ...known])].sort();
+}
+
+function configuredCurrency(source: SourceConfig, rule: Rule, account: string): string | null {
+  if (source.type === 'bepaid') return (rule.account === undefined ? undefined : findBepaidAccount(source, rule.account)?.currency) ?? null;
+  return currencyFor(source.currencies ?? {}, account) ?? null;
+}

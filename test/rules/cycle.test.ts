@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
+import type { Config } from '../../src/config/types.js';
+import { parseDecimal } from '../../src/money/decimal.js';
+import { displayState, type AlertState } from '../../src/rules/alert.js';
+import { alertKey, planCycle } from '../../src/rules/cycle.js';
+import type { FetchResult } from '../../src/sources/source.js';
+import { TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
+
+const config: Config = parseConfigText(
+  VALID_CONFIG.replace('rules:', 'defaults:\n  stale_after: 2\nrules:\n  - name: UPI\n    source: apay\n    payment_system: "upi_*"\n    warn_below: 100'),
+  { file: 'c.yaml', env: TEST_ENV },
+).config!;
+const apay = config.sources[0]!;
+const bepaid = config.sources[1]!;
+
+const money = (text: string, currency: string | null) => {
+  const amount = parseDecimal(text);
+  if (!amount.ok) throw new Error(amount.error);
+  return { amount: amount.value, currency };
+};
+const fetched = (balances: Record<string, string>): FetchResult => ({
+  ok: true,
+  readings: Object.entries(balances).map(([account, text]) => ({ account, balance: text === 'bad' ? { ok: false, error: 'not a number' } : { ok: true, value: money(text, null) } })),
+});
+const failed: FetchResult = { ok: false, failure: { reason: 'timeout', retryable: true, message: 'A-Pay: no answer within 10s' } };
+
+describe('planCycle', () => {
+  it('evaluates each payment system a glob matches as its own alert', () => {
+    const result = planCycle(config, apay, fetched({ bkash_a: '60000', upi_a: '50', upi_fast: '500', nagad_a: '1' }), new Map(), 0);
+    expect(result.rows.map((r) => [r.rule, r.account, r.state && displayState(r.state)])).toEqual([
+      ['UPI', 'upi_a', 'warning'],
+      ['UPI', 'upi_fast', 'ok'],
+      ['bKash agent float', 'bkash_a', 'ok'],
+    ]);
+    expect(result.events.map((e) => [e.kind, e.rule, e.account])).toEqual([['firing', 'UPI', 'upi_a']]);
+    expect(result.observations).toHaveLength(4);
+  });
+
+  it('keeps a payment system that left the response, and lets it go stale', () => {
+    let states: ReadonlyMap<string, AlertState> = planCycle(config, apay, fetched({ bkash_a: '60000', upi_a: '50' }), new Map(), 0).states;
+    const first = planCycle(config, apay, fetched({ bkash_a: '60000' }), states, 1);
+    expect(first.rows.find((r) => r.account === 'upi_a')?.error).toBe('the response no longer lists this payment system');
+    expect(first.events).toEqual([]);
+    states = first.states;
+    const second = planCycle(config, apay, fetched({ bkash_a: '60000' }), states, 2);
+    expect(second.events.map((e) => [e.kind, e.account, e.level])).toEqual([['no_data', 'upi_a', 'warning']]);
+  });
+
+  it('treats a failed fetch as a failure of every alert of the source, changing no level', () => {
+    const before = planCycle(config, apay, fetched({ bkash_a: '40000', upi_a: '500' }), new Map(), 0);
+    const after = planCycle(config, apay, failed, before.states, 1);
+    expect(after.rows.map((r) => [r.account, r.state?.level, r.error])).toEqual([
+      ['upi_a', 'ok', 'A-Pay: no answer within 10s'],
+      ['bkash_a', 'warning', 'A-Pay: no answer within 10s'],
+    ]);
+    expect(after.events).toEqual([]);
+  });
+
+  it('puts thresholds into the currency of the reading', () => {
+    const result = planCycle(config, apay, { ok: true, readings: [{ account: 'bkash_a', balance: { ok: true, value: money('8500.00', 'BDT') } }] }, new Map(), 0);
+    expect(result.rows.find((r) => r.account === 'bkash_a')!.thresholds?.warn).toEqual({ units: 5000000n, scale: 2 });
+    expect(result.rows.find((r) => r.rule === 'UPI')?.error).toBe('no payment system matches upi_*');
+    expect(result.events[0]).toMatchObject({ kind: 'firing', level: 'critical' });
+  });
+
+  it('makes a bad balance a failure for that alert only', () => {
+    const result = planCycle(config, apay, fetched({ bkash_a: 'bad', upi_a: '50' }), new Map(), 0);
+    expect(result.rows.find((r) => r.account === 'bkash_a')?.error).toBe('not a number');
+    expect(result.events.map((e) => e.account)).toEqual(['upi_a']);
+  });
+
+  it('names bePaid alerts by the account label', () => {
+    const result = planCycle(config, bepaid, { ok: true, readings: [{ account: 'usd-settlement', balance: { ok: true, value: money('999.99', 'USD') } }] }, new Map(), 0);
+    expect(result.rows).toHaveLength(1);
+    expect(result.states.has(alertKey('USD settlement', 'usd-settlement'))).toBe(true);
+    expect(result.events[0]).toMatchObject({ kind: 'firing', level: 'warning', rule: 'USD settlement' });
+  });
+});
