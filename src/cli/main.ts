@@ -29,6 +29,20 @@ program
   .action(async (options) => (await import('../commands/once.js')).once(options, processIo));
 
 program
+  .command('test-notify')
+  .description('send a message marked as a test to every channel, or to one (exit 0 when all were delivered)')
+  .option(...configOption)
+  .option('--channel <id>', 'only this channel')
+  .action(async (options) => (await import('../commands/test-notify.js')).testNotify(options, processIo));
+
+program
+  .command('status')
+  .description('show firing alerts, last values and undelivered notifications from the state store')
+  .option(...configOption)
+  .option('--json', 'print JSON')
+  .action(async (options) => (await import('../commands/status.js')).status(options, processIo));
+
+program
   .command('schema')
   .description("print the config's JSON Schema (for editors)")
   .action(async (options) => (await import('../commands/schema.js')).schema(options, processIo));

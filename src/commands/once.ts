@@ -1,12 +1,14 @@
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
-import { formatDiagnostic } from '../config/diagnostic.js';
-import { configPath, loadConfigFile } from '../config/load.js';
+import { createLogger } from '../daemon/logger.js';
+import { runSourceCycle } from '../daemon/source-cycle.js';
+import { channelsFor, closeChannels } from '../notify/channels.js';
+import { DEFAULT_DELIVERY, drainOutbox } from '../notify/delivery.js';
+import { loggingListener } from '../notify/log-listener.js';
 import { alertRowJson, nagiosStatus, renderAlertTable } from '../report/alert-rows.js';
-import type { AlertState } from '../rules/alert.js';
-import { planCycle } from '../rules/cycle.js';
 import { defaultSourceDeps } from '../sources/deps.js';
 import { createSource } from '../sources/index.js';
+import { loadConfigOrExit, openStoreOrExit } from './load-config.js';
 
 export interface OnceOptions {
   readonly config?: string;
@@ -17,31 +19,32 @@ export interface OnceOptions {
 /** Nagios "unknown": the config is invalid or a source could not be read. */
 const UNKNOWN = 3;
 
-/** `balance-watch once`: one full cycle now, every source; exit status per the Nagios plugin convention. */
+/**
+ * `balance-watch once`: one full cycle now, every source, like one daemon cycle
+ * (state written, notifications sent) unless `--dry-run`. Exit status per the
+ * Nagios plugin convention.
+ */
 export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
-  const file = configPath(options.config, io.env);
-  const loaded = await loadConfigFile(file, io.env);
-  if (!loaded.config) {
-    for (const diagnostic of loaded.errors) io.err(formatDiagnostic(file, diagnostic));
-    throw new ExitError(UNKNOWN, `${file}: the config is invalid; run balance-watch check -c ${file}`);
-  }
-  const config = loaded.config;
-  if (!options.dryRun && !options.json) {
-    io.err('note: the state store and notifications are not built yet, so this runs as a dry run (nothing is sent or written)');
-  }
+  const config = await loadConfigOrExit(options.config, io, UNKNOWN);
+  const store = options.dryRun ? undefined : openStoreOrExit(config.state, UNKNOWN);
+  const log = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn', destination: 2 });
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
-  const now = Date.now();
-  const deps = defaultSourceDeps();
-  const previous = new Map<string, AlertState>();
+  const channels = store ? channelsFor(config) : new Map();
   try {
+    const deps = defaultSourceDeps();
     const cycles = await Promise.all(
-      config.sources.map(async (source) => {
-        const fetched = await createSource(source, deps).fetchBalances(controller.signal);
-        return { source, fetched, plan: planCycle(config, source, fetched, previous, now) };
-      }),
+      config.sources.map(async (sourceConfig) => ({
+        sourceConfig,
+        ...(await runSourceCycle({ config, sourceConfig, source: createSource(sourceConfig, deps), store, now: Date.now, signal: controller.signal })),
+      })),
     );
+    let undelivered = 0;
+    if (store) {
+      await drainOutbox({ store, channels, now: Date.now, random: Math.random, options: DEFAULT_DELIVERY, listener: loggingListener(log) }, controller.signal);
+      undelivered = store.pendingMessages().length;
+    }
     const rows = cycles.flatMap((cycle) => cycle.plan.rows);
     const failedSources = cycles.filter((cycle) => !cycle.fetched.ok);
     const status = nagiosStatus(rows, failedSources.length > 0);
@@ -49,21 +52,29 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
       io.out(
         JSON.stringify(
           {
-            checked_at: new Date(now).toISOString(),
+            checked_at: new Date().toISOString(),
             status: ['ok', 'warning', 'critical', 'unknown'][status],
-            sources: cycles.map(({ source, fetched }) => ({ id: source.id, type: source.type, ok: fetched.ok, error: fetched.ok ? null : fetched.failure.message })),
+            dry_run: Boolean(options.dryRun),
+            sources: cycles.map(({ sourceConfig, fetched }) => ({ id: sourceConfig.id, type: sourceConfig.type, ok: fetched.ok, error: fetched.ok ? null : fetched.failure.message })),
             alerts: rows.map(alertRowJson),
+            notifications: { queued: cycles.reduce((n, c) => n + c.queued, 0), undelivered },
           },
           null,
           2,
         ),
       );
     } else {
-      for (const { source, fetched } of failedSources) io.out(`source ${source.id} could not be read: ${fetched.ok ? '' : fetched.failure.message}`);
+      for (const { sourceConfig, fetched } of failedSources) io.out(`source ${sourceConfig.id} could not be read: ${fetched.ok ? '' : fetched.failure.message}`);
       io.out(renderAlertTable(rows));
+      const events = cycles.flatMap((c) => c.plan.events);
+      if (options.dryRun) io.out(`\ndry run: ${events.length} notification event${events.length === 1 ? '' : 's'} would be sent; no state was written`);
+      else if (undelivered > 0) io.out(`\n${undelivered} notification${undelivered === 1 ? '' : 's'} not yet delivered: they stay queued in ${config.state} and are retried by the next run`);
     }
     if (status !== 0) throw new ExitError(status);
   } finally {
     process.off('SIGINT', stop);
+    closeChannels(channels);
+    store?.close();
+    log.flush();
   }
 }

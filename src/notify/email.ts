@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { classifyNetworkError, type Failure } from '../net/failure.js';
+import type { ChannelDeps } from './channel-deps.js';
+import type { Channel } from './message.js';
+import { redact, urlSecrets } from './redact.js';
+import { renderEmail } from './render-email.js';
 import { idField, secretField } from '../config/fields.js';
 
 const address = z.string({ error: 'must be an email address' }).regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address such as finance@example.com');
@@ -19,3 +24,89 @@ export const emailConfigSchema = z
   .describe('An email channel.');
 
 export type EmailConfig = z.output<typeof emailConfigSchema>;
+
+interface SmtpError {
+  readonly code?: string;
+  readonly responseCode?: number;
+  readonly response?: string;
+  readonly message?: string;
+}
+
+/**
+ * SMTP errors as failures. Transient problems (connection, timeouts, 4xx replies,
+ * authentication, which an operator can fix while the message waits) are retried;
+ * a 5xx refusal of the message or its recipients is permanent.
+ */
+export function smtpFailure(error: SmtpError): Failure {
+  const code = error.code;
+  const reply = error.responseCode;
+  const said = (error.response ?? error.message ?? '').split('\n')[0]?.slice(0, 160) ?? '';
+  if (code === 'EAUTH') return { reason: 'auth', retryable: true, message: `the SMTP server refused the login (${said}); check the user and password in smtp_url` };
+  if (code === 'ETIMEDOUT') return { reason: 'timeout', retryable: true, message: 'the SMTP server did not answer in time' };
+  if (code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS' || code === 'ETLS' || code === 'ECONNREFUSED') {
+    return { reason: 'network', retryable: true, message: `cannot reach the SMTP server (${code}${said ? `: ${said}` : ''})` };
+  }
+  if (reply !== undefined && reply >= 500) return { reason: 'client', retryable: false, status: reply, message: `the SMTP server refused the message: ${said}` };
+  if (reply !== undefined && reply >= 400) return { reason: 'server', retryable: true, status: reply, message: `the SMTP server deferred the message: ${said}` };
+  return { reason: 'network', retryable: true, message: `sending the email failed${code ? ` (${code})` : ''}${said ? `: ${said}` : ''}` };
+}
+
+/** nodemailer's options from `smtp_url`: `smtps://` is TLS from the start (465), `smtp://` upgrades with STARTTLS (587). */
+export function smtpOptions(smtpUrl: string, timeoutMs: number) {
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  };
+}
+
+type Transport = { sendMail(mail: Record<string, unknown>): Promise<unknown>; close(): void };
+
+/** Email over SMTP. nodemailer is loaded, and the transport built, on the first send: configs without email never pay for it. */
+export function createEmailChannel(config: EmailConfig, deps: ChannelDeps): Channel {
+  const secrets = urlSecrets(config.smtp_url);
+  let transport: Promise<Transport> | undefined;
+  const open = async (): Promise<Transport> => {
+    const nodemailer = await import('nodemailer');
+    return nodemailer.createTransport(smtpOptions(config.smtp_url, deps.timeoutMs) as never) as unknown as Transport;
+  };
+  return {
+    id: config.id,
+    type: 'email',
+    async send(message, signal) {
+      const content = renderEmail(message, deps.render);
+      try {
+        transport ??= open();
+        const mailer = await transport;
+        const sending = mailer.sendMail({ from: config.from, to: config.to, subject: content.subject, text: content.text, html: content.html });
+        await abortable(sending, signal);
+        return { ok: true };
+      } catch (error) {
+        if (signal.aborted) return { ok: false, failure: classifyNetworkError('ERR_CANCELED') };
+        const failure = smtpFailure(error as SmtpError);
+        return { ok: false, failure: { ...failure, message: redact(failure.message, secrets) } };
+      }
+    },
+    close() {
+      void transport?.then((t) => t.close()).catch(() => undefined);
+      transport = undefined;
+    },
+  };
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export const emailChannel = { type: 'email', configSchema: emailConfigSchema, create: createEmailChannel } as const;

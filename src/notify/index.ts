@@ -1,14 +1,19 @@
 import type { z } from 'zod';
 import { kindUnion } from '../config/union.js';
-import { emailConfigSchema } from './email.js';
-import { slackConfigSchema } from './slack.js';
+import type { ChannelDeps } from './channel-deps.js';
+import { emailChannel } from './email.js';
+import type { Channel } from './message.js';
+import { slackChannel } from './slack.js';
 
 /** Every channel type. A new channel is one file in this folder and one entry here. */
-const CHANNEL_KINDS = [
-  { type: 'slack', configSchema: slackConfigSchema },
-  { type: 'email', configSchema: emailConfigSchema },
-] as const;
+const CHANNEL_KINDS = [slackChannel, emailChannel] as const;
 
 export const channelConfigSchema = kindUnion(CHANNEL_KINDS);
 
 export type ChannelConfig = z.output<typeof channelConfigSchema>;
+
+export function createChannel(config: ChannelConfig, deps: ChannelDeps): Channel {
+  const kind = CHANNEL_KINDS.find((candidate) => candidate.type === config.type);
+  if (!kind) throw new Error(`no channel kind "${config.type}"`);
+  return (kind.create as (config: ChannelConfig, deps: ChannelDeps) => Channel)(config, deps);
+}

@@ -1,4 +1,10 @@
+import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { z } from 'zod';
+import { classifyNetworkError, classifyStatus, type Failure, parseRetryAfter } from '../net/failure.js';
+import type { ChannelDeps } from './channel-deps.js';
+import type { Channel } from './message.js';
+import { redact, urlSecrets } from './redact.js';
+import { renderSlack } from './render-slack.js';
 import { idField, secretField } from '../config/fields.js';
 
 export const slackConfigSchema = z
@@ -10,3 +16,55 @@ export const slackConfigSchema = z
   .describe('A Slack channel.');
 
 export type SlackConfig = z.output<typeof slackConfigSchema>;
+
+/** Slack's webhook client, with the response's Retry-After captured (its error object drops headers). */
+function webhookFor(config: SlackConfig, deps: ChannelDeps, signal: AbortSignal, seen: { retryAfter?: string }): IncomingWebhook {
+  const fetchWithSignal: typeof fetch = async (input, init) => {
+    const response = await deps.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    seen.retryAfter = response.headers.get('retry-after') ?? undefined;
+    return response;
+  };
+  return new IncomingWebhook(config.webhook_url, { timeout: deps.timeoutMs, fetch: fetchWithSignal });
+}
+
+/** Maps the webhook client's errors to a failure, never reading anything that holds the URL. */
+export function slackFailure(error: unknown, retryAfter: string | undefined, signal: AbortSignal, now: number): Failure {
+  if (error instanceof IncomingWebhookHTTPError) {
+    const { reason, retryable } = classifyStatus(error.statusCode);
+    const body = error.body.trim().slice(0, 120);
+    const hint = error.statusCode === 404 || error.statusCode === 403 ? ' (the webhook was revoked or the channel archived: make a new webhook)' : '';
+    const retryAfterMs = parseRetryAfter(retryAfter, now);
+    return { reason, retryable, status: error.statusCode, message: `Slack answered HTTP ${error.statusCode}${body ? ` "${body}"` : ''}${hint}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  if (signal.aborted) return classifyNetworkError('ERR_CANCELED');
+  const original = error instanceof IncomingWebhookRequestError ? error.original : error;
+  const name = (original as { name?: string }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return { reason: 'timeout', retryable: true, message: 'Slack did not answer in time' };
+  const cause = (original as { cause?: { code?: string } }).cause;
+  const failure = classifyNetworkError(cause?.code ?? (original as { code?: string }).code);
+  return { ...failure, message: `Slack: ${failure.message}` };
+}
+
+/** A Slack incoming webhook. */
+export function createSlackChannel(config: SlackConfig, deps: ChannelDeps): Channel {
+  const secrets = urlSecrets(config.webhook_url);
+  return {
+    id: config.id,
+    type: 'slack',
+    async send(message, signal) {
+      const seen: { retryAfter?: string } = {};
+      // A client per send binds this send's shutdown signal; it holds no connection, so nothing is rebuilt that matters.
+      const webhook = webhookFor(config, deps, signal, seen);
+      try {
+        await webhook.send({ ...renderSlack(message, deps.render) } as IncomingWebhookSendArguments);
+        return { ok: true };
+      } catch (error) {
+        const failure = slackFailure(error, seen.retryAfter, signal, Date.now());
+        return { ok: false, failure: { ...failure, message: redact(failure.message, secrets) } };
+      }
+    },
+    close() {},
+  };
+}
+
+export const slackChannel = { type: 'slack', configSchema: slackConfigSchema, create: createSlackChannel } as const;

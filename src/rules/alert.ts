@@ -47,7 +47,10 @@ export type EventKind = 'firing' | 'escalation' | 'improvement' | 'resolved' | '
 export interface AlertEvent {
   readonly kind: EventKind;
   readonly rule: string;
+  readonly source: string;
   readonly account: string;
+  /** What the rule names (a payment system, a glob, an account): messages name the account too when it differs. */
+  readonly target: string;
   readonly level: Level;
   readonly previousLevel: Level;
   readonly value?: Money;
@@ -65,7 +68,9 @@ export interface AlertEvent {
 /** A rule as the evaluator sees it for one account: levels already in that account's currency. */
 export interface RulePolicy {
   readonly name: string;
+  readonly source: string;
   readonly account: string;
+  readonly target: string;
   readonly thresholds: Thresholds;
   readonly for: number;
   /** ms; 0 = never repeat. */

@@ -60,7 +60,7 @@ export function planCycle(config: Config, source: SourceConfig, fetched: FetchRe
       const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? configuredCurrency(source, rule, account));
       const thresholds = thresholdsIn(rule, currency);
       const effective: Observation = thresholds.ok ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${thresholds.error}` };
-      const policy = { name: rule.name, account, thresholds: thresholds.ok ? thresholds.value : {}, for: rule.for, repeat: rule.repeat, staleAfter: rule.stale_after };
+      const policy = { name: rule.name, source: source.id, account, target: rule.payment_system ?? rule.account ?? account, thresholds: thresholds.ok ? thresholds.value : {}, for: rule.for, repeat: rule.repeat, staleAfter: rule.stale_after };
       const result = evaluate(policy, prior, effective, now);
       states.set(key, result.state);
       events.push(...result.events);

@@ -7,7 +7,7 @@ export interface Evaluation {
   readonly events: readonly AlertEvent[];
 }
 
-type EventBase = Pick<AlertEvent, 'rule' | 'account' | 'thresholds' | 'at'>;
+type EventBase = Pick<AlertEvent, 'rule' | 'source' | 'account' | 'target' | 'thresholds' | 'at'>;
 
 const below = (value: Money, threshold: Decimal | undefined) => threshold !== undefined && compareDecimal(value.amount, threshold) < 0;
 const atOrAbove = (value: Money, level: Decimal | undefined) => level === undefined || compareDecimal(value.amount, level) >= 0;
@@ -42,7 +42,7 @@ function transitionKind(from: Level, to: Level): EventKind {
  */
 export function evaluate(policy: RulePolicy, previous: AlertState | undefined, observation: Observation, now: number): Evaluation {
   const state = previous ?? initialState(now);
-  const base: EventBase = { rule: policy.name, account: policy.account, thresholds: policy.thresholds, at: now };
+  const base: EventBase = { rule: policy.name, source: policy.source, account: policy.account, target: policy.target, thresholds: policy.thresholds, at: now };
   const { state: next, events } = observation.kind === 'failure' ? onFailure(policy, state, observation.reason, now, base) : onValue(policy, state, observation.value, now, base);
   if (events.length > 0) return { state: { ...next, lastNotifiedAt: now }, events };
   const repeat = repeatEvent(policy, next, now, base, observation.kind === 'failure' ? observation.reason : undefined);

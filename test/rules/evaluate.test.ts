@@ -10,7 +10,9 @@ const money = (n: number): Money => ({ amount: d(n), currency: null });
 /** warn below 100 (recovers at 110), critical below 50 (recovers at 55). */
 const POLICY: RulePolicy = {
   name: 'float',
+  source: 'apay',
   account: 'bkash_a',
+  target: 'bkash_a',
   thresholds: { warn: d(100), warnRecover: d(110), critical: d(50), criticalRecover: d(55) },
   for: 1,
   repeat: 0,
@@ -97,7 +99,9 @@ describe('event facts', () => {
       {
         kind: 'firing',
         rule: 'float',
+        source: 'apay',
         account: 'bkash_a',
+        target: 'bkash_a',
         level: 'warning',
         previousLevel: 'ok',
         value: money(90),

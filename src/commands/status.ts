@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import type { CommandIo } from '../cli/io.js';
+import { decimalToString } from '../money/decimal.js';
+import { formatMoney } from '../money/money.js';
+import { formatTime, humanDuration, messageTitle } from '../notify/format.js';
+import type { RenderOptions } from '../notify/message.js';
+import { renderTable } from '../report/table.js';
+import { displayState } from '../rules/alert.js';
+import type { OutboxMessage, StoredAlert } from '../store/store.js';
+import { loadConfigOrExit, openStoreOrExit } from './load-config.js';
+
+export interface StatusOptions {
+  readonly config?: string;
+  readonly json?: boolean;
+}
+
+const OVERDUE_MS = 60 * 60_000;
+
+const isFiring = (alert: StoredAlert) => alert.state.level !== 'ok' || alert.state.noDataSince !== undefined;
+
+/** `balance-watch status`: what the state store knows, without touching any API. */
+export async function status(options: StatusOptions, io: CommandIo): Promise<void> {
+  const config = await loadConfigOrExit(options.config, io, 1);
+  if (!existsSync(config.state)) {
+    io.out(options.json ? JSON.stringify({ state: config.state, alerts: [], outbox: { pending: [], failed: [] } }, null, 2) : `no state yet at ${config.state}: balance-watch has not run with this config`);
+    return;
+  }
+  const store = openStoreOrExit(config.state, 1, { readonly: true });
+  try {
+    const now = Date.now();
+    const alerts = store.alerts();
+    const pending = store.pendingMessages();
+    const failed = store.failedMessages();
+    const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
+    io.out(options.json ? JSON.stringify(statusJson(config.state, alerts, pending, failed, now), null, 2) : statusText(alerts, pending, failed, now, render));
+  } finally {
+    store.close();
+  }
+}
+
+function statusText(alerts: readonly StoredAlert[], pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number, render: RenderOptions): string {
+  const when = (ms: number | undefined) => (ms === undefined ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
+  const firing = alerts.filter(isFiring);
+  const sections: string[] = [];
+  sections.push(
+    firing.length === 0
+      ? 'No alert is firing.'
+      : `Firing (${firing.length}):\n${renderTable(
+          ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'SINCE', 'LAST CHECK', 'LAST NOTIFIED'],
+          firing.map((a) => [
+            a.rule,
+            a.account,
+            `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}`,
+            a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
+            when(a.state.level !== 'ok' ? a.state.since : a.state.noDataSince),
+            when(a.state.lastObservedAt),
+            when(a.state.lastNotifiedAt),
+          ]),
+        )}`,
+  );
+  sections.push(
+    `All alerts (${alerts.length}):\n${renderTable(
+      ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'LAST CHECK'],
+      alerts.map((a) => [a.rule, a.account, displayState(a.state) + (a.state.noDataSince !== undefined ? ', no data' : ''), a.state.lastValue ? formatMoney(a.state.lastValue) : '-', when(a.state.lastObservedAt)]),
+    )}`,
+  );
+  if (pending.length === 0) sections.push('Outbox: every notification has been delivered.');
+  else {
+    const lines = pending.map((m) => {
+      const overdue = now - m.createdAt >= OVERDUE_MS ? ' OVERDUE' : '';
+      return `  #${m.id} to ${m.channel}${overdue}: "${messageTitle(m.message)}", queued ${humanDuration(now - m.createdAt)} ago, ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}${m.lastError ? `, last error: ${m.lastError}` : ''}`;
+    });
+    sections.push(`Outbox: ${pending.length} notification${pending.length === 1 ? '' : 's'} waiting to be delivered:\n${lines.join('\n')}`);
+  }
+  if (failed.length > 0) {
+    sections.push(`Given up (permanent errors), newest first:\n${failed.map((m) => `  #${m.id} to ${m.channel}: "${messageTitle(m.message)}": ${m.lastError ?? ''}`).join('\n')}`);
+  }
+  return sections.join('\n\n');
+}
+
+function statusJson(state: string, alerts: readonly StoredAlert[], pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number) {
+  const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+  const message = (m: OutboxMessage) => ({
+    id: m.id,
+    channel: m.channel,
+    title: messageTitle(m.message),
+    queued_at: iso(m.createdAt),
+    attempts: m.attempts,
+    next_attempt_at: iso(m.nextAttemptAt),
+    last_error: m.lastError,
+    last_reason: m.lastReason,
+    overdue: m.sentAt === null && m.failedAt === null && now - m.createdAt >= OVERDUE_MS,
+  });
+  return {
+    state,
+    alerts: alerts.map((a) => ({
+      rule: a.rule,
+      account: a.account,
+      source: a.source,
+      state: displayState(a.state),
+      firing: isFiring(a),
+      no_data: a.state.noDataSince !== undefined,
+      since: iso(a.state.since),
+      balance: a.state.lastValue ? decimalToString(a.state.lastValue.amount) : null,
+      currency: a.state.lastValue?.currency ?? null,
+      last_check: iso(a.state.lastObservedAt),
+      last_notified: iso(a.state.lastNotifiedAt),
+    })),
+    outbox: { pending: pending.map(message), failed: failed.map(message) },
+  };
+}

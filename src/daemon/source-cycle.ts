@@ -1,0 +1,47 @@
+import type { Config } from '../config/types.js';
+import { digestsFor } from '../notify/message.js';
+import type { AlertState } from '../rules/alert.js';
+import { type CycleResult, planCycle } from '../rules/cycle.js';
+import type { SourceConfig } from '../sources/index.js';
+import type { BalanceSource, FetchResult } from '../sources/source.js';
+import type { StateStore } from '../store/store.js';
+
+export interface SourceCycleResult {
+  readonly fetched: FetchResult;
+  readonly plan: CycleResult;
+  readonly fetchMs: number;
+  /** How many messages this cycle queued. */
+  readonly queued: number;
+}
+
+/**
+ * One source's cycle: fetch, evaluate against the stored state, then write the
+ * new state, the observations and the messages owed in one transaction. Sending
+ * is the outbox's job, not this one's.
+ */
+export async function runSourceCycle(args: {
+  readonly config: Config;
+  readonly sourceConfig: SourceConfig;
+  readonly source: BalanceSource;
+  readonly store: StateStore | undefined;
+  readonly now: () => number;
+  readonly signal: AbortSignal;
+}): Promise<SourceCycleResult> {
+  const { config, sourceConfig, source, store } = args;
+  const previous: ReadonlyMap<string, AlertState> = store ? store.loadStates(source.id) : new Map();
+  const started = args.now();
+  const fetched = await source.fetchBalances(args.signal);
+  const now = args.now();
+  const plan = planCycle(config, sourceConfig, fetched, previous, now);
+  const outbox = digestsFor(config, source.id, plan.events);
+  if (store && !args.signal.aborted) {
+    store.commitCycle({
+      source: source.id,
+      now,
+      alerts: plan.rows.flatMap((row) => (row.state ? [{ rule: row.rule, account: row.account, state: row.state }] : [])),
+      observations: plan.observations,
+      outbox,
+    });
+  }
+  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0 };
+}

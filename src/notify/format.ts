@@ -1,0 +1,158 @@
+import { compareDecimal, type Decimal, formatDecimal, subtractDecimal } from '../money/decimal.js';
+import { formatMoney, type Money } from '../money/money.js';
+import type { AlertEvent, Level } from '../rules/alert.js';
+import type { Message, RenderOptions } from './message.js';
+
+/**
+ * The words and facts every channel shows, in one place, so Slack and email say
+ * the same thing. Pure: events and options in, text out.
+ */
+
+export type Tone = 'critical' | 'warning' | 'resolved' | 'no_data' | 'test';
+
+export const TONE_EMOJI: Readonly<Record<Tone, string>> = { critical: '🔴', warning: '🟠', resolved: '✅', no_data: '⚪', test: '🧪' };
+export const TONE_COLOUR: Readonly<Record<Tone, string>> = { critical: '#d40e0d', warning: '#e8912d', resolved: '#2eb67d', no_data: '#9e9e9e', test: '#1d9bd1' };
+const TONE_LABEL: Readonly<Record<Tone, string>> = { critical: 'CRITICAL', warning: 'WARNING', resolved: 'RESOLVED', no_data: 'NO DATA', test: 'TEST' };
+const TONE_RANK: Readonly<Record<Tone, number>> = { test: 0, resolved: 1, no_data: 2, warning: 3, critical: 4 };
+
+export function toneOf(event: AlertEvent): Tone {
+  if (event.kind === 'no_data' || (event.kind === 'repeat' && event.level === 'ok' && event.noData)) return 'no_data';
+  if (event.kind === 'resolved' || event.kind === 'no_data_resolved') return 'resolved';
+  return event.level === 'critical' ? 'critical' : event.level === 'warning' ? 'warning' : 'resolved';
+}
+
+const thresholdOf = (event: AlertEvent, level: Level): Decimal | undefined => (level === 'critical' ? event.thresholds.critical : event.thresholds.warn);
+const recoveryOf = (event: AlertEvent, level: Level): Decimal | undefined =>
+  level === 'critical' ? event.thresholds.criticalRecover : event.thresholds.warnRecover;
+
+/** An amount in the event's currency, for people. */
+function amount(event: AlertEvent, value: Decimal | undefined): string {
+  if (value === undefined) return '-';
+  return formatMoney({ amount: value, currency: event.value?.currency ?? null });
+}
+
+/** `bKash agent float` or, when the rule covers several accounts, `UPI · upi_fast`. */
+export function alertName(event: AlertEvent): string {
+  return event.account !== event.target ? `${event.rule} · ${event.account}` : event.rule;
+}
+
+/** One line that says it all: `[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)`. */
+export function headline(event: AlertEvent): string {
+  const tone = toneOf(event);
+  const label = TONE_LABEL[tone];
+  const name = alertName(event);
+  const value = event.value ? formatMoney(event.value) : 'no balance';
+  const threshold = formatThreshold(thresholdOf(event, event.level));
+  switch (event.kind) {
+    case 'firing':
+      return `[${label}] ${name}: ${value} (below ${threshold})`;
+    case 'escalation':
+      return `[${label}] ${name}: ${value} (below ${threshold}, was warning)`;
+    case 'improvement':
+      return `[${label}] ${name}: ${value} (improved from critical, still below ${threshold})`;
+    case 'resolved':
+      return `[${label}] ${name}: ${value} (back above ${formatThreshold(recoveryOf(event, event.previousLevel))})`;
+    case 'no_data':
+      return `[${label}] ${name}: no balance could be read${event.reason ? ` (${event.reason})` : ''}`;
+    case 'no_data_resolved':
+      return `[${TONE_LABEL.resolved}] ${name}: balances are being read again (${value})`;
+    case 'repeat':
+      if (event.level === 'ok') return `[${label}] ${name}: still no balance${event.reason ? ` (${event.reason})` : ''}`;
+      return `[${label}] ${name}: ${value} (still below ${threshold})`;
+  }
+}
+
+function formatThreshold(value: Decimal | undefined): string {
+  return value === undefined ? '-' : formatDecimal(value);
+}
+
+/** The title of a message: the event's headline, or for a digest the worst tone and a count. */
+export function messageTitle(message: Message): string {
+  if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
+  const [first] = message.events;
+  if (message.events.length === 1 && first) return headline(first);
+  const worst = worstTone(message.events);
+  return `[${TONE_LABEL[worst]}] ${message.events.length} balance alerts from ${message.source}`;
+}
+
+export function worstTone(events: readonly AlertEvent[]): Tone {
+  return events.map(toneOf).reduce<Tone>((worst, tone) => (TONE_RANK[tone] > TONE_RANK[worst] ? tone : worst), 'test');
+}
+
+/** `+250,000.00 BDT` or `−1,500.00 BDT`, when both values are in one currency. */
+export function changeSince(value: Money | undefined, previous: Money | undefined): string | undefined {
+  if (!value || !previous || value.currency !== previous.currency) return undefined;
+  const delta = subtractDecimal(value.amount, previous.amount);
+  const sign = compareDecimal(delta, { units: 0n, scale: 0 }) > 0 ? '+' : '';
+  return `${sign}${formatMoney({ amount: delta, currency: value.currency })}`;
+}
+
+/** `3 h 20 min`, `2 d 4 h`, `45 s`: a duration for people, two units at most. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3_600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [size, name] of units) {
+    const count = Math.floor(rest / size);
+    if (count > 0 && parts.length < 2) {
+      parts.push(`${count} ${name}`);
+      rest -= count * size;
+    } else if (parts.length > 0) break;
+  }
+  return parts.join(' ') || '0 s';
+}
+
+/** `2026-11-21 14:05 Europe/Minsk`: a timestamp in the configured zone. */
+export function formatTime(ms: number, options: RenderOptions): string {
+  const zone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(ms);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zone}`;
+}
+
+/** The facts of an event as label/value pairs, in the order people read them. */
+export function eventFacts(event: AlertEvent, options: RenderOptions): [string, string][] {
+  const facts: [string, string][] = [];
+  facts.push(['Balance', event.value ? formatMoney(event.value) : 'unknown']);
+  const change = changeSince(event.value, event.previousValue);
+  if (change) facts.push(['Change since last check', change]);
+  const level = event.kind === 'resolved' ? event.previousLevel : event.level;
+  if (level !== 'ok') {
+    facts.push([level === 'critical' ? 'Critical below' : 'Warning below', amount(event, thresholdOf(event, level))]);
+    facts.push(['Recovers at', amount(event, recoveryOf(event, level))]);
+  }
+  facts.push(['Source', event.source]);
+  facts.push(['Account', event.account]);
+  if (event.kind === 'resolved') facts.push(['Was firing', `${humanDuration(event.at - event.since)}, since ${formatTime(event.since, options)}`]);
+  else if (event.kind === 'no_data' || event.kind === 'no_data_resolved' || (event.kind === 'repeat' && event.level === 'ok')) {
+    facts.push(['No data since', formatTime(event.since, options)]);
+  } else facts.push(['Firing since', `${formatTime(event.since, options)} (${humanDuration(event.at - event.since)})`]);
+  if (event.reason) facts.push(['Why no data', event.reason]);
+  return facts;
+}
+
+/** Digests longer than this are cut with "and N more", within Slack's block limits. */
+export const MAX_EVENTS_PER_MESSAGE = 20;
+
+export function visibleEvents(events: readonly AlertEvent[]): { shown: readonly AlertEvent[]; hidden: number } {
+  const ordered = [...events].sort((a, b) => TONE_RANK[toneOf(b)] - TONE_RANK[toneOf(a)]);
+  return { shown: ordered.slice(0, MAX_EVENTS_PER_MESSAGE), hidden: Math.max(0, ordered.length - MAX_EVENTS_PER_MESSAGE) };
+}
+
+export function testMessageText(channel: string, at: number, options: RenderOptions): string {
+  return `This is a test message from balance-watch for channel "${channel}", sent ${formatTime(at, options)}. If you can read it, alerts will reach you here. No balance is low because of it.`;
+}

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { DeliveryListener } from './delivery.js';
+
+/** Delivery outcomes as log lines (never with a secret: messages are already redacted by the channels). */
+export function loggingListener(log: Logger, extra: Partial<DeliveryListener> = {}): DeliveryListener {
+  return {
+    delivered(row, channel) {
+      log.info({ channel, outbox_id: row.id, attempts: row.attempts + 1 }, 'notification delivered');
+      extra.delivered?.(row, channel);
+    },
+    retrying(row, channel, reason, message, next) {
+      log.warn({ channel, outbox_id: row.id, reason, attempts: row.attempts + 1, next_attempt_at: new Date(next).toISOString() }, `notification failed, will retry: ${message}`);
+      extra.retrying?.(row, channel, reason, message, next);
+    },
+    gaveUp(row, channel, reason, message) {
+      log.error({ channel, outbox_id: row.id, reason }, `notification failed permanently: ${message}`);
+      extra.gaveUp?.(row, channel, reason, message);
+    },
+    overdue(row) {
+      log.error(
+        { channel: row.channel, outbox_id: row.id, queued_at: new Date(row.createdAt).toISOString(), attempts: row.attempts, last_error: row.lastError },
+        'a notification has been undelivered for over an hour: people are not hearing about this alert',
+      );
+      extra.overdue?.(row);
+    },
+  };
+}

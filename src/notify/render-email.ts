@@ -1,0 +1,43 @@
+import { eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
+import type { Message, RenderOptions } from './message.js';
+
+export interface EmailContent {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const FOOTER = 'Sent by balance-watch. `balance-watch status` shows every firing alert.';
+
+/** Subject, plain text and HTML with the same facts; the subject is the title, without emoji, for filters. */
+export function renderEmail(message: Message, options: RenderOptions): EmailContent {
+  const subject = messageTitle(message);
+  if (message.kind === 'test') {
+    const body = testMessageText(message.channel, message.at, options);
+    return { subject, text: `${body}\n\n-- \n${FOOTER}\n`, html: page(subject, `<p>${escapeHtml(body)}</p>`) };
+  }
+  const { shown, hidden } = visibleEvents(message.events);
+  const textBlocks = shown.map((event) => {
+    const facts = eventFacts(event, options).map(([label, value]) => `  ${`${label}:`.padEnd(24)} ${value}`);
+    return [headline(event), ...facts].join('\n');
+  });
+  const more = hidden > 0 ? [`…and ${hidden} more.`] : [];
+  const text = [...textBlocks, ...more, `-- \n${FOOTER}`].join('\n\n') + '\n';
+  const htmlBlocks = shown.map((event) => {
+    const tone = toneOf(event);
+    const rows = eventFacts(event, options)
+      .map(([label, value]) => `<tr><th align="left" style="padding:2px 12px 2px 0;color:#555;font-weight:normal">${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`)
+      .join('');
+    return `<div style="border-left:4px solid ${TONE_COLOUR[tone]};padding:4px 12px;margin:12px 0"><p style="margin:4px 0"><strong>${TONE_EMOJI[tone]} ${escapeHtml(headline(event))}</strong></p><table style="border-collapse:collapse">${rows}</table></div>`;
+  });
+  const htmlMore = hidden > 0 ? [`<p>…and ${hidden} more.</p>`] : [];
+  return { subject, text, html: page(subject, [...htmlBlocks, ...htmlMore].join('')) };
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;font-size:14px">${body}<p style="color:#777;font-size:12px">${escapeHtml(FOOTER)}</p></body></html>`;
+}

@@ -1,0 +1,53 @@
+import type { AlertEvent } from '../rules/alert.js';
+import { eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
+import type { Message, RenderOptions } from './message.js';
+
+/** Slack's own escaping for message text: only these three characters are special. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export interface SlackPayload {
+  readonly text: string;
+  readonly blocks: readonly unknown[];
+  readonly attachments: readonly { readonly color: string; readonly fallback: string; readonly blocks: readonly unknown[] }[];
+}
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+
+function eventAttachment(event: AlertEvent, options: RenderOptions) {
+  const tone = toneOf(event);
+  const facts = eventFacts(event, options);
+  return {
+    color: TONE_COLOUR[tone],
+    fallback: escapeSlack(headline(event)),
+    blocks: [
+      { type: 'section', text: mrkdwn(`${TONE_EMOJI[tone]} *${escapeSlack(headline(event))}*`) },
+      // Slack shows at most 10 fields in a section.
+      { type: 'section', fields: facts.slice(0, 10).map(([label, value]) => mrkdwn(`*${escapeSlack(label)}*\n${escapeSlack(value)}`)) },
+    ],
+  };
+}
+
+/**
+ * The Block Kit payload: a header with the title, then one coloured attachment
+ * per event (colour is only available on attachments). `text` is the
+ * notification and screen-reader fallback.
+ */
+export function renderSlack(message: Message, options: RenderOptions): SlackPayload {
+  const title = messageTitle(message);
+  if (message.kind === 'test') {
+    return {
+      text: escapeSlack(title),
+      blocks: [{ type: 'section', text: mrkdwn(`${TONE_EMOJI.test} *${escapeSlack(title)}*\n${escapeSlack(testMessageText(message.channel, message.at, options))}`) }],
+      attachments: [],
+    };
+  }
+  const { shown, hidden } = visibleEvents(message.events);
+  const header = `${TONE_EMOJI[worstTone(message.events)]} ${title}`;
+  const blocks: unknown[] = [{ type: 'section', text: mrkdwn(`*${escapeSlack(header)}*`) }];
+  const attachments = shown.map((event) => eventAttachment(event, options));
+  if (hidden > 0) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${hidden} more (see balance-watch status)`)] });
+  const fallbackLines = [title, ...(message.events.length > 1 ? shown.map(headline) : []), ...(hidden > 0 ? [`…and ${hidden} more`] : [])];
+  return { text: escapeSlack(fallbackLines.join('\n')), blocks, attachments };
+}

@@ -1,0 +1,41 @@
+/**
+ * The schema, as an append-only list: version N is the N-th entry. A released
+ * migration is never edited; a change is a new entry, so any older file opens.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE alerts (
+    rule TEXT NOT NULL,
+    account TEXT NOT NULL,
+    source TEXT NOT NULL,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (rule, account)
+  );
+  CREATE TABLE observations (
+    source TEXT NOT NULL,
+    account TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    units TEXT NOT NULL,
+    scale INTEGER NOT NULL,
+    currency TEXT
+  );
+  CREATE INDEX observations_by_account ON observations (source, account, at);
+  CREATE INDEX observations_by_time ON observations (at);
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    source TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    last_reason TEXT,
+    sent_at INTEGER,
+    failed_at INTEGER,
+    overdue_logged INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX outbox_due ON outbox (sent_at, failed_at, next_attempt_at);
+  `,
+];

@@ -1,0 +1,244 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Money } from '../money/money.js';
+import type { Message } from '../notify/message.js';
+import type { AlertState } from '../rules/alert.js';
+import { alertKey } from '../rules/cycle.js';
+import { decodeJson, encodeJson } from './codec.js';
+import { MIGRATIONS } from './migrations.js';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+export interface StoredAlert {
+  readonly rule: string;
+  readonly account: string;
+  readonly source: string;
+  readonly state: AlertState;
+  readonly updatedAt: number;
+}
+
+export interface OutboxMessage {
+  readonly id: number;
+  readonly channel: string;
+  readonly source: string;
+  readonly message: Message;
+  readonly createdAt: number;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+  readonly lastReason: string | null;
+  readonly sentAt: number | null;
+  readonly failedAt: number | null;
+}
+
+/** What one source's cycle writes, all or nothing. */
+export interface CycleWrite {
+  readonly source: string;
+  readonly now: number;
+  readonly alerts: readonly { readonly rule: string; readonly account: string; readonly state: AlertState }[];
+  readonly observations: readonly { readonly account: string; readonly value: Money }[];
+  readonly outbox: readonly { readonly channel: string; readonly message: Message }[];
+}
+
+interface OutboxRecord {
+  id: number;
+  channel: string;
+  source: string;
+  message: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_reason: string | null;
+  sent_at: number | null;
+  failed_at: number | null;
+}
+
+const toOutbox = (r: OutboxRecord): OutboxMessage => ({
+  id: r.id,
+  channel: r.channel,
+  source: r.source,
+  message: decodeJson<Message>(r.message),
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  lastReason: r.last_reason,
+  sentAt: r.sent_at,
+  failedAt: r.failed_at,
+});
+
+/**
+ * The state store: alert state, balance history and the notification outbox in
+ * one SQLite file. A cycle's state and the messages it owes are written in one
+ * transaction before anything is sent, so a crash can neither lose a resolve
+ * nor repeat a firing.
+ */
+export class StateStore {
+  private constructor(
+    readonly file: string,
+    private readonly db: Database.Database,
+  ) {}
+
+  /** Opens (creating if needed) and migrates the store; any problem is a StoreError naming the file. */
+  static open(file: string, options: { readonly?: boolean } = {}): StateStore {
+    let db: Database.Database | undefined;
+    try {
+      if (!options.readonly) mkdirSync(path.dirname(file), { recursive: true });
+      db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+      }
+      db.pragma('busy_timeout = 5000');
+      const store = new StateStore(file, db);
+      if (!options.readonly) store.migrate();
+      else store.checkVersion();
+      return store;
+    } catch (error) {
+      db?.close();
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(describeOpenError(file, error));
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new StoreError(`state store ${this.file} was written by a newer balance-watch (schema ${version}); upgrade balance-watch or point state: at another file`);
+    }
+    const apply = this.db.transaction(() => {
+      for (let next = version; next < MIGRATIONS.length; next += 1) {
+        this.db.exec(MIGRATIONS[next]!);
+        this.db.pragma(`user_version = ${next + 1}`);
+      }
+    });
+    apply.immediate();
+  }
+
+  private checkVersion(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) throw new StoreError(`state store ${this.file} is empty: the daemon has not run with it yet`);
+  }
+
+  /** Alert states by alertKey, for one source or all. */
+  loadStates(source?: string): Map<string, AlertState> {
+    const rows = (
+      source === undefined
+        ? this.db.prepare('SELECT rule, account, state FROM alerts').all()
+        : this.db.prepare('SELECT rule, account, state FROM alerts WHERE source = ?').all(source)
+    ) as { rule: string; account: string; state: string }[];
+    return new Map(rows.map((r) => [alertKey(r.rule, r.account), decodeJson<AlertState>(r.state)]));
+  }
+
+  alerts(): StoredAlert[] {
+    const rows = this.db.prepare('SELECT rule, account, source, state, updated_at FROM alerts ORDER BY rule, account').all() as {
+      rule: string;
+      account: string;
+      source: string;
+      state: string;
+      updated_at: number;
+    }[];
+    return rows.map((r) => ({ rule: r.rule, account: r.account, source: r.source, state: decodeJson<AlertState>(r.state), updatedAt: r.updated_at }));
+  }
+
+  /** Writes a cycle's alert states, observations and owed messages in one transaction. */
+  commitCycle(write: CycleWrite): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO alerts (rule, account, source, state, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, state = excluded.state, updated_at = excluded.updated_at`,
+    );
+    const observe = this.db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)');
+    const enqueue = this.db.prepare('INSERT INTO outbox (channel, source, message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeJson(alert.state), write.now);
+      for (const o of write.observations) {
+        observe.run(write.source, o.account, write.now, o.value.amount.units.toString(), o.value.amount.scale, o.value.currency);
+      }
+      for (const item of write.outbox) enqueue.run(item.channel, write.source, encodeJson(item.message), write.now, write.now);
+    })();
+  }
+
+  /** Drops alerts of rules that no longer exist (after a reload), quietly. */
+  removeAlertsExcept(rules: readonly string[]): number {
+    const keep = new Set(rules);
+    const gone = (this.db.prepare('SELECT DISTINCT rule FROM alerts').all() as { rule: string }[]).filter((r) => !keep.has(r.rule));
+    const remove = this.db.prepare('DELETE FROM alerts WHERE rule = ?');
+    this.db.transaction(() => gone.forEach((r) => remove.run(r.rule)))();
+    return gone.length;
+  }
+
+  dueMessages(now: number, limit = 100): OutboxMessage[] {
+    const rows = this.db
+      .prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?')
+      .all(now, limit) as OutboxRecord[];
+    return rows.map(toOutbox);
+  }
+
+  /** Messages not yet delivered (and not given up on), oldest first. */
+  pendingMessages(): OutboxMessage[] {
+    return (this.db.prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id').all() as OutboxRecord[]).map(toOutbox);
+  }
+
+  /** Messages given up on (a permanent error), newest first. */
+  failedMessages(limit = 20): OutboxMessage[] {
+    return (this.db.prepare('SELECT * FROM outbox WHERE failed_at IS NOT NULL ORDER BY id DESC LIMIT ?').all(limit) as OutboxRecord[]).map(toOutbox);
+  }
+
+  markSent(id: number, now: number): void {
+    this.db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(now, id);
+  }
+
+  markRetry(id: number, nextAttemptAt: number, error: string, reason: string): void {
+    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, last_reason = ? WHERE id = ?').run(nextAttemptAt, error, reason, id);
+  }
+
+  markFailed(id: number, now: number, error: string, reason: string): void {
+    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ?, last_reason = ? WHERE id = ?').run(now, error, reason, id);
+  }
+
+  /** Undelivered messages older than `ageMs` not yet reported as overdue; marks them reported. */
+  takeNewlyOverdue(now: number, ageMs: number): OutboxMessage[] {
+    const rows = this.db
+      .prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND overdue_logged = 0 AND created_at <= ?')
+      .all(now - ageMs) as OutboxRecord[];
+    const mark = this.db.prepare('UPDATE outbox SET overdue_logged = 1 WHERE id = ?');
+    this.db.transaction(() => rows.forEach((r) => mark.run(r.id)))();
+    return rows.map(toOutbox);
+  }
+
+  /** Deletes observations and delivered messages older than `before`. */
+  prune(before: number): { observations: number; messages: number } {
+    const observations = this.db.prepare('DELETE FROM observations WHERE at < ?').run(before).changes;
+    const messages = this.db.prepare('DELETE FROM outbox WHERE (sent_at IS NOT NULL OR failed_at IS NOT NULL) AND created_at < ?').run(before).changes;
+    return { observations, messages };
+  }
+
+  /** The balance history of one account since `since`, oldest first. */
+  history(source: string, account: string, since: number): { at: number; value: Money }[] {
+    const rows = this.db
+      .prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at >= ? ORDER BY at')
+      .all(source, account, since) as { at: number; units: string; scale: number; currency: string | null }[];
+    return rows.map((r) => ({ at: r.at, value: { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency } }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function describeOpenError(file: string, error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return `state store ${file} is not a valid balance-watch database (corrupt, or another kind of file); move it aside and start again, or point state: at another file`;
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'SQLITE_READONLY') {
+    return `state store ${file} cannot be opened for writing (${code}); check that the folder exists and this user may write to it`;
+  }
+  if (code === 'EEXIST' || code === 'ENOTDIR') return `state store ${file}: a part of the path is not a folder`;
+  return `state store ${file} cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
+}
+
