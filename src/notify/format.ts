@@ -51,7 +51,7 @@ export function headline(event: AlertEvent): string {
     case 'improvement':
       return `[${label}] ${name}: ${value} (improved from critical, still below ${threshold})`;
     case 'resolved':
-      return `[${label}] ${name}: ${value} (back above ${formatThreshold(recoveryOf(event, event.previousLevel))})`;
+      return `[${label}] ${name}: ${value} (back above ${formatThreshold(event.thresholds.warnRecover ?? event.thresholds.criticalRecover)})`;
     case 'no_data':
       return `[${label}] ${name}: no balance could be read${event.reason ? ` (${event.reason})` : ''}`;
     case 'no_data_resolved':

@@ -1,0 +1,96 @@
+import type { AddressInfo } from 'node:net';
+import type { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  readonly at: number;
+  readonly from: string;
+  readonly to: readonly string[];
+  /** The raw message (headers and MIME body). */
+  readonly raw: string;
+  readonly subject: string;
+}
+
+/**
+ * A real SMTP server on loopback (the `smtp-server` package) that keeps what it
+ * receives and can refuse on demand: a temporary 451, a permanent 550, or a
+ * refused login.
+ */
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  private failing: { code: number; remaining: number } | undefined;
+  private server: SMTPServer | undefined;
+  port = 0;
+
+  constructor(
+    private readonly credentials: { user: string; pass: string } = { user: 'alerts', pass: 'smtp-test-password' },
+    private readonly onMail?: (mail: ReceivedMail) => void,
+  ) {}
+
+  get url(): string {
+    return `smtp://${this.credentials.user}:${this.credentials.pass}@127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    const { SMTPServer } = await import('smtp-server');
+    this.server = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      authOptional: false,
+      logger: false,
+      onAuth: (auth, _session, callback) => {
+        if (auth.username === this.credentials.user && auth.password === this.credentials.pass) callback(null, { user: auth.username });
+        else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+      },
+      onData: (stream, session, callback) => {
+        let raw = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (raw += chunk));
+        stream.on('end', () => {
+          if (this.failing && this.failing.remaining > 0) {
+            this.failing.remaining -= 1;
+            const code = this.failing.code;
+            callback(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
+            return;
+          }
+          const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '';
+          const mail: ReceivedMail = {
+            at: Date.now(),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            subject: decodeMimeWords(subject),
+          };
+          this.received.push(mail);
+          this.onMail?.(mail);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Refuse the next `count` messages with an SMTP reply code (451 temporary, 550 permanent). */
+  failNext(count: number, code = 451): void {
+    this.failing = { code, remaining: count };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`) in a header. */
+export function decodeMimeWords(header: string): string {
+  return header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_whole, _charset: string, encoding: string, text: string) => {
+      if (encoding.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+      const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    });
+}

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultChannelDeps } from '../../src/notify/channel-deps.js';
+import { createEmailChannel, smtpFailure } from '../../src/notify/email.js';
+import type { Channel, Message } from '../../src/notify/message.js';
+import { maskUrl, redact, urlSecrets } from '../../src/notify/redact.js';
+import { createSlackChannel } from '../../src/notify/slack.js';
+import { SlackSink } from '../../src/simulator/slack-sink.js';
+import { SmtpSink } from '../../src/simulator/smtp-sink.js';
+import { criticalEvent } from '../helpers/events.js';
+
+const message: Message = { kind: 'alerts', source: 'apay', events: [criticalEvent()] };
+const deps = { ...defaultChannelDeps({ timezone: 'UTC' }), timeoutMs: 2_000 };
+const signal = () => new AbortController().signal;
+
+/** The contract every channel keeps: retry what can succeed later, never what cannot, and never leak its secret. */
+function expectNoSecret(result: unknown, secrets: readonly string[]) {
+  const text = JSON.stringify(result);
+  for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+describe('Slack', () => {
+  let sink: SlackSink;
+  let channel: Channel;
+  beforeEach(async () => {
+    sink = await new SlackSink().start();
+    channel = createSlackChannel({ id: 'treasury', type: 'slack', webhook_url: sink.url }, deps);
+  });
+  afterEach(() => sink.stop());
+
+  it('delivers the rendered Block Kit payload', async () => {
+    expect(await channel.send(message, signal())).toEqual({ ok: true });
+    expect(sink.received).toHaveLength(1);
+    expect(sink.received[0]!.path).toBe('/services/T000/B000/XXXXSECRET');
+    expect(sink.received[0]!.payload.text).toBe('[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)');
+  });
+
+  it.each([
+    [503, undefined, { reason: 'server', retryable: true }],
+    [500, undefined, { reason: 'server', retryable: true }],
+    [429, '7', { reason: 'rate_limited', retryable: true, retryAfterMs: 7000 }],
+    [404, undefined, { reason: 'client', retryable: false }],
+    [403, undefined, { reason: 'auth', retryable: false }],
+  ])('classifies HTTP %i', async (status, retryAfter, expected) => {
+    sink.failNext(1, status, retryAfter);
+    const result = await channel.send(message, signal());
+    expect(result).toMatchObject({ ok: false, failure: expected });
+    expectNoSecret(result, ['XXXXSECRET', sink.url]);
+  });
+
+  it('says when Slack cannot be reached, without the URL', async () => {
+    await sink.stop();
+    const result = await channel.send(message, signal());
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'network', retryable: true } });
+    expectNoSecret(result, ['XXXXSECRET']);
+  });
+});
+
+describe('email', () => {
+  let sink: SmtpSink;
+  let channel: Channel;
+  beforeEach(async () => {
+    sink = await new SmtpSink().start();
+    channel = createEmailChannel({ id: 'finance', type: 'email', smtp_url: sink.url, from: 'Balance Watch <alerts@example.com>', to: ['finance@example.com', 'cfo@example.com'] }, deps);
+  });
+  afterEach(async () => {
+    channel.close();
+    await sink.stop();
+  });
+
+  it('delivers subject, text and HTML to every recipient', async () => {
+    expect(await channel.send(message, signal())).toEqual({ ok: true });
+    const [mail] = sink.received;
+    expect(mail!.subject).toBe('[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)');
+    expect(mail!.from).toBe('alerts@example.com');
+    expect(mail!.to).toEqual(['finance@example.com', 'cfo@example.com']);
+    expect(mail!.raw).toContain('text/plain');
+    expect(mail!.raw).toContain('text/html');
+  });
+
+  it('retries a temporary refusal and gives up on a permanent one', async () => {
+    sink.failNext(1, 451);
+    expect(await channel.send(message, signal())).toMatchObject({ ok: false, failure: { reason: 'server', retryable: true, status: 451 } });
+    sink.failNext(1, 550);
+    expect(await channel.send(message, signal())).toMatchObject({ ok: false, failure: { reason: 'client', retryable: false, status: 550 } });
+    expect(await channel.send(message, signal())).toEqual({ ok: true });
+  });
+
+  it('explains a refused login without the password', async () => {
+    const wrong = createEmailChannel({ id: 'finance', type: 'email', smtp_url: sink.url.replace('smtp-test-password', 'wrong-Passw0rd'), from: 'a@example.com', to: ['b@example.com'] }, deps);
+    const result = await wrong.send(message, signal());
+    wrong.close();
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'auth', retryable: true } });
+    expect(JSON.stringify(result)).toMatch(/check the user and password in smtp_url/);
+    expectNoSecret(result, ['wrong-Passw0rd', 'smtp-test-password']);
+  });
+
+  it('says when the server cannot be reached', async () => {
+    await sink.stop();
+    const result = await channel.send(message, signal());
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'network', retryable: true } });
+    expectNoSecret(result, ['smtp-test-password']);
+  });
+
+  it('classifies SMTP errors', () => {
+    expect(smtpFailure({ code: 'ETIMEDOUT' })).toMatchObject({ reason: 'timeout', retryable: true });
+    expect(smtpFailure({ code: 'EENVELOPE', responseCode: 553, response: '553 relay denied' })).toMatchObject({ reason: 'client', retryable: false });
+    expect(smtpFailure({ code: 'EMESSAGE', responseCode: 421, response: '421 busy' })).toMatchObject({ reason: 'server', retryable: true });
+  });
+});
+
+describe('secrets', () => {
+  it('redacts URLs, passwords and webhook tokens', () => {
+    const url = 'smtp://alerts:p%40ss-word@mail.example.com:587';
+    expect(redact(`failed for ${url} with p@ss-word`, urlSecrets(url))).toBe('failed for [redacted] with [redacted]');
+    expect(maskUrl(url)).toBe('smtp://alerts:***@mail.example.com:587');
+    expect(maskUrl('https://hooks.slack.com/services/T/B/SECRET')).toBe('https://hooks.slack.com/***');
+  });
+});
