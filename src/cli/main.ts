@@ -15,6 +15,12 @@ const program = new Command()
 const configOption = ['-c, --config <file>', 'config file (default: $BALANCE_WATCH_CONFIG or ./config.yaml)'] as const;
 
 program
+  .command('run')
+  .description('run the daemon: check balances on the schedule, notify, serve metrics and health; reload on SIGHUP or file change')
+  .option(...configOption)
+  .action(async (options) => (await import('../commands/run.js')).run(options, processIo));
+
+program
   .command('check')
   .description('validate the config file without touching the network')
   .option(...configOption)
@@ -41,6 +47,11 @@ program
   .option(...configOption)
   .option('--json', 'print JSON')
   .action(async (options) => (await import('../commands/status.js')).status(options, processIo));
+
+program
+  .command('demo')
+  .description('run the daemon against the built-in simulator: alerts fire, escalate and resolve within a minute (Ctrl-C to stop)')
+  .action(async (options) => (await import('../commands/demo.js')).demo(options, processIo));
 
 program
   .command('schema')

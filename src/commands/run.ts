@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { CommandIo } from '../cli/io.js';
+import { formatDiagnostic } from '../config/diagnostic.js';
+import { configPath, loadConfigFile } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { watchConfigFile } from '../daemon/config-watch.js';
+import { Daemon } from '../daemon/daemon.js';
+import { createLogger, type Logger } from '../daemon/logger.js';
+import { createMetrics } from '../daemon/metrics.js';
+import { cronScheduler } from '../daemon/scheduler.js';
+import { defaultChannelDeps } from '../notify/channel-deps.js';
+import { defaultSourceDeps } from '../sources/deps.js';
+import { loadConfigOrExit, openStoreOrExit } from './load-config.js';
+
+export interface RunOptions {
+  readonly config?: string;
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+function untilStopSignal(log: Logger): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.once('SIGINT', () => log.warn('already shutting down'));
+      resolve(signal);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+  });
+}
+
+/** `balance-watch run`: the daemon, until SIGTERM or SIGINT; reloads on SIGHUP and when the file changes. */
+export async function run(options: RunOptions, io: CommandIo): Promise<void> {
+  const file = configPath(options.config, io.env);
+  const config = await loadConfigOrExit(options.config, io, 1);
+  const log = createLogger({ level: io.env['LOG_LEVEL'] });
+  const store = openStoreOrExit(config.state, 1);
+  const metrics = createMetrics();
+  const daemon = new Daemon({
+    log,
+    store,
+    metrics,
+    scheduler: cronScheduler,
+    sourceDeps: defaultSourceDeps(),
+    channelDeps: (c: Config) => defaultChannelDeps(c.timezone === undefined ? {} : { timezone: c.timezone }),
+    now: Date.now,
+    random: Math.random,
+  });
+  const stopped = untilStopSignal(log);
+  await daemon.start(config);
+  log.info(
+    { config: file, state: config.state, schedule: config.schedule, sources: config.sources.length, rules: config.rules.length, channels: config.channels.length },
+    'balance-watch started',
+  );
+
+  let appliedHash = hash(await readFile(file, 'utf8').catch(() => ''));
+  const reload = async (trigger: string) => {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined && hash(text) === appliedHash && trigger === 'file change') return;
+    const loaded = await loadConfigFile(file, io.env);
+    if (!loaded.config) {
+      for (const diagnostic of loaded.errors) log.error(formatDiagnostic(file, diagnostic));
+      log.error({ trigger }, `the changed config was refused (${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}); still running the previous one`);
+      metrics.configReloads.inc({ outcome: 'refused' });
+      return;
+    }
+    for (const warning of loaded.warnings) log.warn(formatDiagnostic(file, warning));
+    daemon.reload(loaded.config);
+    appliedHash = hash(text ?? '');
+    metrics.configReloads.inc({ outcome: 'applied' });
+    log.info({ trigger, rules: loaded.config.rules.length, sources: loaded.config.sources.length }, 'config reloaded');
+  };
+  const watcher = watchConfigFile(file, () => void reload('file change'));
+  const onHup = () => void reload('SIGHUP');
+  process.on('SIGHUP', onHup);
+
+  const signal = await stopped;
+  log.info({ signal }, 'shutting down');
+  process.off('SIGHUP', onHup);
+  watcher.close();
+  await daemon.stop();
+  store.close();
+  log.info('stopped cleanly');
+  log.flush();
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

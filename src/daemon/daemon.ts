@@ -1,0 +1,261 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import { decimalToNumber } from '../money/decimal.js';
+import type { ChannelDeps } from '../notify/channel-deps.js';
+import { channelsFor, closeChannels } from '../notify/channels.js';
+import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/delivery.js';
+import { loggingListener } from '../notify/log-listener.js';
+import type { Channel } from '../notify/message.js';
+import { LEVEL_SEVERITY } from '../rules/alert.js';
+import { createSource } from '../sources/index.js';
+import type { BalanceSource, SourceDeps } from '../sources/source.js';
+import type { SourceConfig } from '../sources/index.js';
+import type { StateStore } from '../store/store.js';
+import { type Readiness, startHttpServer } from './http-server.js';
+import type { Metrics } from './metrics.js';
+import type { ScheduledJob, Scheduler } from './scheduler.js';
+import { runSourceCycle, type SourceCycleResult } from './source-cycle.js';
+
+export interface DaemonDeps {
+  readonly log: Logger;
+  readonly store: StateStore;
+  readonly metrics: Metrics;
+  readonly scheduler: Scheduler;
+  readonly sourceDeps: SourceDeps;
+  readonly channelDeps: (config: Config) => ChannelDeps;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly delivery?: DeliveryOptions;
+  /** How long balance history is kept. */
+  readonly retentionMs?: number;
+}
+
+/** What one config load brings to life: clients, channels and schedules, replaced whole on reload. */
+interface Runtime {
+  readonly config: Config;
+  readonly sources: ReadonlyMap<string, { readonly config: SourceConfig; readonly client: BalanceSource }>;
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly jobs: ScheduledJob[];
+}
+
+const DEFAULT_RETENTION_MS = 90 * 86_400_000;
+const DRAIN_INTERVAL_MS = 1_000;
+const PRUNE_INTERVAL_MS = 3_600_000;
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * The daemon: each source cycles on its own schedule (a slow source delays only
+ * its own rules, and never overlaps itself), the outbox drains independently,
+ * and /metrics, /healthz and /readyz report on it all.
+ */
+export class Daemon {
+  private runtime: Runtime | undefined;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly lastFinished = new Map<string, number>();
+  private readonly controller = new AbortController();
+  private drainTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private drainAgain = false;
+  private server: Server | undefined;
+  private stopping = false;
+  readonly startedAt: number;
+
+  constructor(private readonly deps: DaemonDeps) {
+    this.startedAt = deps.now();
+  }
+
+  /** Starts serving: HTTP first (so health answers at once), then a first cycle of every source right away. */
+  async start(config: Config): Promise<{ url?: string }> {
+    let url: string | undefined;
+    if (config.http.listen) {
+      const started = await startHttpServer(config.http.listen, this.deps.metrics.registry, () => this.readiness());
+      this.server = started.server;
+      url = started.url;
+      this.deps.log.info({ url: `${url}/metrics` }, `metrics and health on ${url} (/metrics, /healthz, /readyz)`);
+    }
+    this.apply(config);
+    this.drainTimer = setInterval(() => this.kickDrain(), DRAIN_INTERVAL_MS);
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
+    this.prune();
+    return url === undefined ? {} : { url };
+  }
+
+  /** Swaps in a new config; alert state lives in the store, keyed by rule and account, so it survives. */
+  reload(config: Config): void {
+    const current = this.runtime?.config;
+    if (current && (current.state !== config.state || JSON.stringify(current.http) !== JSON.stringify(config.http))) {
+      this.deps.log.warn('state and http.listen changes take effect only after a restart; the other changes are applied now');
+    }
+    const effective: Config = current ? { ...config, state: current.state, http: current.http } : config;
+    const removed = this.deps.store.removeAlertsExcept(effective.rules.map((rule) => rule.name));
+    if (removed > 0) this.deps.log.info({ removed_rules: removed }, 'alerts of rules no longer in the config were closed quietly');
+    this.deps.metrics.alertLevel.reset();
+    this.deps.metrics.noData.reset();
+    this.apply(effective);
+  }
+
+  private apply(config: Config): void {
+    const previous = this.runtime;
+    previous?.jobs.forEach((job) => job.stop());
+    if (previous) closeChannels(previous.channels);
+    const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps) }]));
+    const runtime: Runtime = { config, sources, channels: channelsFor(config, this.deps.channelDeps(config)), jobs: [] };
+    this.runtime = runtime;
+    for (const id of sources.keys()) {
+      runtime.jobs.push(this.deps.scheduler(config.schedule, config.timezone, () => this.cycle(id)));
+      void this.cycle(id);
+    }
+  }
+
+  /** Runs one source's cycle unless its previous one is still running (then the tick is skipped, and says so). */
+  private cycle(id: string): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (this.running.has(id)) {
+      this.deps.metrics.cyclesSkipped.inc({ source: id });
+      this.deps.log.warn({ source: id }, `skipped a scheduled cycle of ${id}: the previous one is still running (a slow or hung API?)`);
+      return Promise.resolve();
+    }
+    const runtime = this.runtime!;
+    const source = runtime.sources.get(id);
+    if (!source) return Promise.resolve();
+    const work = this.runCycle(runtime, source.config, source.client).finally(() => this.running.delete(id));
+    this.running.set(id, work);
+    return work;
+  }
+
+  private async runCycle(runtime: Runtime, sourceConfig: SourceConfig, client: BalanceSource): Promise<void> {
+    const { log, metrics } = this.deps;
+    const started = this.deps.now();
+    const stopTimer = metrics.cycleDuration.startTimer({ source: client.id });
+    try {
+      const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal: this.controller.signal });
+      if (this.controller.signal.aborted) return;
+      this.record(client.id, result);
+      this.lastFinished.set(client.id, this.deps.now());
+      metrics.lastCycle.set({ source: client.id }, this.deps.now() / 1000);
+      const { plan, fetched } = result;
+      log.info(
+        {
+          source: client.id,
+          fetch: fetched.ok ? 'ok' : fetched.failure.reason,
+          balances: plan.observations.length,
+          alerts: plan.rows.length,
+          firing: plan.rows.filter((row) => row.state && row.state.level !== 'ok').length,
+          events: plan.events.length,
+          queued: result.queued,
+          duration_ms: this.deps.now() - started,
+        },
+        `cycle of ${client.id} done`,
+      );
+      if (!fetched.ok) log.warn({ source: client.id, reason: fetched.failure.reason }, `source ${client.id} could not be read: ${fetched.failure.message}`);
+      for (const row of plan.rows) if (row.error && fetched.ok) log.warn({ source: client.id, rule: row.rule, account: row.account }, `${row.rule} / ${row.account}: ${row.error}`);
+      if (result.queued > 0) this.kickDrain();
+    } catch (error) {
+      log.error({ source: client.id }, `cycle of ${client.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private record(source: string, result: SourceCycleResult): void {
+    const { metrics } = this.deps;
+    metrics.fetches.inc({ source, outcome: result.fetched.ok ? 'ok' : result.fetched.failure.reason });
+    const errors = result.fetched.ok ? result.fetched.readings.filter((r) => !r.balance.ok).length : 0;
+    if (errors > 0) metrics.accountErrors.inc({ source }, errors);
+    for (const o of result.plan.observations) metrics.balance.set({ source, account: o.account, currency: o.value.currency ?? '' }, decimalToNumber(o.value.amount));
+    for (const row of result.plan.rows) {
+      if (!row.state) continue;
+      metrics.alertLevel.set({ rule: row.rule, account: row.account }, LEVEL_SEVERITY[row.state.level]);
+      metrics.noData.set({ rule: row.rule, account: row.account }, row.state.noDataSince === undefined ? 0 : 1);
+    }
+  }
+
+  /** Drains the outbox now, or right after the drain in progress. */
+  private kickDrain(): void {
+    if (this.stopping && this.controller.signal.aborted) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.drainAgain) {
+        this.drainAgain = false;
+        this.kickDrain();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const { metrics, store, log } = this.deps;
+    const runtime = this.runtime;
+    if (!runtime) return;
+    const count = (outcome: string) => (_row: unknown, channel: string, reason?: string) => metrics.notifications.inc({ channel, outcome, reason: reason ?? 'none' });
+    try {
+      await drainOutbox(
+        {
+          store,
+          channels: runtime.channels,
+          now: this.deps.now,
+          random: this.deps.random,
+          options: this.deps.delivery ?? DEFAULT_DELIVERY,
+          listener: loggingListener(log, {
+            delivered: count('delivered'),
+            retrying: count('retrying'),
+            gaveUp: count('failed'),
+            overdue: (row) => metrics.notificationsOverdue.inc({ channel: row.channel }),
+          }),
+        },
+        this.controller.signal,
+      );
+      metrics.outboxPending.set(store.pendingMessages().length);
+    } catch (error) {
+      log.error(`delivering notifications failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private prune(): void {
+    try {
+      const removed = this.deps.store.prune(this.deps.now() - (this.deps.retentionMs ?? DEFAULT_RETENTION_MS));
+      if (removed.observations + removed.messages > 0) this.deps.log.debug(removed, 'pruned old history');
+    } catch (error) {
+      this.deps.log.error(`pruning the state store failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Ready once every source finished a cycle within two schedule intervals. */
+  readiness(): Readiness {
+    const runtime = this.runtime;
+    if (!runtime) return { ready: false, sources: {}, reason: 'not started' };
+    const now = this.deps.now();
+    const allowance = 2 * Math.max(...runtime.jobs.map((job) => job.intervalMs()), 1_000);
+    const sources: Record<string, { lastCycleAt: string | null; deadline: string | null; ok: boolean }> = {};
+    for (const id of runtime.sources.keys()) {
+      const last = this.lastFinished.get(id);
+      const ok = last !== undefined && now - last <= allowance;
+      sources[id] = { lastCycleAt: last === undefined ? null : new Date(last).toISOString(), deadline: last === undefined ? null : new Date(last + allowance).toISOString(), ok };
+    }
+    const late = Object.entries(sources).filter(([, s]) => !s.ok).map(([id]) => id);
+    return late.length === 0 ? { ready: true, sources } : { ready: false, sources, reason: `no recent cycle of: ${late.join(', ')}` };
+  }
+
+  /** Stops scheduling, cancels fetches and sends in flight, waits briefly for cycles to wind up, closes everything. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.runtime?.jobs.forEach((job) => job.stop());
+    clearInterval(this.drainTimer);
+    clearInterval(this.pruneTimer);
+    this.controller.abort();
+    const inFlight = Promise.allSettled([...this.running.values(), this.draining ?? Promise.resolve()]);
+    await Promise.race([inFlight, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+    if (this.runtime) closeChannels(this.runtime.channels);
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+}
