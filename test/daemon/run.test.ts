@@ -1,0 +1,180 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/simulator/simulator.js';
+import { SlackSink } from '../../src/simulator/slack-sink.js';
+import { SmtpSink } from '../../src/simulator/smtp-sink.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { DaemonProcess } from '../helpers/daemon.js';
+import { SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig, simulator } from '../helpers/simulated.js';
+
+const EVERY_SECOND = '* * * * * *';
+
+describe('balance-watch run', () => {
+  let sim: Simulator;
+  let slack: SlackSink;
+  let smtp: SmtpSink;
+  let file: string;
+  const daemons: DaemonProcess[] = [];
+
+  const channels = (notify = '[treasury]') => `channels:
+  - id: treasury
+    type: slack
+    webhook_url: \${SLACK_WEBHOOK_URL}
+  - id: finance
+    type: email
+    smtp_url: \${SMTP_URL}
+    from: alerts@example.com
+    to: finance@example.com
+defaults:
+  notify: ${notify}
+  repeat: 0
+  stale_after: 2`;
+
+  const writeConfig = (options: Parameters<typeof simulatedConfig>[1] = {}) =>
+    writeFileSync(file, simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channels(), timeout: '1s', ...options }).replace('listen: false', 'listen: 127.0.0.1:0'));
+
+  const start = async () => {
+    const daemon = new DaemonProcess(['run', '-c', file], { SLACK_WEBHOOK_URL: slack.url, SMTP_URL: smtp.url, LOG_LEVEL: 'debug' });
+    daemons.push(daemon);
+    await daemon.waitForLog(/balance-watch started/);
+    await daemon.nextCycles('apay');
+    return daemon;
+  };
+  const texts = () => slack.received.map((m) => m.payload.text ?? '');
+
+  beforeEach(async () => {
+    sim = await simulator().start();
+    slack = await new SlackSink().start();
+    smtp = await new SmtpSink().start();
+    file = path.join(tempDir(), 'config.yaml');
+    writeConfig();
+  });
+  afterEach(async () => {
+    await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL').catch(() => undefined)));
+    await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
+  });
+
+  it('fires once and holds, stays quiet in the band, escalates, improves and resolves', async () => {
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the warning', () => texts().length === 1);
+    await daemon.nextCycles('apay', 3);
+    sim.setApayBalance('bkash_a', '52000'); // above warn_below, below its recovery (55,000): holds
+    await daemon.nextCycles('apay', 3);
+    sim.setApayBalance('bkash_a', '9000');
+    await daemon.waitFor('the escalation', () => texts().length === 2);
+    sim.setApayBalance('bkash_a', '20000');
+    await daemon.waitFor('the improvement', () => texts().length === 3);
+    sim.setApayBalance('bkash_a', '70000');
+    await daemon.waitFor('the resolve', () => texts().length === 4);
+    await daemon.nextCycles('apay', 2);
+    expect(texts()).toEqual([
+      '[WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00)',
+      '[CRITICAL] bKash agent float: 9,000.00 BDT (below 10,000.00, was warning)',
+      '[WARNING] bKash agent float: 20,000.00 BDT (improved from critical, still below 50,000.00)',
+      '[RESOLVED] bKash agent float: 70,000.00 BDT (back above 55,000.00)',
+    ]);
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    expect(daemon.raw.join('\n')).toMatch(/stopped cleanly/);
+  }, 60_000);
+
+  it('neither repeats a firing nor loses a resolve across a restart', async () => {
+    const first = await start();
+    sim.setApayBalance('bkash_a', '8000');
+    await first.waitFor('the firing', () => texts().length === 1);
+    expect(await first.stop('SIGINT')).toBe(0);
+    sim.setApayBalance('bkash_a', '90000');
+    const second = await start();
+    await second.waitFor('the resolve', () => texts().length === 2);
+    await second.nextCycles('apay', 2);
+    expect(texts()).toEqual(['[CRITICAL] bKash agent float: 8,000.00 BDT (below 10,000.00)', '[RESOLVED] bKash agent float: 90,000.00 BDT (back above 55,000.00)']);
+  }, 60_000);
+
+  it('delivers after kill -9 what was queued while Slack was down, exactly once', async () => {
+    slack.failNext(1000, 503);
+    const first = await start();
+    sim.setApayBalance('bkash_a', '8000');
+    await first.waitForLog(/notification failed, will retry: Slack answered HTTP 503/);
+    await first.stop('SIGKILL');
+    slack.failNext(0);
+    const second = await start();
+    await second.waitFor('the delivery', () => texts().length === 1, 20_000);
+    await second.nextCycles('apay', 2);
+    expect(texts()).toEqual(['[CRITICAL] bKash agent float: 8,000.00 BDT (below 10,000.00)']);
+    expect(second.raw.join('\n') + first.raw.join('\n')).not.toContain('XXXXSECRET');
+  }, 60_000);
+
+  it('retries email through an SMTP outage', async () => {
+    writeFileSync(file, simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channels('[finance]'), timeout: '1s' }));
+    smtp.failNext(1, 451);
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '8000');
+    await daemon.waitForLog(/the SMTP server deferred the message/);
+    await daemon.waitFor('the email', () => smtp.received.length === 1, 20_000);
+    expect(smtp.received[0]!.subject).toBe('[CRITICAL] bKash agent float: 8,000.00 BDT (below 10,000.00)');
+    expect(daemon.raw.join('\n')).not.toContain('smtp-test-password');
+  }, 60_000);
+
+  it('keeps alerting on a healthy API while the other hangs, skipping its overlapping ticks', async () => {
+    sim.setFault('bepaid', 'hang');
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '8000');
+    await daemon.waitFor('the firing', () => texts().length === 1);
+    await daemon.waitForLog(/skipped a scheduled cycle of bepaid: the previous one is still running/);
+    await daemon.waitForLog(/source bepaid could not be read: bePaid: no answer within 1s/, 20_000);
+    const metrics = await (await fetch(`${daemon.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/balance_watch_cycles_skipped_total\{source="bepaid"\} [1-9]/);
+    expect(daemon.raw.join('\n')).not.toContain(SIM_BEPAID_SECRET);
+  }, 60_000);
+
+  it('reports garbage from an API for that payment system only, and raises no data after stale_after', async () => {
+    const daemon = await start();
+    sim.setFault('apay', 'garbage');
+    await daemon.waitForLog(/bKash agent float \/ bkash_a: A-Pay sent a balance that is not a number/);
+    await daemon.waitFor('the no-data alert', () => texts().some((t) => t.startsWith('[NO DATA] bKash agent float')));
+    expect(texts().filter((t) => t.includes('UPI'))).toEqual([]);
+    sim.setFault('apay', 'none');
+    await daemon.waitFor('data back', () => texts().some((t) => t.includes('balances are being read again')));
+    expect(daemon.raw.join('\n')).not.toContain(SIM_APAY_KEY);
+  }, 60_000);
+
+  it('reloads a valid config and refuses an invalid one, going on with the old', async () => {
+    const daemon = await start();
+    writeConfig({ rules: '  - name: bKash agent float\n    source: apay\n    payment_system: bkash_a\n    warn_below: 90000\n' });
+    await daemon.waitForLog(/config reloaded/);
+    await daemon.waitFor('the warning at the new threshold', () => texts().includes('[WARNING] bKash agent float: 80,000.00 BDT (below 90,000.00)'));
+    writeFileSync(file, 'schedule: "* * * * * *"\nrules: [oops\n');
+    await daemon.waitForLog(/the changed config was refused/);
+    expect(daemon.raw.join('\n')).toMatch(/config.yaml:\d+:\d+ error: YAML syntax/);
+    sim.setApayBalance('bkash_a', '100000');
+    await daemon.waitFor('the resolve under the kept config', () => texts().some((t) => t.startsWith('[RESOLVED] bKash agent float')));
+    daemon.signal('SIGHUP');
+    await daemon.waitForLog(/"trigger":"SIGHUP".*refused/);
+  }, 60_000);
+
+  it('serves metrics, health and readiness', async () => {
+    const daemon = await start();
+    await daemon.nextCycles('bepaid');
+    const health = await fetch(`${daemon.httpUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${daemon.httpUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, sources: { apay: { ok: true }, bepaid: { ok: true } } });
+    const metrics = await (await fetch(`${daemon.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('balance_watch_balance{source="apay",account="bkash_a",currency="BDT"} 80000');
+    expect(metrics).toContain('balance_watch_balance{source="bepaid",account="usd-settlement",currency="USD"} 5000');
+    expect(metrics).toContain('balance_watch_alert_level{rule="bKash agent float",account="bkash_a"} 0');
+    expect(metrics).toMatch(/balance_watch_fetches_total\{source="apay",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(/balance_watch_cycle_duration_seconds_count\{source="apay"\} \d+/);
+    expect(metrics).toContain('process_resident_memory_bytes');
+    expect((await fetch(`${daemon.httpUrl}/nope`)).status).toBe(404);
+  }, 30_000);
+
+  it('refuses to start on an invalid config, with exit 1', async () => {
+    writeFileSync(file, 'schedule: "* * * * * *"\n');
+    const result = await runCli(['run', '-c', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/missing required setting "sources"/);
+  });
+});
