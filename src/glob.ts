@@ -5,10 +5,18 @@ export function isGlob(pattern: string): boolean {
   return picomatch.scan(pattern).isGlob;
 }
 
-/** A matcher for an exact name or a glob; names are matched whole and case-sensitively. */
+const matchers = new Map<string, (name: string) => boolean>();
+
+/** A matcher for an exact name or a glob; names are matched whole and case-sensitively. Compiled once per pattern. */
 export function nameMatcher(pattern: string): (name: string) => boolean {
-  if (!isGlob(pattern)) return (name) => name === pattern;
-  const matches = picomatch(pattern, { dot: true });
-  // Wrapped: picomatch's matcher takes a second argument that changes its return value.
-  return (name) => matches(name);
+  let matcher = matchers.get(pattern);
+  if (!matcher) {
+    if (isGlob(pattern)) {
+      const matches = picomatch(pattern, { dot: true });
+      // Wrapped: picomatch's matcher takes a second argument that changes its return value.
+      matcher = (name) => matches(name);
+    } else matcher = (name) => name === pattern;
+    matchers.set(pattern, matcher);
+  }
+  return matcher;
 }

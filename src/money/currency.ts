@@ -5,11 +5,15 @@ import currencyCodes from 'currency-codes';
  * IDR and HUF without decimals), so they must never be used for scaling.
  */
 export function minorUnitExponent(code: string): number | undefined {
-  if (!/^[A-Z]{3}$/.test(code)) return undefined;
-  const entry = currencyCodes.code(code);
-  if (!entry) return undefined;
-  return typeof entry.digits === 'number' && Number.isInteger(entry.digits) ? entry.digits : undefined;
+  if (exponents.has(code)) return exponents.get(code);
+  const entry = /^[A-Z]{3}$/.test(code) ? currencyCodes.code(code) : undefined;
+  const digits = entry && typeof entry.digits === 'number' && Number.isInteger(entry.digits) ? entry.digits : undefined;
+  exponents.set(code, digits);
+  return digits;
 }
+
+/** currency-codes searches a list; balances are scaled thousands of times a cycle, so answers are kept. */
+const exponents = new Map<string, number | undefined>();
 
 export function isKnownCurrency(code: string): boolean {
   return minorUnitExponent(code) !== undefined;

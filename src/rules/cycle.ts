@@ -11,7 +11,15 @@ import { type Thresholds, thresholdsIn } from './thresholds.js';
 
 /** An alert is one rule on one account; its state is stored under this key. */
 export function alertKey(rule: string, account: string): string {
-  return JSON.stringify([rule, account]);
+  return `${rule}${KEY_SEPARATOR}${account}`;
+}
+
+/** A character no rule name or account contains, so that a key splits back unambiguously. */
+const KEY_SEPARATOR = '\u0000';
+
+export function splitAlertKey(key: string): { rule: string; account: string } {
+  const at = key.indexOf(KEY_SEPARATOR);
+  return { rule: key.slice(0, at), account: key.slice(at + 1) };
 }
 
 /** One line of `once` and `status`: a rule on an account, its balance and state after this cycle. */
@@ -46,6 +54,13 @@ export function planCycle(config: Config, source: SourceConfig, fetched: FetchRe
   const states = new Map<string, AlertState>();
 
   for (const rule of config.rules.filter((r) => r.source === source.id)) {
+    // One rule's accounts share a handful of currencies: convert its thresholds once per currency.
+    const thresholdsByCurrency = new Map<string | null, ReturnType<typeof thresholdsIn>>();
+    const thresholdsFor = (currency: string | null) => {
+      let found = thresholdsByCurrency.get(currency);
+      if (!found) thresholdsByCurrency.set(currency, (found = thresholdsIn(rule, currency)));
+      return found;
+    };
     const accounts = accountsOf(rule, source, readings, previous);
     if (accounts.length === 0) {
       const why = fetched.ok ? `no ${source.type === 'apay' ? 'payment system' : 'account'} matches ${rule.payment_system ?? rule.account}` : fetched.failure.message;
@@ -58,7 +73,7 @@ export function planCycle(config: Config, source: SourceConfig, fetched: FetchRe
       const reading = readings.get(account);
       const observation = observe(fetched, reading, source.type === 'apay' ? 'payment system' : 'account');
       const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? configuredCurrency(source, rule, account));
-      const thresholds = thresholdsIn(rule, currency);
+      const thresholds = thresholdsFor(currency);
       const effective: Observation = thresholds.ok ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${thresholds.error}` };
       const policy = { name: rule.name, source: source.id, account, target: rule.payment_system ?? rule.account ?? account, thresholds: thresholds.ok ? thresholds.value : {}, for: rule.for, repeat: rule.repeat, staleAfter: rule.stale_after };
       const result = evaluate(policy, prior, effective, now);
@@ -98,10 +113,13 @@ function accountsOf(rule: Rule, source: SourceConfig, readings: ReadonlyMap<stri
   if (pattern === undefined) return [];
   if (!isGlob(pattern)) return [pattern];
   const matches = nameMatcher(pattern);
-  const known = [...previous.keys()].flatMap((key) => {
-    const [ruleName, account] = JSON.parse(key) as [string, string];
-    return ruleName === rule.name && matches(account) ? [account] : [];
-  });
+  const prefix = alertKey(rule.name, '');
+  const known: string[] = [];
+  for (const key of previous.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const { account } = splitAlertKey(key);
+    if (matches(account)) known.push(account);
+  }
   return [...new Set([...[...readings.keys()].filter(matches), ...known])].sort();
 }
 

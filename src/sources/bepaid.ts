@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { mapWithLimit } from '../net/backoff.js';
 import { classifyStatus, type Failure } from '../net/failure.js';
@@ -115,6 +116,8 @@ export function createBepaidSource(config: BepaidConfig, deps: SourceDeps): Bala
     id: config.id,
     type: 'bepaid',
     async fetchBalances(signal) {
+      // Each request in flight listens for the abort; with `concurrency` of them that is expected, not a leak.
+      setMaxListeners(Math.max(10, config.concurrency * 3), signal);
       const results = await mapWithLimit(config.accounts, config.concurrency, async (account) => {
         const { outcome } = await sendWithRetry(
           deps.http,

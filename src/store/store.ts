@@ -6,6 +6,7 @@ import type { Message } from '../notify/message.js';
 import type { AlertState } from '../rules/alert.js';
 import { alertKey } from '../rules/cycle.js';
 import { decodeJson, encodeJson } from './codec.js';
+import { decodeState, encodeState } from './state-codec.js';
 import { MIGRATIONS } from './migrations.js';
 
 export class StoreError extends Error {
@@ -78,10 +79,30 @@ const toOutbox = (r: OutboxRecord): OutboxMessage => ({
  * nor repeat a firing.
  */
 export class StateStore {
+  private prepared: ReturnType<StateStore['prepare']> | undefined;
+
   private constructor(
     readonly file: string,
     private readonly db: Database.Database,
   ) {}
+
+  /** The statements every cycle runs, prepared once (after migrations, so the tables exist). */
+  private get sql() {
+    this.prepared ??= this.prepare();
+    return this.prepared;
+  }
+
+  private prepare() {
+    return {
+      upsertAlert: this.db.prepare(
+        `INSERT INTO alerts (rule, account, source, state, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, state = excluded.state, updated_at = excluded.updated_at`,
+      ),
+      insertObservation: this.db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)'),
+      enqueue: this.db.prepare('INSERT INTO outbox (channel, source, message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)'),
+      statesOfSource: this.db.prepare('SELECT rule, account, state FROM alerts WHERE source = ?'),
+    };
+  }
 
   /** Opens (creating if needed) and migrates the store; any problem is a StoreError naming the file. */
   static open(file: string, options: { readonly?: boolean } = {}): StateStore {
@@ -129,9 +150,9 @@ export class StateStore {
     const rows = (
       source === undefined
         ? this.db.prepare('SELECT rule, account, state FROM alerts').all()
-        : this.db.prepare('SELECT rule, account, state FROM alerts WHERE source = ?').all(source)
+        : this.sql.statesOfSource.all(source)
     ) as { rule: string; account: string; state: string }[];
-    return new Map(rows.map((r) => [alertKey(r.rule, r.account), decodeJson<AlertState>(r.state)]));
+    return new Map(rows.map((r) => [alertKey(r.rule, r.account), decodeState(r.state)]));
   }
 
   alerts(): StoredAlert[] {
@@ -142,19 +163,14 @@ export class StateStore {
       state: string;
       updated_at: number;
     }[];
-    return rows.map((r) => ({ rule: r.rule, account: r.account, source: r.source, state: decodeJson<AlertState>(r.state), updatedAt: r.updated_at }));
+    return rows.map((r) => ({ rule: r.rule, account: r.account, source: r.source, state: decodeState(r.state), updatedAt: r.updated_at }));
   }
 
   /** Writes a cycle's alert states, observations and owed messages in one transaction. */
   commitCycle(write: CycleWrite): void {
-    const upsert = this.db.prepare(
-      `INSERT INTO alerts (rule, account, source, state, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, state = excluded.state, updated_at = excluded.updated_at`,
-    );
-    const observe = this.db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)');
-    const enqueue = this.db.prepare('INSERT INTO outbox (channel, source, message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)');
+    const { upsertAlert: upsert, insertObservation: observe, enqueue } = this.sql;
     this.db.transaction(() => {
-      for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeJson(alert.state), write.now);
+      for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeState(alert.state), write.now);
       for (const o of write.observations) {
         observe.run(write.source, o.account, write.now, o.value.amount.units.toString(), o.value.amount.scale, o.value.currency);
       }

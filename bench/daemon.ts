@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_WORLD } from '../src/simulator/demo-script.js';
+import { Simulator } from '../src/simulator/simulator.js';
+import { SlackSink } from '../src/simulator/slack-sink.js';
+import { SmtpSink } from '../src/simulator/smtp-sink.js';
+import { percentile, round } from './measure.js';
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+function startDaemon(config: string): { child: ChildProcess; dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'balance-watch-bench-'));
+  writeFileSync(path.join(dir, 'config.yaml'), config);
+  const child = spawn(process.execPath, [CLI, 'run', '-c', path.join(dir, 'config.yaml')], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn' } });
+  return { child, dir };
+}
+
+async function stopDaemon(daemon: { child: ChildProcess; dir: string }): Promise<void> {
+  const exited = new Promise((resolve) => daemon.child.once('exit', resolve));
+  daemon.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  rmSync(daemon.dir, { recursive: true, force: true });
+}
+
+function sources(sim: Simulator): string {
+  return `sources:
+  - { id: apay, type: apay, base_url: "${sim.apayUrl}", project_id: 1234, api_key: demo-apay-key, currencies: { bkash_a: BDT, nagad_a: BDT, "upi_*": INR } }
+  - id: bepaid
+    type: bepaid
+    base_url: "${sim.bepaidUrl}"
+    shop_id: 361
+    secret_key: demo-bepaid-secret
+    accounts:
+      - { name: usd-settlement, gateway_id: 1234, account: "40701810842020395221", currency: USD }
+      - { name: rub-payouts, gateway_id: 1111, currency: RUB }`;
+}
+
+/** A drop in the simulator until the Slack sink has the message, with a 1 s schedule, `drops` times. */
+export async function benchLatency(drops = 20): Promise<{ drops: number; medianMs: number; p95Ms: number; maxMs: number }> {
+  const sim = await new Simulator(DEMO_WORLD).start();
+  const slack = await new SlackSink().start();
+  const daemon = startDaemon(`schedule: "* * * * * *"
+state: ./state.db
+http: { listen: false }
+${sources(sim)}
+channels:
+  - { id: treasury, type: slack, webhook_url: "${slack.url}" }
+defaults: { repeat: 0 }
+rules:
+  - { name: bKash agent float, source: apay, payment_system: bkash_a, warn_below: 50000 }
+`);
+  const latencies: number[] = [];
+  try {
+    await until('the first cycle', () => sim.apay.requests > 1, 10_000);
+    for (let i = 0; i < drops; i += 1) {
+      await sleep(Math.random() * 1000); // drops land anywhere within a schedule interval
+      const before = slack.received.length;
+      const droppedAt = Date.now();
+      sim.setApayBalance('bkash_a', '1000.00');
+      await until('the alert', () => slack.received.length > before, 10_000);
+      latencies.push(slack.received[before]!.at - droppedAt);
+      sim.setApayBalance('bkash_a', '80000.00');
+      await until('the resolve', () => slack.received.length > before + 1, 10_000);
+    }
+  } finally {
+    await stopDaemon(daemon);
+    await Promise.all([sim.stop(), slack.stop()]);
+  }
+  return { drops, medianMs: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)), maxMs: round(Math.max(...latencies)) };
+}
+
+function procStats(pid: number): { rssMb: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+  return { rssMb: round(rssKb / 1024), cpuSeconds: round(ticks / 100, 2) };
+}
+
+/** `run` on the example-sized config (2 sources, 4 rules, Slack and email) for `seconds`: memory, CPU, start-up time. */
+export async function benchIdle(seconds = 60): Promise<{ seconds: number; startToFirstFetchMs: number; rssMb: number; cpuSecondsTotal: number; cpuSecondsIdle: number }> {
+  const sim = await new Simulator(DEMO_WORLD).start();
+  const slack = await new SlackSink().start();
+  const smtp = await new SmtpSink().start();
+  const started = Date.now();
+  const daemon = startDaemon(`schedule: "*/5 * * * *"
+state: ./state.db
+http: { listen: "127.0.0.1:0" }
+${sources(sim)}
+channels:
+  - { id: treasury, type: slack, webhook_url: "${slack.url}" }
+  - { id: finance, type: email, smtp_url: "${smtp.url}", from: alerts@example.com, to: [finance@example.com] }
+rules:
+  - { name: bKash agent float, source: apay, payment_system: bkash_a, warn_below: 50000, critical_below: 10000, notify: [treasury, finance] }
+  - { name: UPI, source: apay, payment_system: "upi_*", warn_below: 200000 }
+  - { name: USD settlement, source: bepaid, account: usd-settlement, warn_below: "1000.00" }
+  - { name: RUB payouts, source: bepaid, account: rub-payouts, warn_below: 5000000 }
+`);
+  try {
+    await until('the first fetch', () => sim.apay.requests > 0, 10_000);
+    const startToFirstFetchMs = Date.now() - started;
+    await sleep(5_000);
+    const settled = procStats(daemon.child.pid!);
+    await sleep((seconds - 5) * 1000);
+    const end = procStats(daemon.child.pid!);
+    return { seconds, startToFirstFetchMs, rssMb: end.rssMb, cpuSecondsTotal: end.cpuSeconds, cpuSecondsIdle: round(end.cpuSeconds - settled.cpuSeconds, 2) };
+  } finally {
+    await stopDaemon(daemon);
+    await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
+  }
+}

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchCycle, type CyclePhases } from './cycle.js';
+import { benchIdle, benchLatency } from './daemon.js';
+import { benchEvaluator } from './evaluator.js';
+import { peakRssMb, round } from './measure.js';
+import { benchStore } from './store.js';
+
+/**
+ * `npm run bench`: figures against balance-watch's goals, as a table and as JSON
+ * in bench-results.json. It measures; it never fails on a slow figure.
+ */
+const quick = process.argv.includes('--quick');
+const log = (text: string) => process.stdout.write(`${text}\n`);
+const ms = (n: number) => `${round(n)} ms`;
+
+log(`balance-watch benchmarks on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}\n`);
+
+const evaluator = benchEvaluator(quick ? 20_000 : 100_000);
+log(`1. evaluator: ${evaluator.observations} observations, ${round(evaluator.usPerObservation, 2)} µs each (goal: well under 5 µs)`);
+
+const cycles: CyclePhases[] = [];
+for (const systems of quick ? [1_000, 10_000] : [1_000, 10_000, 50_000]) {
+  const result = await benchCycle(systems);
+  cycles.push(result);
+  const phase = (name: string, t: { wallMs: number; cpuMs: number }) => `${name} ${ms(t.wallMs)} / ${ms(t.cpuMs)} cpu`;
+  log(
+    `2. cycle of ${systems} A-Pay balances: ${[phase('fetch', result.fetch), phase('parse', result.parse), phase('load', result.load), phase('evaluate', result.evaluate), phase('persist', result.persist), phase('queue', result.queue)].join(', ')}; balance-watch CPU ${ms(result.cpuMs)} (goal at 10,000: < 250 ms); 200 bePaid accounts ${ms(result.bepaid200.wallMs)}`,
+  );
+}
+const at10k = cycles.find((c) => c.systems === 10_000);
+const at50k = cycles.find((c) => c.systems === 50_000);
+const scaling = at10k && at50k ? round(at50k.cpuMs / at10k.cpuMs, 2) : undefined;
+if (scaling !== undefined) log(`   50,000 vs 10,000: ${scaling}× the CPU (linear would be 5×)`);
+log(`   peak RSS of the benchmark process: ${peakRssMb()} MB`);
+
+const latency = await benchLatency(quick ? 5 : 20);
+log(`3. detection latency, 1 s schedule, ${latency.drops} drops: median ${ms(latency.medianMs)}, p95 ${ms(latency.p95Ms)}, max ${ms(latency.maxMs)} (goal: p95 ≤ 1,150 ms)`);
+
+const idle = await benchIdle(quick ? 15 : 60);
+log(`4. idle run, ${idle.seconds} s: RSS ${idle.rssMb} MB (goal < 70 MB), CPU ${idle.cpuSecondsTotal} s in all, ${idle.cpuSecondsIdle} s between cycles; start to first fetch ${ms(idle.startToFirstFetchMs)} (goal < 1 s)`);
+
+const store = await benchStore(100, quick ? 7 : 90);
+log(
+  `5. store: ${store.rows.toLocaleString('en')} observations (100 accounts, ${quick ? 7 : 90} days of 5-minute checks: the default retention) = ${store.fileMb} MB (a year unpruned ≈ ${store.yearUnprunedMbEstimate} MB); status ${ms(store.statusCliMs)} as a command, ${ms(store.statusQueryMs)} of it in the store (goal < 200 ms)`,
+);
+
+const file = path.resolve('bench-results.json');
+writeFileSync(
+  file,
+  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, store }, null, 2)}\n`,
+);
+log(`\nfigures written to ${file}`);
