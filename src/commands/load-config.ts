@@ -3,7 +3,6 @@ import type { CommandIo } from '../cli/io.js';
 import { formatDiagnostic } from '../config/diagnostic.js';
 import { configPath, loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { StateStore, StoreError } from '../store/store.js';
 
 /** Loads the config for a command, or prints every error and ends with `exitCode`. */
 export async function loadConfigOrExit(option: string | undefined, io: CommandIo, exitCode: number): Promise<Config> {
@@ -14,14 +13,4 @@ export async function loadConfigOrExit(option: string | undefined, io: CommandIo
     throw new ExitError(exitCode, `${file}: the config is invalid; run balance-watch check -c ${file}`);
   }
   return loaded.config;
-}
-
-/** Opens the state store for a command, turning a store problem into a message and an exit status. */
-export function openStoreOrExit(file: string, exitCode: number, options: { readonly?: boolean } = {}): StateStore {
-  try {
-    return StateStore.open(file, options);
-  } catch (error) {
-    if (error instanceof StoreError) throw new ExitError(exitCode, error.message);
-    throw error;
-  }
 }

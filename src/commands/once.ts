@@ -8,7 +8,8 @@ import { loggingListener } from '../notify/log-listener.js';
 import { alertRowJson, nagiosStatus, renderAlertTable } from '../report/alert-rows.js';
 import { defaultSourceDeps } from '../sources/deps.js';
 import { createSource } from '../sources/index.js';
-import { loadConfigOrExit, openStoreOrExit } from './load-config.js';
+import { loadConfigOrExit } from './load-config.js';
+import { openStoreOrExit } from './open-store.js';
 
 export interface OnceOptions {
   readonly config?: string;

@@ -11,7 +11,8 @@ import { createMetrics } from '../daemon/metrics.js';
 import { cronScheduler } from '../daemon/scheduler.js';
 import { defaultChannelDeps } from '../notify/channel-deps.js';
 import { defaultSourceDeps } from '../sources/deps.js';
-import { loadConfigOrExit, openStoreOrExit } from './load-config.js';
+import { loadConfigOrExit } from './load-config.js';
+import { openStoreOrExit } from './open-store.js';
 
 export interface RunOptions {
   readonly config?: string;

@@ -7,7 +7,10 @@ import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
 import { displayState } from '../rules/alert.js';
 import type { OutboxMessage, StoredAlert } from '../store/store.js';
-import { loadConfigOrExit, openStoreOrExit } from './load-config.js';
+import { ExitError } from '../cli/exit-error.js';
+import { configPath } from '../config/file.js';
+import { locateState } from '../config/state-location.js';
+import { openStoreOrExit } from './open-store.js';
 
 export interface StatusOptions {
   readonly config?: string;
@@ -20,7 +23,9 @@ const isFiring = (alert: StoredAlert) => alert.state.level !== 'ok' || alert.sta
 
 /** `balance-watch status`: what the state store knows, without touching any API. */
 export async function status(options: StatusOptions, io: CommandIo): Promise<void> {
-  const config = await loadConfigOrExit(options.config, io, 1);
+  const located = await locateState(configPath(options.config, io.env), io.env);
+  if (!located.ok) throw new ExitError(1, located.error);
+  const config = located.value;
   if (!existsSync(config.state)) {
     io.out(options.json ? JSON.stringify({ state: config.state, alerts: [], outbox: { pending: [], failed: [] } }, null, 2) : `no state yet at ${config.state}: balance-watch has not run with this config`);
     return;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { unreadableMessage } from './file.js';
 import path from 'node:path';
 import { CHECKS } from './checks.js';
 import { type Diagnostic, sortDiagnostics } from './diagnostic.js';
@@ -146,11 +147,6 @@ function parseListen(listen: string | false): HttpListen {
   return { host: listen.slice(0, split).replace(/^\[|\]$/g, ''), port: Number(listen.slice(split + 1)) };
 }
 
-/** The config path from `-c`, else `$BALANCE_WATCH_CONFIG`, else `./config.yaml`. */
-export function configPath(option: string | undefined, env: Environment): string {
-  return option ?? env['BALANCE_WATCH_CONFIG'] ?? 'config.yaml';
-}
-
 /** Reads and parses a config file; a file that cannot be read is reported like any other config error. */
 export async function loadConfigFile(file: string, env: Environment): Promise<LoadResult> {
   let text: string;
@@ -162,10 +158,4 @@ export async function loadConfigFile(file: string, env: Environment): Promise<Lo
   return parseConfigText(text, { file, env });
 }
 
-export function unreadableMessage(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file; pass the config with -c FILE or set BALANCE_WATCH_CONFIG (start from config.example.yaml)';
-  if (code === 'EACCES') return 'permission denied: the file is not readable by this user';
-  if (code === 'EISDIR') return 'this is a folder; pass the config file itself';
-  return `cannot read the file (${code ?? 'unknown error'})`;
-}
+export { configPath, unreadableMessage } from './file.js';

@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { err, ok, type Result } from '../result.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { classifyNetworkError, classifyStatus, type Failure, parseRetryAfter } from './failure.js';
@@ -31,11 +31,14 @@ export interface HttpClient {
  * The axios-backed client. Axios errors carry the request config, headers and
  * credentials included, so only their `code` is read; the object never leaves here.
  */
-export function createHttpClient(instance: AxiosInstance = axios.create()): HttpClient {
+export function createHttpClient(given?: AxiosInstance): HttpClient {
+  // axios is loaded on the first request, so commands that never fetch (check, status, schema) start faster.
+  let instance: Promise<AxiosInstance> | undefined = given && Promise.resolve(given);
   return {
     async send(request) {
       try {
-        const response = await instance.request<string>({
+        instance ??= import('axios').then((module) => module.default.create());
+        const response = await (await instance).request<string>({
           method: request.method,
           url: request.url,
           headers: { ...request.headers, ...(request.json === undefined ? {} : { 'Content-Type': 'application/json' }) },

@@ -7,20 +7,8 @@ import type { SourceConfig } from '../sources/index.js';
 import type { AccountReading, FetchResult } from '../sources/source.js';
 import type { AlertEvent, AlertState, Observation } from './alert.js';
 import { evaluate } from './evaluate.js';
+import { alertKey, splitAlertKey } from './alert-key.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
-
-/** An alert is one rule on one account; its state is stored under this key. */
-export function alertKey(rule: string, account: string): string {
-  return `${rule}${KEY_SEPARATOR}${account}`;
-}
-
-/** A character no rule name or account contains, so that a key splits back unambiguously. */
-const KEY_SEPARATOR = '\u0000';
-
-export function splitAlertKey(key: string): { rule: string; account: string } {
-  const at = key.indexOf(KEY_SEPARATOR);
-  return { rule: key.slice(0, at), account: key.slice(at + 1) };
-}
 
 /** One line of `once` and `status`: a rule on an account, its balance and state after this cycle. */
 export interface AlertRow {
@@ -127,3 +115,5 @@ function configuredCurrency(source: SourceConfig, rule: Rule, account: string): 
   if (source.type === 'bepaid') return (rule.account === undefined ? undefined : findBepaidAccount(source, rule.account)?.currency) ?? null;
   return currencyFor(source.currencies ?? {}, account) ?? null;
 }
+
+export { alertKey } from './alert-key.js';

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Money } from '../money/money.js';
 import type { Message } from '../notify/message.js';
 import type { AlertState } from '../rules/alert.js';
-import { alertKey } from '../rules/cycle.js';
+import { alertKey } from '../rules/alert-key.js';
 import { decodeJson, encodeJson } from './codec.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { MIGRATIONS } from './migrations.js';

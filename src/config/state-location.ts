@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { err, ok, type Result } from '../result.js';
+import type { Environment } from './env.js';
+import { unreadableMessage } from './file.js';
+import { parseYamlTree } from './yaml-tree.js';
+
+const DEFAULT_STATE = './data/state.db';
+
+/**
+ * Just where the state store is (and the time zone for showing times), for
+ * commands that only read the store: they should work even when an unrelated
+ * setting (a variable holding an SMTP password, say) is missing here.
+ */
+export async function locateState(file: string, env: Environment): Promise<Result<{ state: string; timezone?: string }>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return err(`${file}: ${unreadableMessage(error)}`);
+  }
+  const tree = parseYamlTree(text, { env, textNumberKeys: new Set() });
+  const data = tree.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return err(`${file}: not a balance-watch config; run balance-watch check -c ${file}`);
+  const { state, timezone } = data as { state?: unknown; timezone?: unknown };
+  const problem = tree.errors.find((e) => e.message.includes('${') && (typeof state !== 'string' || state.includes('${')));
+  if (problem || (state !== undefined && typeof state !== 'string')) return err(`${file}: state: cannot be read; run balance-watch check -c ${file}`);
+  const where = path.resolve(path.dirname(path.resolve(file)), typeof state === 'string' ? state : DEFAULT_STATE);
+  return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}) });
+}
