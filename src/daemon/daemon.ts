@@ -192,6 +192,12 @@ export class Daemon {
     const { metrics, store, log } = this.deps;
     const runtime = this.runtime;
     if (!runtime) return;
+    const due = store.nextDueAt();
+    // The timer ticks every second; most ticks find nothing due and stop at this one query.
+    if (due === undefined || due > this.deps.now()) {
+      metrics.outboxPending.set(due === undefined ? 0 : store.pendingCount());
+      return;
+    }
     const count = (outcome: string) => (_row: unknown, channel: string, reason?: string) => metrics.notifications.inc({ channel, outcome, reason: reason ?? 'none' });
     try {
       await drainOutbox(
@@ -210,7 +216,7 @@ export class Daemon {
         },
         this.controller.signal,
       );
-      metrics.outboxPending.set(store.pendingMessages().length);
+      metrics.outboxPending.set(store.pendingCount());
     } catch (error) {
       log.error(`delivering notifications failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -194,6 +194,16 @@ export class StateStore {
     return rows.map(toOutbox);
   }
 
+  /** When the next undelivered message is due, if any: a cheap check before a drain. */
+  nextDueAt(): number | undefined {
+    const row = this.db.prepare('SELECT MIN(next_attempt_at) AS due FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as { due: number | null };
+    return row.due ?? undefined;
+  }
+
+  pendingCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as { n: number }).n;
+  }
+
   /** Messages not yet delivered (and not given up on), oldest first. */
   pendingMessages(): OutboxMessage[] {
     return (this.db.prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id').all() as OutboxRecord[]).map(toOutbox);
