@@ -99,6 +99,14 @@ defaults:
     expect(status.stdout).toMatch(/Outbox: every notification has been delivered./);
   });
 
+  it('status needs only the state store, not the secrets the daemon uses', async () => {
+    sim.setApayBalance('bkash_a', '8500.00');
+    await cli('once');
+    const status = await runCli(['status', '-c', file], { env: {} });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/bKash agent float\s+bkash_a\s+critical\s+8,500.00 BDT/);
+  });
+
   it('status before any run says so', async () => {
     const status = await cli('status');
     expect(status.code).toBe(0);
