@@ -26,6 +26,7 @@ const policyShape = {
   for: integerField('Consecutive checks at a worse level before the alert fires (1 = at once).', { min: 1, max: 1000 }).optional(),
   repeat: durationField('Notify again at this interval while still firing; 0 = never.', { allowZero: true }).optional(),
   stale_after: integerField('Consecutive failed fetches before a "no data" alert.', { min: 1, max: 1000 }).optional(),
+  runway_window: durationField('How far back the trend for runway projections looks (default 6h); a top-up starts it afresh.').optional(),
 };
 
 export const defaultsSchema = z.strictObject(policyShape).describe('Settings every rule inherits unless it sets its own.');
@@ -45,6 +46,9 @@ export const ruleSchema = z
     recover_above: amountField('The warning resolves only at or above this amount (default: warn_below + hysteresis).').optional(),
     critical_recover_above: amountField(
       'Critical improves to warning only at or above this amount (default: critical_below + hysteresis).',
+    ).optional(),
+    runway_below: durationField(
+      'Alert when the recent trend predicts the balance below critical_below (or zero) within this time, e.g. 6h.',
     ).optional(),
     ...policyShape,
   })

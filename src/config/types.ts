@@ -22,6 +22,10 @@ export interface Rule {
   /** Milliseconds; 0 means never repeat. */
   readonly repeat: number;
   readonly stale_after: number;
+  /** ms; a runway alert fires when the projected crossing is sooner. */
+  readonly runway_below?: number;
+  /** ms of history the trend is fitted to. */
+  readonly runway_window: number;
 }
 
 export type HttpListen = { readonly host: string; readonly port: number } | false;
@@ -51,4 +55,5 @@ export const BUILT_IN_DEFAULTS = {
   for: 1,
   repeat: 4 * 3_600_000,
   stale_after: 3,
+  runway_window: 6 * 3_600_000,
 } as const;

@@ -1,7 +1,9 @@
 import type { Config } from '../config/types.js';
 import { digestsFor } from '../notify/message.js';
 import type { AlertState } from '../rules/alert.js';
-import { type CycleResult, planCycle } from '../rules/cycle.js';
+import { type CycleResult, type HistoryLookup, planCycle } from '../rules/cycle.js';
+import type { Point } from '../rules/trend.js';
+import { decimalToNumber } from '../money/decimal.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
@@ -12,6 +14,18 @@ export interface SourceCycleResult {
   readonly fetchMs: number;
   /** How many messages this cycle queued. */
   readonly queued: number;
+}
+
+/** The stored balances of one source's accounts, read once per account and cycle (runway rules and messages need them). */
+function historyLookup(store: StateStore, source: string): HistoryLookup {
+  const cache = new Map<string, { since: number; points: readonly Point[] }>();
+  return (account, since) => {
+    const cached = cache.get(account);
+    if (cached && cached.since <= since) return cached.points.filter((p) => p.at >= since);
+    const points = store.history(source, account, since).map((o) => ({ at: o.at, value: decimalToNumber(o.value.amount) }));
+    cache.set(account, { since, points });
+    return points;
+  };
 }
 
 /**
@@ -32,7 +46,7 @@ export async function runSourceCycle(args: {
   const started = args.now();
   const fetched = await source.fetchBalances(args.signal);
   const now = args.now();
-  const plan = planCycle(config, sourceConfig, fetched, previous, now);
+  const plan = planCycle(config, sourceConfig, fetched, previous, now, store ? historyLookup(store, source.id) : undefined);
   const outbox = digestsFor(config, source.id, plan.events);
   if (store && !args.signal.aborted) {
     store.commitCycle({

@@ -1,4 +1,5 @@
-import { compareDecimal, type Decimal, formatDecimal, subtractDecimal } from '../money/decimal.js';
+import { compareDecimal, type Decimal, decimalToNumber, formatDecimal, subtractDecimal } from '../money/decimal.js';
+import { isTopUp, sparkline } from '../rules/trend.js';
 import { formatMoney, type Money } from '../money/money.js';
 import type { AlertEvent, Level } from '../rules/alert.js';
 import type { Message, RenderOptions } from './message.js';
@@ -8,14 +9,23 @@ import type { Message, RenderOptions } from './message.js';
  * the same thing. Pure: events and options in, text out.
  */
 
-export type Tone = 'critical' | 'warning' | 'resolved' | 'no_data' | 'test';
+export type Tone = 'critical' | 'warning' | 'runway' | 'resolved' | 'no_data' | 'test';
 
-export const TONE_EMOJI: Readonly<Record<Tone, string>> = { critical: '🔴', warning: '🟠', resolved: '✅', no_data: '⚪', test: '🧪' };
-export const TONE_COLOUR: Readonly<Record<Tone, string>> = { critical: '#d40e0d', warning: '#e8912d', resolved: '#2eb67d', no_data: '#9e9e9e', test: '#1d9bd1' };
-const TONE_LABEL: Readonly<Record<Tone, string>> = { critical: 'CRITICAL', warning: 'WARNING', resolved: 'RESOLVED', no_data: 'NO DATA', test: 'TEST' };
-const TONE_RANK: Readonly<Record<Tone, number>> = { test: 0, resolved: 1, no_data: 2, warning: 3, critical: 4 };
+export const TONE_EMOJI: Readonly<Record<Tone, string>> = { critical: '🔴', warning: '🟠', runway: '⏳', resolved: '✅', no_data: '⚪', test: '🧪' };
+export const TONE_COLOUR: Readonly<Record<Tone, string>> = {
+  critical: '#d40e0d',
+  warning: '#e8912d',
+  runway: '#ecb22e',
+  resolved: '#2eb67d',
+  no_data: '#9e9e9e',
+  test: '#1d9bd1',
+};
+const TONE_LABEL: Readonly<Record<Tone, string>> = { critical: 'CRITICAL', warning: 'WARNING', runway: 'RUNWAY', resolved: 'RESOLVED', no_data: 'NO DATA', test: 'TEST' };
+const TONE_RANK: Readonly<Record<Tone, number>> = { test: 0, resolved: 1, no_data: 2, runway: 3, warning: 4, critical: 5 };
 
 export function toneOf(event: AlertEvent): Tone {
+  if (event.kind === 'runway') return 'runway';
+  if (event.kind === 'runway_resolved') return 'resolved';
   if (event.kind === 'no_data' || (event.kind === 'repeat' && event.level === 'ok' && event.noData)) return 'no_data';
   if (event.kind === 'resolved' || event.kind === 'no_data_resolved') return 'resolved';
   return event.level === 'critical' ? 'critical' : event.level === 'warning' ? 'warning' : 'resolved';
@@ -50,8 +60,14 @@ export function headline(event: AlertEvent): string {
       return `[${label}] ${name}: ${value} (below ${threshold}, was warning)`;
     case 'improvement':
       return `[${label}] ${name}: ${value} (improved from critical, still below ${threshold})`;
-    case 'resolved':
-      return `[${label}] ${name}: ${value} (back above ${formatThreshold(event.thresholds.warnRecover ?? event.thresholds.criticalRecover)})`;
+    case 'resolved': {
+      const topUp = topUpText(event);
+      return `[${label}] ${name}: ${value} (back above ${formatThreshold(event.thresholds.warnRecover ?? event.thresholds.criticalRecover)}${topUp ? `; ${topUp}` : ''})`;
+    }
+    case 'runway':
+      return `[${label}] ${name}: ${value}, ${event.projection ? `below ${formatMoney(event.projection.target)} in about ${humanDuration(event.projection.ms)} at the current rate` : 'falling'}`;
+    case 'runway_resolved':
+      return `[${label}] ${name}: ${value}, no longer on course to run dry within ${humanDuration(event.runwayBelow ?? 0)}`;
     case 'no_data':
       return `[${label}] ${name}: no balance could be read${event.reason ? ` (${event.reason})` : ''}`;
     case 'no_data_resolved':
@@ -77,6 +93,19 @@ export function messageTitle(message: Message): string {
 
 export function worstTone(events: readonly AlertEvent[]): Tone {
   return events.map(toneOf).reduce<Tone>((worst, tone) => (TONE_RANK[tone] > TONE_RANK[worst] ? tone : worst), 'test');
+}
+
+/** "recovered: +250,000.00 BDT since the last check", when a resolve came with a top-up. */
+export function topUpText(event: AlertEvent): string | undefined {
+  if (!event.value || !event.previousValue) return undefined;
+  if (!isTopUp(decimalToNumber(event.previousValue.amount), decimalToNumber(event.value.amount))) return undefined;
+  return `recovered: ${changeSince(event.value, event.previousValue)} since the last check`;
+}
+
+/** "at the current rate, below 10,000.00 BDT in about 3 h 20 min". */
+export function projectionText(event: AlertEvent): string | undefined {
+  if (!event.projection) return undefined;
+  return `at the current rate, below ${formatMoney(event.projection.target)} in about ${humanDuration(event.projection.ms)}`;
 }
 
 /** `+250,000.00 BDT` or `−1,500.00 BDT`, when both values are in one currency. */
@@ -137,11 +166,15 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
   }
   facts.push(['Source', event.source]);
   facts.push(['Account', event.account]);
-  if (event.kind === 'resolved') facts.push(['Was firing', `${humanDuration(event.at - event.since)}, since ${formatTime(event.since, options)}`]);
+  if (event.kind === 'runway_resolved') facts.push(['Runway alert since', formatTime(event.since, options)]);
+  else if (event.kind === 'resolved') facts.push(['Was firing', `${humanDuration(event.at - event.since)}, since ${formatTime(event.since, options)}`]);
   else if (event.kind === 'no_data' || event.kind === 'no_data_resolved' || (event.kind === 'repeat' && event.level === 'ok')) {
     facts.push(['No data since', formatTime(event.since, options)]);
   } else facts.push(['Firing since', `${formatTime(event.since, options)} (${humanDuration(event.at - event.since)})`]);
   if (event.reason) facts.push(['Why no data', event.reason]);
+  const projection = projectionText(event);
+  if (projection && event.kind !== 'resolved' && event.kind !== 'runway_resolved') facts.push(['Forecast', projection]);
+  if (event.recent && event.recent.length > 1) facts.push(['Trend', sparkline(event.recent)]);
   return facts;
 }
 

@@ -27,6 +27,10 @@ export interface AlertState {
   /** The value before `lastValue`, for "change since the last check". */
   readonly previousValue?: Money;
   readonly lastNotifiedAt?: number;
+  /** Set while a runway alert is firing: when it started. */
+  readonly runwaySince?: number;
+  /** The last runway projection, for `status`: when, ms to the crossing (absent: not falling), and the level crossed. */
+  readonly projection?: { readonly at: number; readonly ms?: number; readonly target: string };
 }
 
 export function initialState(now: number): AlertState {
@@ -41,7 +45,7 @@ export function displayState(state: AlertState): DisplayState {
 /** What an observation cycle brings for one alert: a balance, or the reason there is none. */
 export type Observation = { readonly kind: 'value'; readonly value: Money } | { readonly kind: 'failure'; readonly reason: string };
 
-export type EventKind = 'firing' | 'escalation' | 'improvement' | 'resolved' | 'repeat' | 'no_data' | 'no_data_resolved';
+export type EventKind = 'firing' | 'escalation' | 'improvement' | 'resolved' | 'repeat' | 'no_data' | 'no_data_resolved' | 'runway' | 'runway_resolved';
 
 /** Something people must hear about. Carries every fact a message shows, so rendering needs nothing else. */
 export interface AlertEvent {
@@ -63,6 +67,12 @@ export interface AlertEvent {
   readonly reason?: string;
   /** Whether a no-data alert is firing as well (on repeats). */
   readonly noData?: boolean;
+  /** When the trend is falling: the time until it crosses `target` at the current rate. */
+  readonly projection?: { readonly ms: number; readonly target: Money };
+  /** The last observed values, oldest first, for a sparkline. */
+  readonly recent?: readonly number[];
+  /** Runway events: the rule's runway_below, in ms. */
+  readonly runwayBelow?: number;
 }
 
 /** A rule as the evaluator sees it for one account: levels already in that account's currency. */
@@ -76,4 +86,6 @@ export interface RulePolicy {
   /** ms; 0 = never repeat. */
   readonly repeat: number;
   readonly staleAfter: number;
+  /** ms; when set, a projected crossing sooner than this raises a runway alert. */
+  readonly runwayBelow?: number;
 }

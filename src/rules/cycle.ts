@@ -9,6 +9,8 @@ import type { AlertEvent, AlertState, Observation } from './alert.js';
 import { evaluate } from './evaluate.js';
 import { alertKey, splitAlertKey } from './alert-key.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
+import { type Point, project } from './trend.js';
+import { type Decimal, decimalToNumber } from '../money/decimal.js';
 
 /** One line of `once` and `status`: a rule on an account, its balance and state after this cycle. */
 export interface AlertRow {
@@ -35,7 +37,14 @@ export interface CycleResult {
  * One source's cycle after its fetch: which alerts each rule covers, what each
  * observed, and what that changes. Pure: the store and the senders act on the result.
  */
-export function planCycle(config: Config, source: SourceConfig, fetched: FetchResult, previous: ReadonlyMap<string, AlertState>, now: number): CycleResult {
+export function planCycle(
+  config: Config,
+  source: SourceConfig,
+  fetched: FetchResult,
+  previous: ReadonlyMap<string, AlertState>,
+  now: number,
+  historyOf: HistoryLookup = () => [],
+): CycleResult {
   const readings = new Map<string, AccountReading>(fetched.ok ? fetched.readings.map((r) => [r.account, r]) : []);
   const rows: AlertRow[] = [];
   const events: AlertEvent[] = [];
@@ -63,10 +72,22 @@ export function planCycle(config: Config, source: SourceConfig, fetched: FetchRe
       const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? configuredCurrency(source, rule, account));
       const thresholds = thresholdsFor(currency);
       const effective: Observation = thresholds.ok ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${thresholds.error}` };
-      const policy = { name: rule.name, source: source.id, account, target: rule.payment_system ?? rule.account ?? account, thresholds: thresholds.ok ? thresholds.value : {}, for: rule.for, repeat: rule.repeat, staleAfter: rule.stale_after };
-      const result = evaluate(policy, prior, effective, now);
+      const policy = {
+        name: rule.name,
+        source: source.id,
+        account,
+        target: rule.payment_system ?? rule.account ?? account,
+        thresholds: thresholds.ok ? thresholds.value : {},
+        for: rule.for,
+        repeat: rule.repeat,
+        staleAfter: rule.stale_after,
+        ...(rule.runway_below === undefined ? {} : { runwayBelow: rule.runway_below }),
+      };
+      const points = () => withCurrent(historyOf(account, now - Math.max(rule.runway_window, TREND_DISPLAY_MS)), effective, now);
+      const trend = rule.runway_below !== undefined && effective.kind === 'value' ? project(points(), runwayTarget(policy.thresholds), now, rule.runway_window) : undefined;
+      const result = evaluate(policy, prior, effective, now, trend);
       states.set(key, result.state);
-      events.push(...result.events);
+      events.push(...result.events.map((event) => withTrend(event, points(), now, rule.runway_window)));
       rows.push({
         rule: rule.name,
         source: source.id,
@@ -79,6 +100,35 @@ export function planCycle(config: Config, source: SourceConfig, fetched: FetchRe
   }
   const observations = [...readings.values()].flatMap((r) => (r.balance.ok ? [{ account: r.account, value: r.balance.value }] : []));
   return { rows, events, states, observations };
+}
+
+/** Reads stored observations of an account since a time, oldest first. */
+export type HistoryLookup = (account: string, since: number) => readonly Point[];
+
+/** Sparklines show up to a day of observations. */
+const TREND_DISPLAY_MS = 86_400_000;
+const SPARKLINE_POINTS = 20;
+
+function withCurrent(points: readonly Point[], observation: Observation, now: number): Point[] {
+  return observation.kind === 'value' ? [...points.filter((p) => p.at < now), { at: now, value: decimalToNumber(observation.value.amount) }] : [...points];
+}
+
+/** The level a runway counts down to: the critical threshold, or zero when the rule has none. */
+function runwayTarget(thresholds: Thresholds): Decimal {
+  return thresholds.critical ?? { units: 0n, scale: 0 };
+}
+
+/** Adds the sparkline values and, when the trend is falling, the projection that every firing message shows. */
+export function withTrend(event: AlertEvent, points: readonly Point[], now: number, windowMs: number): AlertEvent {
+  const recent = points.slice(-SPARKLINE_POINTS).map((p) => p.value);
+  const showsForecast = event.kind !== 'resolved' && event.kind !== 'runway_resolved' && event.kind !== 'no_data_resolved';
+  const trend = showsForecast && !event.projection ? project(points, runwayTarget(event.thresholds), now, windowMs) : undefined;
+  const currency = event.value?.currency ?? null;
+  return {
+    ...event,
+    ...(recent.length > 1 ? { recent } : {}),
+    ...(trend?.msToTarget !== undefined && trend.msToTarget > 0 ? { projection: { ms: trend.msToTarget, target: { amount: trend.target, currency } } } : {}),
+  };
 }
 
 function observe(fetched: FetchResult, reading: AccountReading | undefined, noun: string): Observation {

@@ -1,6 +1,7 @@
 import { compareDecimal, type Decimal } from '../money/decimal.js';
-import type { Money } from '../money/money.js';
+import { formatMoney, type Money } from '../money/money.js';
 import { type AlertEvent, type AlertState, type EventKind, initialState, type Level, LEVEL_SEVERITY, type Observation, type RulePolicy } from './alert.js';
+import type { Projection } from './trend.js';
 
 export interface Evaluation {
   readonly state: AlertState;
@@ -40,10 +41,11 @@ function transitionKind(from: Level, to: Level): EventKind {
  * mutated. A failed fetch never changes the balance level (missing data never
  * resolves an alert); after `staleAfter` failures in a row it raises "no data".
  */
-export function evaluate(policy: RulePolicy, previous: AlertState | undefined, observation: Observation, now: number): Evaluation {
+export function evaluate(policy: RulePolicy, previous: AlertState | undefined, observation: Observation, now: number, trend?: Projection): Evaluation {
   const state = previous ?? initialState(now);
   const base: EventBase = { rule: policy.name, source: policy.source, account: policy.account, target: policy.target, thresholds: policy.thresholds, at: now };
-  const { state: next, events } = observation.kind === 'failure' ? onFailure(policy, state, observation.reason, now, base) : onValue(policy, state, observation.value, now, base);
+  const evaluated = observation.kind === 'failure' ? onFailure(policy, state, observation.reason, now, base) : onValue(policy, state, observation.value, now, base);
+  const { state: next, events } = observation.kind === 'value' ? withRunway(policy, evaluated, observation.value, trend, now, base) : evaluated;
   if (events.length > 0) return { state: { ...next, lastNotifiedAt: now }, events };
   const repeat = repeatEvent(policy, next, now, base, observation.kind === 'failure' ? observation.reason : undefined);
   return repeat ? { state: { ...next, lastNotifiedAt: now }, events: [repeat] } : { state: next, events };
@@ -89,6 +91,29 @@ function onValue(policy: RulePolicy, state: AlertState, value: Money, now: numbe
     ...optional('previousValue', state.lastValue),
   });
   return { state: { ...observed, level, since }, events };
+}
+
+/**
+ * The runway alert, beside the balance alert: it fires when the trend reaches
+ * the critical threshold (or zero) sooner than `runwayBelow`, and resolves when
+ * the projection moves past 1.5 × `runwayBelow` or the trend is flat or rising.
+ * Below the target already, the balance alert speaks and the runway holds.
+ */
+function withRunway(policy: RulePolicy, evaluated: Evaluation, value: Money, trend: Projection | undefined, now: number, base: EventBase): Evaluation {
+  const state = trend
+    ? { ...evaluated.state, projection: { at: now, target: formatMoney({ amount: trend.target, currency: value.currency }), ...(trend.msToTarget === undefined ? {} : { ms: trend.msToTarget }) } }
+    : evaluated.state;
+  const limit = policy.runwayBelow;
+  if (limit === undefined || !trend || compareDecimal(value.amount, trend.target) < 0) return { state, events: evaluated.events };
+  const ms = trend.msToTarget;
+  const facts = { ...base, level: state.level, previousLevel: state.level, value, runwayBelow: limit, ...optional('previousValue', evaluated.state.previousValue) };
+  if (state.runwaySince === undefined && ms !== undefined && ms < limit) {
+    return { state: { ...state, runwaySince: now }, events: [...evaluated.events, { ...facts, kind: 'runway', since: now, projection: { ms, target: { amount: trend.target, currency: value.currency } } }] };
+  }
+  if (state.runwaySince !== undefined && (ms === undefined || ms > 1.5 * limit)) {
+    return { state: { ...state, runwaySince: undefined }, events: [...evaluated.events, { ...facts, kind: 'runway_resolved', since: state.runwaySince }] };
+  }
+  return { state, events: evaluated.events };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -15,6 +15,8 @@ interface StoredState {
   o?: number;
   p?: StoredMoney;
   t?: number;
+  r?: number;
+  j?: { a: number; m?: number; g: string };
 }
 
 const toStored = (money: Money): StoredMoney => [money.amount.units.toString(), money.amount.scale, money.currency];
@@ -31,6 +33,8 @@ export function encodeState(state: AlertState): string {
   if (state.lastObservedAt !== undefined) stored.o = state.lastObservedAt;
   if (state.previousValue) stored.p = toStored(state.previousValue);
   if (state.lastNotifiedAt !== undefined) stored.t = state.lastNotifiedAt;
+  if (state.runwaySince !== undefined) stored.r = state.runwaySince;
+  if (state.projection) stored.j = { a: state.projection.at, g: state.projection.target, ...(state.projection.ms === undefined ? {} : { m: state.projection.ms }) };
   return JSON.stringify(stored);
 }
 
@@ -47,5 +51,7 @@ export function decodeState(text: string): AlertState {
     ...(stored.o === undefined ? {} : { lastObservedAt: stored.o }),
     ...(stored.p === undefined ? {} : { previousValue: fromStored(stored.p) }),
     ...(stored.t === undefined ? {} : { lastNotifiedAt: stored.t }),
+    ...(stored.r === undefined ? {} : { runwaySince: stored.r }),
+    ...(stored.j === undefined ? {} : { projection: { at: stored.j.a, target: stored.j.g, ...(stored.j.m === undefined ? {} : { ms: stored.j.m }) } }),
   };
 }

@@ -54,7 +54,7 @@ defaults:
 
     sim.setApayBalance('bkash_a', '100000.00');
     expect((await cli('once')).code).toBe(0);
-    expect(slack.received.map((m) => m.payload.text).at(-1)).toBe('[RESOLVED] bKash agent float: 100,000.00 BDT (back above 55,000.00)');
+    expect(slack.received.map((m) => m.payload.text).at(-1)).toBe('[RESOLVED] bKash agent float: 100,000.00 BDT (back above 55,000.00; recovered: +89,500.00 BDT since the last check)');
     expect(smtp.received).toHaveLength(2);
   });
 

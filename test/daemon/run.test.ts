@@ -73,7 +73,7 @@ defaults:
       '[WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00)',
       '[CRITICAL] bKash agent float: 9,000.00 BDT (below 10,000.00, was warning)',
       '[WARNING] bKash agent float: 20,000.00 BDT (improved from critical, still below 50,000.00)',
-      '[RESOLVED] bKash agent float: 70,000.00 BDT (back above 55,000.00)',
+      '[RESOLVED] bKash agent float: 70,000.00 BDT (back above 55,000.00; recovered: +50,000.00 BDT since the last check)',
     ]);
     expect(await daemon.stop('SIGTERM')).toBe(0);
     expect(daemon.raw.join('\n')).toMatch(/stopped cleanly/);
@@ -88,7 +88,7 @@ defaults:
     const second = await start();
     await second.waitFor('the resolve', () => texts().length === 2);
     await second.nextCycles('apay', 2);
-    expect(texts()).toEqual(['[CRITICAL] bKash agent float: 8,000.00 BDT (below 10,000.00)', '[RESOLVED] bKash agent float: 90,000.00 BDT (back above 55,000.00)']);
+    expect(texts()).toEqual(['[CRITICAL] bKash agent float: 8,000.00 BDT (below 10,000.00)', '[RESOLVED] bKash agent float: 90,000.00 BDT (back above 55,000.00; recovered: +82,000.00 BDT since the last check)']);
   }, 60_000);
 
   it('delivers after kill -9 what was queued while Slack was down, exactly once', async () => {

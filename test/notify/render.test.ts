@@ -14,7 +14,7 @@ describe('headlines', () => {
     ['warning', criticalEvent({ level: 'warning', value: bdt(4_500_000n) }), '[WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00)'],
     ['escalation', criticalEvent({ kind: 'escalation', previousLevel: 'warning' }), '[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00, was warning)'],
     ['improvement (not a resolve)', criticalEvent({ kind: 'improvement', level: 'warning', previousLevel: 'critical', value: bdt(1_200_000n) }), '[WARNING] bKash agent float: 12,000.00 BDT (improved from critical, still below 50,000.00)'],
-    ['resolve', criticalEvent({ kind: 'resolved', level: 'ok', previousLevel: 'warning', value: bdt(7_000_000n) }), '[RESOLVED] bKash agent float: 70,000.00 BDT (back above 60,000.00)'],
+    ['resolve', criticalEvent({ kind: 'resolved', level: 'ok', previousLevel: 'warning', value: bdt(7_000_000n) }), '[RESOLVED] bKash agent float: 70,000.00 BDT (back above 60,000.00; recovered: +58,000.00 BDT since the last check)'],
     ['repeat', criticalEvent({ kind: 'repeat' }), '[CRITICAL] bKash agent float: 8,500.00 BDT (still below 10,000.00)'],
     ['no data', criticalEvent({ kind: 'no_data', level: 'ok', reason: 'A-Pay: no answer within 10s' }), '[NO DATA] bKash agent float: no balance could be read (A-Pay: no answer within 10s)'],
     ['data back', criticalEvent({ kind: 'no_data_resolved', level: 'ok' }), '[RESOLVED] bKash agent float: balances are being read again (8,500.00 BDT)'],
@@ -125,7 +125,7 @@ describe('email', () => {
 
   it('says how long a resolved alert was firing', () => {
     const email = renderEmail({ kind: 'alerts', source: 'apay', events: [criticalEvent({ kind: 'resolved', level: 'ok', previousLevel: 'critical', value: bdt(7_000_000n) })] }, UTC);
-    expect(email.subject).toBe('[RESOLVED] bKash agent float: 70,000.00 BDT (back above 60,000.00)');
+    expect(email.subject).toBe('[RESOLVED] bKash agent float: 70,000.00 BDT (back above 60,000.00; recovered: +58,000.00 BDT since the last check)');
     expect(email.text).toContain('Was firing:              1 h, since 2026-11-21 09:00 UTC');
   });
 });
