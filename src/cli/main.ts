@@ -49,6 +49,17 @@ program
   .action(async (options) => (await import('../commands/status.js')).status(options, processIo));
 
 program
+  .command('history')
+  .description('show the stored balances of a rule (each account it covers): a table, a sparkline, min / max / change')
+  .argument('<rule>', 'the rule name')
+  .option(...configOption)
+  .option('--account <account>', 'only this account (payment system or bePaid account)')
+  .option('--since <duration>', 'how far back, e.g. 6h, 7d', '24h')
+  .option('--limit <n>', 'rows shown in the table', '50')
+  .option('--json', 'print JSON with every observation')
+  .action(async (rule, options) => (await import('../commands/history.js')).history(rule, options, processIo));
+
+program
   .command('demo')
   .description('run the daemon against the built-in simulator: alerts fire, escalate and resolve within a minute (Ctrl-C to stop)')
   .action(async (options) => (await import('../commands/demo.js')).demo(options, processIo));

@@ -62,7 +62,8 @@ export async function demo(_options: object, io: CommandIo): Promise<void> {
     [
       'balance-watch demo: a simulated A-Pay and bePaid, and Slack and email sinks, all on 127.0.0.1.',
       'The real daemon checks balances every 2 seconds; a script moves the balances. Within a minute you will see',
-      'a warning, a quiet move inside the hysteresis band, an escalation to critical, an improvement, a digest and resolves.',
+      'a runway forecast before any threshold is crossed, a warning, a quiet move inside the hysteresis band, an escalation',
+      'to critical, an improvement, a digest and resolves after a top-up.',
       `Config: ${file}   State: ${loaded.config.state}`,
       `Metrics: ${url}/metrics   Health: ${url}/healthz   Ready: ${url}/readyz`,
       'Press Ctrl-C to stop.',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CommandIo } from '../cli/io.js';
-import { decimalToString } from '../money/decimal.js';
+import { decimalToNumber, decimalToString } from '../money/decimal.js';
+import { sparkline } from '../rules/trend.js';
 import { formatMoney } from '../money/money.js';
 import { formatTime, humanDuration, messageTitle } from '../notify/format.js';
 import type { RenderOptions } from '../notify/message.js';
@@ -18,8 +19,16 @@ export interface StatusOptions {
 }
 
 const OVERDUE_MS = 60 * 60_000;
+const TREND_POINTS = 20;
 
-const isFiring = (alert: StoredAlert) => alert.state.level !== 'ok' || alert.state.noDataSince !== undefined;
+/** "3 h 20 min to 10,000.00 BDT", from the last projection a runway rule made. */
+function runwayText(alert: StoredAlert): string {
+  const p = alert.state.projection;
+  if (!p || p.at !== alert.state.lastObservedAt) return '-';
+  return p.ms === undefined ? 'not falling' : `${humanDuration(p.ms)} to ${p.target}${alert.state.runwaySince !== undefined ? ' (alert)' : ''}`;
+}
+
+const isFiring = (alert: StoredAlert) => alert.state.level !== 'ok' || alert.state.noDataSince !== undefined || alert.state.runwaySince !== undefined;
 
 /** `balance-watch status`: what the state store knows, without touching any API. */
 export async function status(options: StatusOptions, io: CommandIo): Promise<void> {
@@ -37,27 +46,30 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
     const pending = store.pendingMessages();
     const failed = store.failedMessages();
     const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
-    io.out(options.json ? JSON.stringify(statusJson(config.state, alerts, pending, failed, now), null, 2) : statusText(alerts, pending, failed, now, render));
+    const trends = new Map(alerts.map((a) => [a, store.recent(a.source, a.account, TREND_POINTS).map((o) => decimalToNumber(o.value.amount))]));
+    io.out(options.json ? JSON.stringify(statusJson(config.state, alerts, trends, pending, failed, now), null, 2) : statusText(alerts, trends, pending, failed, now, render));
   } finally {
     store.close();
   }
 }
 
-function statusText(alerts: readonly StoredAlert[], pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number, render: RenderOptions): string {
+function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number, render: RenderOptions): string {
   const when = (ms: number | undefined) => (ms === undefined ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
   const firing = alerts.filter(isFiring);
+  const trend = (a: StoredAlert) => sparkline(trends.get(a) ?? []) || '-';
   const sections: string[] = [];
   sections.push(
     firing.length === 0
       ? 'No alert is firing.'
       : `Firing (${firing.length}):\n${renderTable(
-          ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'SINCE', 'LAST CHECK', 'LAST NOTIFIED'],
+          ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'TREND', 'SINCE', 'LAST CHECK', 'LAST NOTIFIED'],
           firing.map((a) => [
             a.rule,
             a.account,
-            `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}`,
+            `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}${a.state.runwaySince !== undefined ? ', runway' : ''}`,
             a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
-            when(a.state.level !== 'ok' ? a.state.since : a.state.noDataSince),
+            trend(a),
+            when(a.state.level !== 'ok' ? a.state.since : (a.state.noDataSince ?? a.state.runwaySince)),
             when(a.state.lastObservedAt),
             when(a.state.lastNotifiedAt),
           ]),
@@ -65,8 +77,16 @@ function statusText(alerts: readonly StoredAlert[], pending: readonly OutboxMess
   );
   sections.push(
     `All alerts (${alerts.length}):\n${renderTable(
-      ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'LAST CHECK'],
-      alerts.map((a) => [a.rule, a.account, displayState(a.state) + (a.state.noDataSince !== undefined ? ', no data' : ''), a.state.lastValue ? formatMoney(a.state.lastValue) : '-', when(a.state.lastObservedAt)]),
+      ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'TREND', 'RUNWAY', 'LAST CHECK'],
+      alerts.map((a) => [
+        a.rule,
+        a.account,
+        displayState(a.state) + (a.state.noDataSince !== undefined ? ', no data' : ''),
+        a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
+        trend(a),
+        runwayText(a),
+        when(a.state.lastObservedAt),
+      ]),
     )}`,
   );
   if (pending.length === 0) sections.push('Outbox: every notification has been delivered.');
@@ -83,7 +103,7 @@ function statusText(alerts: readonly StoredAlert[], pending: readonly OutboxMess
   return sections.join('\n\n');
 }
 
-function statusJson(state: string, alerts: readonly StoredAlert[], pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number) {
+function statusJson(state: string, alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number) {
   const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
   const message = (m: OutboxMessage) => ({
     id: m.id,
@@ -110,6 +130,9 @@ function statusJson(state: string, alerts: readonly StoredAlert[], pending: read
       currency: a.state.lastValue?.currency ?? null,
       last_check: iso(a.state.lastObservedAt),
       last_notified: iso(a.state.lastNotifiedAt),
+      runway_alert: a.state.runwaySince !== undefined,
+      runway_seconds: a.state.projection?.ms === undefined || a.state.projection.at !== a.state.lastObservedAt ? null : Math.round(a.state.projection.ms / 1000),
+      trend: trends.get(a) ?? [],
     })),
     outbox: { pending: pending.map(message), failed: failed.map(message) },
   };

@@ -93,6 +93,7 @@ export class Daemon {
     if (removed > 0) this.deps.log.info({ removed_rules: removed }, 'alerts of rules no longer in the config were closed quietly');
     this.deps.metrics.alertLevel.reset();
     this.deps.metrics.noData.reset();
+    this.deps.metrics.runway.reset();
     this.apply(effective);
   }
 
@@ -169,6 +170,9 @@ export class Daemon {
       if (!row.state) continue;
       metrics.alertLevel.set({ rule: row.rule, account: row.account }, LEVEL_SEVERITY[row.state.level]);
       metrics.noData.set({ rule: row.rule, account: row.account }, row.state.noDataSince === undefined ? 0 : 1);
+      const projection = row.state.projection;
+      if (projection?.ms !== undefined && projection.at === row.state.lastObservedAt) metrics.runway.set({ rule: row.rule, account: row.account }, projection.ms / 1000);
+      else metrics.runway.remove({ rule: row.rule, account: row.account });
     }
   }
 

@@ -24,6 +24,12 @@ export function createMetrics() {
       labelNames: ['rule', 'account'] as const,
       registers: [registry],
     }),
+    runway: new Gauge({
+      name: 'balance_watch_runway_seconds',
+      help: 'Seconds until the recent trend crosses the critical threshold (or zero), for rules with runway_below while the trend is falling.',
+      labelNames: ['rule', 'account'] as const,
+      registers: [registry],
+    }),
     fetches: new Counter({
       name: 'balance_watch_fetches_total',
       help: 'Source fetches by outcome (ok, or the failure reason).',

@@ -243,6 +243,14 @@ export class StateStore {
     return { observations, messages };
   }
 
+  /** The last `count` observations of one account, oldest first. */
+  recent(source: string, account: string, count: number): { at: number; value: Money }[] {
+    const rows = this.db
+      .prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? ORDER BY at DESC LIMIT ?')
+      .all(source, account, count) as { at: number; units: string; scale: number; currency: string | null }[];
+    return rows.reverse().map((r) => ({ at: r.at, value: { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency } }));
+  }
+
   /** The balance history of one account since `since`, oldest first. */
   history(source: string, account: string, since: number): { at: number; value: Money }[] {
     const rows = this.db

@@ -171,6 +171,18 @@ defaults:
     expect((await fetch(`${daemon.httpUrl}/nope`)).status).toBe(404);
   }, 30_000);
 
+  it('exports the runway of a falling balance and raises a runway alert', async () => {
+    writeConfig({ rules: '  - name: bKash agent float\n    source: apay\n    payment_system: bkash_a\n    critical_below: 10000\n    runway_below: 1h\n    runway_window: 1m\n' });
+    const daemon = await start();
+    for (let balance = 79_000; balance >= 72_000; balance -= 1_000) {
+      sim.setApayBalance('bkash_a', `${balance}.00`);
+      await daemon.nextCycles('apay');
+    }
+    await daemon.waitFor('the runway alert', () => texts().some((t) => t.startsWith('[RUNWAY] bKash agent float')));
+    const metrics = await (await fetch(`${daemon.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/balance_watch_runway_seconds\{rule="bKash agent float",account="bkash_a"\} \d+/);
+  }, 60_000);
+
   it('refuses to start on an invalid config, with exit 1', async () => {
     writeFileSync(file, 'schedule: "* * * * * *"\n');
     const result = await runCli(['run', '-c', file]);

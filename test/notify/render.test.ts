@@ -129,3 +129,21 @@ describe('email', () => {
     expect(email.text).toContain('Was firing:              1 h, since 2026-11-21 09:00 UTC');
   });
 });
+
+describe('trend and runway in messages', () => {
+  const HOUR = 3_600_000;
+  const projection = { ms: 3 * HOUR + 20 * 60_000, target: bdt(1_000_000n) };
+
+  it('says when a runway alert expects the balance to cross', () => {
+    const event = criticalEvent({ kind: 'runway', level: 'ok', value: bdt(7_000_000n), projection, runwayBelow: 6 * HOUR });
+    expect(headline(event)).toBe('[RUNWAY] bKash agent float: 70,000.00 BDT, below 10,000.00 BDT in about 3 h 20 min at the current rate');
+    expect(headline({ ...event, kind: 'runway_resolved' })).toBe('[RESOLVED] bKash agent float: 70,000.00 BDT, no longer on course to run dry within 6 h');
+  });
+
+  it('shows the forecast and a sparkline in every firing message', () => {
+    const email = renderEmail({ kind: 'alerts', source: 'apay', events: [criticalEvent({ level: 'warning', projection, recent: [9, 8, 7, 6, 5, 4, 3, 2] })] }, UTC);
+    expect(email.text).toContain('  Forecast:                at the current rate, below 10,000.00 BDT in about 3 h 20 min');
+    expect(email.text).toContain('  Trend:                   █▇▆▅▄▃▂▁');
+    expect(JSON.stringify(renderSlack({ kind: 'alerts', source: 'apay', events: [criticalEvent({ projection, recent: [3, 2, 1] })] }, UTC))).toContain('*Forecast*\\nat the current rate, below 10,000.00 BDT in about 3 h 20 min');
+  });
+});

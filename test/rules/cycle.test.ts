@@ -77,3 +77,35 @@ describe('planCycle', () => {
     expect(result.events[0]).toMatchObject({ kind: 'firing', level: 'warning', rule: 'USD settlement' });
   });
 });
+
+describe('planCycle with history', () => {
+  const runwayConfig: Config = parseConfigText(
+    VALID_CONFIG.replace('    critical_below: 10000\n', '    critical_below: 10000\n    runway_below: 6h\n'),
+    { file: 'c.yaml', env: TEST_ENV },
+  ).config!;
+  const apaySource = runwayConfig.sources[0]!;
+  const HOUR = 3_600_000;
+  const NOW = 100 * HOUR;
+  /** The hours before now, falling `perHour` to `latest`. */
+  const history = (latest: number, perHour = 1000) => Array.from({ length: 10 }, (_, i) => ({ at: NOW - (10 - i) * HOUR, value: latest + (10 - i) * perHour }));
+  const reading = (text: string): FetchResult => ({ ok: true, readings: [{ account: 'bkash_a', balance: { ok: true, value: money(text, 'BDT') } }] });
+
+  it('raises a runway alert before the warning, with the forecast and a sparkline', () => {
+    // Falling 1,000 an hour from 60,000: 50 hours to 10,000.
+    const far = planCycle(runwayConfig, apaySource, reading('60000.00'), new Map(), NOW, () => history(60_000));
+    expect(far.events).toEqual([]);
+    // Falling 10,000 an hour, now at 60,000: 5 hours to 10,000, and still above warn_below.
+    const near = planCycle(runwayConfig, apaySource, reading('60000.00'), new Map(), NOW, () => history(60_000, 10_000));
+    expect(near.events.map((e) => e.kind)).toEqual(['runway']);
+    const [event] = near.events;
+    expect(event!.projection!.target).toEqual({ amount: { units: 1_000_000n, scale: 2 }, currency: 'BDT' });
+    expect(event!.recent).toHaveLength(11);
+  });
+
+  it('adds the forecast to a firing message when the trend is falling', () => {
+    const plan = planCycle(config, apay, reading('45000.00'), new Map(), NOW, () => history(46_000));
+    const firing = plan.events.find((e) => e.kind === 'firing');
+    expect(firing?.projection?.ms).toBeGreaterThan(30 * HOUR);
+    expect(firing?.recent?.at(-1)).toBe(45_000);
+  });
+});

@@ -177,3 +177,42 @@ describe('properties', () => {
     );
   });
 });
+
+describe('runway', () => {
+  const RUNWAY: RulePolicy = { ...POLICY, runwayBelow: 6 * 3_600_000 };
+  const HOUR = 3_600_000;
+  const trend = (ms: number | undefined) => ({ msToTarget: ms, slopePerHour: -1, target: d(50), points: 10 });
+  const step = (state: AlertState | undefined, value: number, ms: number | undefined, now: number) =>
+    evaluate(RUNWAY, state, { kind: 'value', value: money(value) }, now, trend(ms));
+
+  it('fires when the crossing is sooner than runway_below, before any threshold', () => {
+    const result = step(undefined, 500, 3 * HOUR, 0);
+    expect(result.events.map((e) => e.kind)).toEqual(['runway']);
+    expect(result.events[0]).toMatchObject({ projection: { ms: 3 * HOUR, target: { amount: d(50), currency: null } }, runwayBelow: 6 * HOUR });
+    expect(result.state.runwaySince).toBe(0);
+  });
+
+  it('holds between runway_below and 1.5 × runway_below, then resolves', () => {
+    let state = step(undefined, 500, 3 * HOUR, 0).state;
+    const held = step(state, 500, 8 * HOUR, MINUTE);
+    expect(held.events).toEqual([]);
+    state = held.state;
+    const resolved = step(state, 500, 9.5 * HOUR, 2 * MINUTE);
+    expect(resolved.events.map((e) => e.kind)).toEqual(['runway_resolved']);
+    expect(resolved.state.runwaySince).toBeUndefined();
+  });
+
+  it('resolves when the trend turns flat or rising', () => {
+    const state = step(undefined, 500, HOUR, 0).state;
+    expect(step(state, 500, undefined, MINUTE).events.map((e) => e.kind)).toEqual(['runway_resolved']);
+  });
+
+  it('stays quiet without enough history, and below the target the balance alert speaks', () => {
+    expect(evaluate(RUNWAY, undefined, { kind: 'value', value: money(500) }, 0).events).toEqual([]);
+    expect(step(undefined, 40, 0, 0).events.map((e) => e.kind)).toEqual(['firing']);
+  });
+
+  it('records the projection for status', () => {
+    expect(step(undefined, 500, 2 * HOUR, 0).state.projection).toEqual({ at: 0, ms: 2 * HOUR, target: '50' });
+  });
+});
