@@ -59,6 +59,29 @@ program
   .option('--json', 'print JSON with every observation')
   .action(async (rule, options) => (await import('../commands/history.js')).history(rule, options, processIo));
 
+const silence = program.command('silence').description("mute one alert's notifications for a while (state, history and metrics go on)");
+silence
+  .command('add')
+  .description('mute RULE (every account) or RULE/ACCOUNT; globs allowed in both')
+  .argument('<target>', 'RULE or RULE/ACCOUNT, e.g. "bKash agent float" or "UPI/upi_*"')
+  .requiredOption('--for <duration>', 'how long, e.g. 2h')
+  .requiredOption('--reason <text>', 'why, shown in status and silence list')
+  .option('--level <level>', 'warning: a critical still notifies (default); critical: mute everything', 'warning')
+  .option(...configOption)
+  .action(async (target, options) => (await import('../commands/silence.js')).silenceAdd(target, options, processIo));
+silence
+  .command('list')
+  .description('silences in force, and those that ended in the last day')
+  .option(...configOption)
+  .option('--json', 'print JSON')
+  .action(async (options) => (await import('../commands/silence.js')).silenceList(options, processIo));
+silence
+  .command('remove')
+  .description('end a silence now')
+  .argument('<id>', 'the silence id, from silence list')
+  .option(...configOption)
+  .action(async (id, options) => (await import('../commands/silence.js')).silenceRemove(id, options, processIo));
+
 program
   .command('demo')
   .description('run the daemon against the built-in simulator: alerts fire, escalate and resolve within a minute (Ctrl-C to stop)')

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { parseDuration } from '../config/duration.js';
@@ -27,7 +28,8 @@ export async function history(rule: string, options: HistoryOptions, io: Command
   const located = await locateState(configPath(options.config, io.env), io.env);
   if (!located.ok) throw new ExitError(1, located.error);
   const render = located.value.timezone === undefined ? {} : { timezone: located.value.timezone };
-  const store = openStoreOrExit(located.value.state, 1, { readonly: true });
+  if (!existsSync(located.value.state)) throw new ExitError(1, `no state yet at ${located.value.state}: balance-watch has not run with this config`);
+  const store = openStoreOrExit(located.value.state, 1);
   try {
     const alerts = store.alerts();
     const ofRule = alerts.filter((a) => a.rule === rule && (options.account === undefined || a.account === options.account));

@@ -12,6 +12,7 @@ import { ExitError } from '../cli/exit-error.js';
 import { configPath } from '../config/file.js';
 import { locateState } from '../config/state-location.js';
 import { openStoreOrExit } from './open-store.js';
+import { renderSilences, silenceJson } from './silence.js';
 
 export interface StatusOptions {
   readonly config?: string;
@@ -39,15 +40,18 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
     io.out(options.json ? JSON.stringify({ state: config.state, alerts: [], outbox: { pending: [], failed: [] } }, null, 2) : `no state yet at ${config.state}: balance-watch has not run with this config`);
     return;
   }
-  const store = openStoreOrExit(config.state, 1, { readonly: true });
+  // Opened for writing so that a store from an older version is migrated first; status itself writes nothing.
+  const store = openStoreOrExit(config.state, 1);
   try {
     const now = Date.now();
     const alerts = store.alerts();
     const pending = store.pendingMessages();
     const failed = store.failedMessages();
     const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
+    const silences = store.silences(now);
     const trends = new Map(alerts.map((a) => [a, store.recent(a.source, a.account, TREND_POINTS).map((o) => decimalToNumber(o.value.amount))]));
-    io.out(options.json ? JSON.stringify(statusJson(config.state, alerts, trends, pending, failed, now), null, 2) : statusText(alerts, trends, pending, failed, now, render));
+    if (options.json) io.out(JSON.stringify({ ...statusJson(config.state, alerts, trends, pending, failed, now), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
+    else io.out(`${statusText(alerts, trends, pending, failed, now, render)}\n\n${silences.length === 0 ? 'No silences.' : `Silences in force (${silences.length}):\n${renderSilences(silences, now, render)}`}`);
   } finally {
     store.close();
   }

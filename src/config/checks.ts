@@ -205,6 +205,15 @@ const scheduleIsCron: Check = (context) => {
   ];
 };
 
+const summariesAreCron: Check = (context) =>
+  context.config.channels.flatMap((channel, i) => {
+    if (channel.summary === undefined) return [];
+    const result = cron.validateDetailed(channel.summary) as { valid: boolean; errors?: { message: string }[] };
+    if (result.valid) return [];
+    const why = result.errors?.map((e) => e.message).join('; ') ?? 'invalid';
+    return [problem(context, 'error', [...context.at.channel(i), 'summary'], `summary "${channel.summary}" is not a valid cron expression (${why}); for 9:00 on weekdays write "0 9 * * 1-5"`)];
+  });
+
 const timezoneIsKnown: Check = (context) => {
   const zone = context.config.timezone;
   if (zone === undefined) return [];
@@ -261,6 +270,7 @@ export const CHECKS: readonly Check[] = [
   thresholdsAreOrdered,
   thresholdsFitCurrency,
   scheduleIsCron,
+  summariesAreCron,
   timezoneIsKnown,
   urlsAreSecure,
   channelsAreUsed,

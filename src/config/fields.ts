@@ -91,6 +91,14 @@ export function urlField(description: string) {
     .describe(description);
 }
 
+export const SUMMARY_DESCRIPTION =
+  'When this channel gets a summary of every balance, its state and its change since the last summary (cron in the config timezone), e.g. "0 9 * * 1-5".';
+
+/** A cron schedule: 5 fields, or 6 with seconds first; its validity is checked with the other cross-checks. */
+export function cronField(description: string) {
+  return z.string({ error: 'must be a cron expression such as "0 9 * * 1-5"' }).describe(description);
+}
+
 /** A setting that holds a credential: never echoed in any message. */
 export function secretField(description: string) {
   return z.string({ error: 'must be text (use ${VAR} to read it from the environment)' }).min(1, 'must not be empty').describe(description);

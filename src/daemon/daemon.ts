@@ -8,6 +8,9 @@ import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/d
 import { loggingListener } from '../notify/log-listener.js';
 import type { Channel } from '../notify/message.js';
 import { LEVEL_SEVERITY } from '../rules/alert.js';
+import { alertKey } from '../rules/alert-key.js';
+import type { Money } from '../money/money.js';
+import { buildSummary } from '../notify/summary.js';
 import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
 import type { SourceConfig } from '../sources/index.js';
@@ -37,12 +40,16 @@ interface Runtime {
   readonly sources: ReadonlyMap<string, { readonly config: SourceConfig; readonly client: BalanceSource }>;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly jobs: ScheduledJob[];
+  /** Summary schedules, apart from the source jobs: their day-long interval must not stretch readiness. */
+  readonly summaryJobs: ScheduledJob[];
 }
 
 const DEFAULT_RETENTION_MS = 90 * 86_400_000;
 const DRAIN_INTERVAL_MS = 1_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 const SHUTDOWN_GRACE_MS = 5_000;
+/** The period of a channel's first summary, when there is no earlier one to start from. */
+const DEFAULT_SUMMARY_PERIOD_MS = 86_400_000;
 
 /**
  * The daemon: each source cycles on its own schedule (a slow source delays only
@@ -100,13 +107,59 @@ export class Daemon {
   private apply(config: Config): void {
     const previous = this.runtime;
     previous?.jobs.forEach((job) => job.stop());
+    previous?.summaryJobs.forEach((job) => job.stop());
     if (previous) closeChannels(previous.channels);
     const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps) }]));
-    const runtime: Runtime = { config, sources, channels: channelsFor(config, this.deps.channelDeps(config)), jobs: [] };
+    const runtime: Runtime = { config, sources, channels: channelsFor(config, this.deps.channelDeps(config)), jobs: [], summaryJobs: [] };
     this.runtime = runtime;
     for (const id of sources.keys()) {
       runtime.jobs.push(this.deps.scheduler(config.schedule, config.timezone, () => this.cycle(id)));
       void this.cycle(id);
+    }
+    for (const channel of config.channels) {
+      if (channel.summary === undefined) continue;
+      const job: ScheduledJob = this.deps.scheduler(channel.summary, config.timezone, () => this.sendSummary(channel.id, job, false));
+      runtime.summaryJobs.push(job);
+      this.catchUpSummary(channel.id, job);
+    }
+  }
+
+  /** A summary that fell due while the daemon was down is sent once now, marked late. */
+  private catchUpSummary(channel: string, job: ScheduledJob): void {
+    try {
+      const schedule = this.deps.store.summarySchedule(channel);
+      if (schedule && schedule.nextDueAt <= this.deps.now()) this.sendSummary(channel, job, true);
+      else this.deps.store.recordSummary(channel, undefined, null, this.nextRun(job));
+    } catch (error) {
+      this.deps.log.error({ channel }, `scheduling the summary failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private nextRun(job: ScheduledJob): number {
+    const next = job.nextRunAt();
+    const now = this.deps.now();
+    return next !== undefined && next > now ? next : now + job.intervalMs();
+  }
+
+  /** Queues a channel's summary: every balance, its change since the last summary, and what fired and resolved. */
+  private sendSummary(channel: string, job: ScheduledJob, late: boolean): void {
+    if (this.stopping) return;
+    const { store, log } = this.deps;
+    try {
+      const now = this.deps.now();
+      const from = store.summarySchedule(channel)?.lastSentAt ?? now - DEFAULT_SUMMARY_PERIOD_MS;
+      const alerts = store.alerts();
+      const valuesAtStart = new Map<string, Money>();
+      for (const alert of alerts) {
+        const value = store.valueAt(alert.source, alert.account, from);
+        if (value) valuesAtStart.set(alertKey(alert.rule, alert.account), value);
+      }
+      const summary = buildSummary({ channel, from, to: now, late, alerts, valuesAtStart, events: store.eventsBetween(from, now) });
+      store.recordSummary(channel, summary, now, this.nextRun(job));
+      log.info({ channel, balances: summary.balances.length, late }, `summary queued for ${channel}`);
+      this.kickDrain();
+    } catch (error) {
+      log.error({ channel }, `building the summary failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -152,6 +205,10 @@ export class Daemon {
       );
       if (!fetched.ok) log.warn({ source: client.id, reason: fetched.failure.reason }, `source ${client.id} could not be read: ${fetched.failure.message}`);
       for (const row of plan.rows) if (row.error && fetched.ok) log.warn({ source: client.id, rule: row.rule, account: row.account }, `${row.rule} / ${row.account}: ${row.error}`);
+      for (const event of result.silenced) {
+        metrics.notificationsSilenced.inc({ rule: event.rule });
+        log.info({ rule: event.rule, account: event.account, kind: event.kind }, `notification silenced: ${event.rule} / ${event.account}`);
+      }
       if (result.queued > 0) this.kickDrain();
     } catch (error) {
       log.error({ source: client.id }, `cycle of ${client.id} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -228,7 +285,8 @@ export class Daemon {
 
   private prune(): void {
     try {
-      const removed = this.deps.store.prune(this.deps.now() - (this.deps.retentionMs ?? DEFAULT_RETENTION_MS));
+      const now = this.deps.now();
+      const removed = this.deps.store.prune(now - (this.deps.retentionMs ?? DEFAULT_RETENTION_MS), now);
       if (removed.observations + removed.messages > 0) this.deps.log.debug(removed, 'pruned old history');
     } catch (error) {
       this.deps.log.error(`pruning the state store failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -256,6 +314,7 @@ export class Daemon {
     if (this.stopping) return;
     this.stopping = true;
     this.runtime?.jobs.forEach((job) => job.stop());
+    this.runtime?.summaryJobs.forEach((job) => job.stop());
     clearInterval(this.drainTimer);
     clearInterval(this.pruneTimer);
     this.controller.abort();

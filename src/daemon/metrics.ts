@@ -48,6 +48,12 @@ export function createMetrics() {
       labelNames: ['channel', 'outcome', 'reason'] as const,
       registers: [registry],
     }),
+    notificationsSilenced: new Counter({
+      name: 'balance_watch_notifications_silenced_total',
+      help: 'Alert events that a silence kept from being notified.',
+      labelNames: ['rule'] as const,
+      registers: [registry],
+    }),
     notificationsOverdue: new Counter({
       name: 'balance_watch_notifications_overdue_total',
       help: 'Notifications still undelivered an hour after they were queued.',

@@ -5,6 +5,8 @@ export interface ScheduledJob {
   stop(): void;
   /** The longest gap between the next few runs, in ms: readiness allows two of them. */
   intervalMs(): number;
+  /** When it runs next (ms since the epoch). */
+  nextRunAt(): number | undefined;
 }
 
 export type Scheduler = (expression: string, timezone: string | undefined, run: () => void) => ScheduledJob;
@@ -19,6 +21,7 @@ export const cronScheduler: Scheduler = (expression, timezone, run) => {
   void task.start();
   return {
     stop: () => void task.destroy(),
+    nextRunAt: () => task.getNextRun()?.getTime(),
     intervalMs: () => {
       const runs = task.getNextRuns(6).map((date) => date.getTime());
       const gaps = runs.slice(1).map((at, i) => at - runs[i]!);

@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { digestsFor } from '../notify/message.js';
-import type { AlertState } from '../rules/alert.js';
+import type { AlertEvent, AlertState } from '../rules/alert.js';
+import { applySilences } from '../rules/silence.js';
 import { type CycleResult, type HistoryLookup, planCycle } from '../rules/cycle.js';
 import type { Point } from '../rules/trend.js';
 import { decimalToNumber } from '../money/decimal.js';
@@ -14,6 +15,8 @@ export interface SourceCycleResult {
   readonly fetchMs: number;
   /** How many messages this cycle queued. */
   readonly queued: number;
+  /** Events a silence kept from being notified. */
+  readonly silenced: readonly AlertEvent[];
 }
 
 /** The stored balances of one source's accounts, read once per account and cycle (runway rules and messages need them). */
@@ -47,7 +50,9 @@ export async function runSourceCycle(args: {
   const fetched = await source.fetchBalances(args.signal);
   const now = args.now();
   const plan = planCycle(config, sourceConfig, fetched, previous, now, store ? historyLookup(store, source.id) : undefined);
-  const outbox = digestsFor(config, source.id, plan.events);
+  // Silences are read every cycle, so one added while the daemon runs applies at its next cycle.
+  const decision = applySilences(plan.events, store ? store.silences(now) : [], now);
+  const outbox = digestsFor(config, source.id, decision.send);
   if (store && !args.signal.aborted) {
     store.commitCycle({
       source: source.id,
@@ -55,7 +60,9 @@ export async function runSourceCycle(args: {
       alerts: plan.rows.flatMap((row) => (row.state ? [{ rule: row.rule, account: row.account, state: row.state }] : [])),
       observations: plan.observations,
       outbox,
+      events: plan.events,
+      endedSilences: decision.ended,
     });
   }
-  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0 };
+  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted };
 }

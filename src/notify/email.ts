@@ -4,7 +4,7 @@ import type { ChannelDeps } from './channel-deps.js';
 import type { Channel } from './message.js';
 import { redact, urlSecrets } from './redact.js';
 import { renderEmail } from './render-email.js';
-import { idField, secretField } from '../config/fields.js';
+import { cronField, idField, secretField, SUMMARY_DESCRIPTION } from '../config/fields.js';
 
 const address = z.string({ error: 'must be an email address' }).regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address such as finance@example.com');
 
@@ -20,6 +20,7 @@ export const emailConfigSchema = z
       .union([address, z.array(address).min(1, 'list at least one recipient')])
       .transform((value) => (Array.isArray(value) ? value : [value]))
       .describe('Recipients: one address or a list.'),
+    summary: cronField(SUMMARY_DESCRIPTION).optional(),
   })
   .describe('An email channel.');
 

@@ -1,5 +1,6 @@
 import { compareDecimal, type Decimal, decimalToNumber, formatDecimal, subtractDecimal } from '../money/decimal.js';
 import { isTopUp, sparkline } from '../rules/trend.js';
+import { summaryTitle } from './render-summary.js';
 import { formatMoney, type Money } from '../money/money.js';
 import type { AlertEvent, Level } from '../rules/alert.js';
 import type { Message, RenderOptions } from './message.js';
@@ -85,6 +86,7 @@ function formatThreshold(value: Decimal | undefined): string {
 /** The title of a message: the event's headline, or for a digest the worst tone and a count. */
 export function messageTitle(message: Message): string {
   if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
+  if (message.kind === 'summary') return summaryTitle(message);
   const [first] = message.events;
   if (message.events.length === 1 && first) return headline(first);
   const worst = worstTone(message.events);
@@ -175,6 +177,7 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
   const projection = projectionText(event);
   if (projection && event.kind !== 'resolved' && event.kind !== 'runway_resolved') facts.push(['Forecast', projection]);
   if (event.recent && event.recent.length > 1) facts.push(['Trend', sparkline(event.recent)]);
+  if (event.silenceEnded) facts.push(['Silence', 'ended: the alert resolved']);
   return facts;
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { AlertEvent } from '../rules/alert.js';
 import type { Failure } from '../net/failure.js';
+import type { Summary } from './summary.js';
 
 /**
  * What a channel is asked to deliver. `alerts` is the digest of one source's
@@ -8,7 +9,8 @@ import type { Failure } from '../net/failure.js';
  */
 export type Message =
   | { readonly kind: 'alerts'; readonly source: string; readonly events: readonly AlertEvent[] }
-  | { readonly kind: 'test'; readonly channel: string; readonly at: number };
+  | { readonly kind: 'test'; readonly channel: string; readonly at: number }
+  | Summary;
 
 export type SendResult = { readonly ok: true } | { readonly ok: false; readonly failure: Failure };
 

@@ -1,5 +1,8 @@
 import { eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
+import { formatMoney } from '../money/money.js';
 import type { Message, RenderOptions } from './message.js';
+import { stateEmoji, summaryEventLines, summaryPeriod, summaryText } from './render-summary.js';
+import type { Summary } from './summary.js';
 
 export interface EmailContent {
   readonly subject: string;
@@ -20,6 +23,10 @@ export function renderEmail(message: Message, options: RenderOptions): EmailCont
     const body = testMessageText(message.channel, message.at, options);
     return { subject, text: `${body}\n\n-- \n${FOOTER}\n`, html: page(subject, `<p>${escapeHtml(body)}</p>`) };
   }
+  if (message.kind === 'summary') {
+    const text = summaryText(message, options);
+    return { subject, text: `${text}\n\n-- \n${FOOTER}\n`, html: page(subject, summaryHtml(message, options)) };
+  }
   const { shown, hidden } = visibleEvents(message.events);
   const textBlocks = shown.map((event) => {
     const facts = eventFacts(event, options).map(([label, value]) => `  ${`${label}:`.padEnd(24)} ${value}`);
@@ -36,6 +43,19 @@ export function renderEmail(message: Message, options: RenderOptions): EmailCont
   });
   const htmlMore = hidden > 0 ? [`<p>…and ${hidden} more.</p>`] : [];
   return { subject, text, html: page(subject, [...htmlBlocks, ...htmlMore].join('')) };
+}
+
+function summaryHtml(summary: Summary, options: RenderOptions): string {
+  const cell = (text: string, align = 'left') => `<td align="${align}" style="padding:2px 12px 2px 0">${escapeHtml(text)}</td>`;
+  const rows = summary.balances
+    .map((row) =>
+      `<tr>${cell(`${stateEmoji(row.state)} ${row.state}`)}${cell(row.account && row.account !== row.rule ? `${row.rule} · ${row.account}` : row.rule)}${cell(row.value ? formatMoney(row.value) : '-', 'right')}${cell(row.change ? `${row.change.amount.units > 0n ? '+' : ''}${formatMoney(row.change)}` : '', 'right')}</tr>`,
+    )
+    .join('');
+  const header = ['State', 'Alert', 'Balance', 'Change'].map((h) => `<th align="left" style="padding:2px 12px 2px 0">${h}</th>`).join('');
+  const list = (label: string, events: Summary['fired']) =>
+    events.length === 0 ? `<p><strong>${label}:</strong> none.</p>` : `<p><strong>${label} (${events.length}):</strong></p><ul>${summaryEventLines(events, options).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`;
+  return `<p>${escapeHtml(summaryPeriod(summary, options))}</p><table style="border-collapse:collapse"><tr>${header}</tr>${rows}</table>${list('Fired', summary.fired)}${list('Resolved', summary.resolved)}`;
 }
 
 function page(title: string, body: string): string {

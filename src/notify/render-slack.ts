@@ -1,6 +1,8 @@
 import type { AlertEvent } from '../rules/alert.js';
 import { eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
 import type { Message, RenderOptions } from './message.js';
+import { summaryEventLines, summaryPeriod, summaryTable, summaryTitle } from './render-summary.js';
+import type { Summary } from './summary.js';
 
 /** Slack's own escaping for message text: only these three characters are special. */
 export function escapeSlack(text: string): string {
@@ -29,6 +31,24 @@ function eventAttachment(event: AlertEvent, options: RenderOptions) {
   };
 }
 
+/** A summary: the period, the balances as a monospaced table, and what fired and resolved. */
+function renderSlackSummary(summary: Summary, options: RenderOptions): SlackPayload {
+  const title = summaryTitle(summary);
+  const events = (label: string, list: Summary['fired']) =>
+    list.length === 0 ? `*${label}:* none` : `*${label} (${list.length}):*\n${summaryEventLines(list, options).map(escapeSlack).join('\n')}`;
+  return {
+    text: escapeSlack(title),
+    blocks: [
+      { type: 'section', text: mrkdwn(`📊 *${escapeSlack(title)}*`) },
+      { type: 'context', elements: [mrkdwn(escapeSlack(summaryPeriod(summary, options)))] },
+      { type: 'section', text: mrkdwn(`\`\`\`\n${escapeSlack(summaryTable(summary)).slice(0, 2_900)}\n\`\`\``) },
+      { type: 'section', text: mrkdwn(events('Fired', summary.fired)) },
+      { type: 'section', text: mrkdwn(events('Resolved', summary.resolved)) },
+    ],
+    attachments: [],
+  };
+}
+
 /**
  * The Block Kit payload: a header with the title, then one coloured attachment
  * per event (colour is only available on attachments). `text` is the
@@ -43,6 +63,7 @@ export function renderSlack(message: Message, options: RenderOptions): SlackPayl
       attachments: [],
     };
   }
+  if (message.kind === 'summary') return renderSlackSummary(message, options);
   const { shown, hidden } = visibleEvents(message.events);
   const header = `${TONE_EMOJI[worstTone(message.events)]} ${title}`;
   const blocks: unknown[] = [{ type: 'section', text: mrkdwn(`*${escapeSlack(header)}*`) }];

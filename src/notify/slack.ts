@@ -5,13 +5,14 @@ import type { ChannelDeps } from './channel-deps.js';
 import type { Channel } from './message.js';
 import { redact, urlSecrets } from './redact.js';
 import { renderSlack } from './render-slack.js';
-import { idField, secretField } from '../config/fields.js';
+import { cronField, idField, secretField, SUMMARY_DESCRIPTION } from '../config/fields.js';
 
 export const slackConfigSchema = z
   .strictObject({
     id: idField('How rules refer to this channel (`notify: [treasury]`).'),
     type: z.literal('slack').describe('A Slack incoming webhook.'),
     webhook_url: secretField('The incoming webhook URL. It is a secret: use ${SLACK_WEBHOOK_URL}.'),
+    summary: cronField(SUMMARY_DESCRIPTION).optional(),
   })
   .describe('A Slack channel.');
 

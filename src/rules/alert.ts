@@ -73,6 +73,8 @@ export interface AlertEvent {
   readonly recent?: readonly number[];
   /** Runway events: the rule's runway_below, in ms. */
   readonly runwayBelow?: number;
+  /** A resolve that ended a silence on this alert. */
+  readonly silenceEnded?: boolean;
 }
 
 /** A rule as the evaluator sees it for one account: levels already in that account's currency. */

@@ -38,4 +38,34 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_due ON outbox (sent_at, failed_at, next_attempt_at);
   `,
+  `
+  CREATE TABLE silences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule TEXT NOT NULL,
+    account TEXT,
+    level TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    until INTEGER NOT NULL,
+    ended_at INTEGER,
+    end_reason TEXT
+  );
+  CREATE TABLE events (
+    source TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    level TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    units TEXT,
+    scale INTEGER,
+    currency TEXT
+  );
+  CREATE INDEX events_by_time ON events (at);
+  CREATE TABLE summaries (
+    channel TEXT PRIMARY KEY,
+    last_sent_at INTEGER,
+    next_due_at INTEGER NOT NULL
+  );
+  `,
 ];

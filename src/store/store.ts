@@ -3,11 +3,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Money } from '../money/money.js';
 import type { Message } from '../notify/message.js';
-import type { AlertState } from '../rules/alert.js';
+import type { AlertEvent, AlertState, EventKind, Level } from '../rules/alert.js';
+import type { Silence } from '../rules/silence.js';
 import { alertKey } from '../rules/alert-key.js';
 import { decodeJson, encodeJson } from './codec.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { MIGRATIONS } from './migrations.js';
+
+/** How long ended or expired silences stay listed. */
+const SILENCE_MEMORY_MS = 7 * 86_400_000;
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -42,7 +46,46 @@ export interface CycleWrite {
   readonly alerts: readonly { readonly rule: string; readonly account: string; readonly state: AlertState }[];
   readonly observations: readonly { readonly account: string; readonly value: Money }[];
   readonly outbox: readonly { readonly channel: string; readonly message: Message }[];
+  /** Every event of the cycle, notified or silenced, for summaries. */
+  readonly events?: readonly AlertEvent[];
+  /** Silences that ended because their alert resolved. */
+  readonly endedSilences?: readonly number[];
 }
+
+/** An event as the log keeps it. */
+export interface LoggedEvent {
+  readonly source: string;
+  readonly rule: string;
+  readonly account: string;
+  readonly kind: EventKind;
+  readonly level: Level;
+  readonly at: number;
+  readonly value: Money | null;
+}
+
+interface SilenceRecord {
+  id: number;
+  rule: string;
+  account: string | null;
+  level: 'warning' | 'critical';
+  reason: string;
+  created_at: number;
+  until: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+const toSilence = (r: SilenceRecord): Silence => ({
+  id: r.id,
+  rule: r.rule,
+  account: r.account,
+  level: r.level,
+  reason: r.reason,
+  createdAt: r.created_at,
+  until: r.until,
+  endedAt: r.ended_at,
+  endReason: r.end_reason,
+});
 
 interface OutboxRecord {
   id: number;
@@ -101,6 +144,8 @@ export class StateStore {
       insertObservation: this.db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)'),
       enqueue: this.db.prepare('INSERT INTO outbox (channel, source, message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)'),
       statesOfSource: this.db.prepare('SELECT rule, account, state FROM alerts WHERE source = ?'),
+      logEvent: this.db.prepare('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      endSilence: this.db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
     };
   }
 
@@ -168,13 +213,17 @@ export class StateStore {
 
   /** Writes a cycle's alert states, observations and owed messages in one transaction. */
   commitCycle(write: CycleWrite): void {
-    const { upsertAlert: upsert, insertObservation: observe, enqueue } = this.sql;
+    const { upsertAlert: upsert, insertObservation: observe, enqueue, logEvent, endSilence } = this.sql;
     this.db.transaction(() => {
       for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeState(alert.state), write.now);
       for (const o of write.observations) {
         observe.run(write.source, o.account, write.now, o.value.amount.units.toString(), o.value.amount.scale, o.value.currency);
       }
       for (const item of write.outbox) enqueue.run(item.channel, write.source, encodeJson(item.message), write.now, write.now);
+      for (const e of write.events ?? []) {
+        logEvent.run(write.source, e.rule, e.account, e.kind, e.level, write.now, e.value?.amount.units.toString() ?? null, e.value?.amount.scale ?? null, e.value?.currency ?? null);
+      }
+      for (const id of write.endedSilences ?? []) endSilence.run(write.now, 'the alert resolved', id);
     })();
   }
 
@@ -236,9 +285,12 @@ export class StateStore {
     return rows.map(toOutbox);
   }
 
-  /** Deletes observations and delivered messages older than `before`. */
-  prune(before: number): { observations: number; messages: number } {
+  /** Deletes observations, events and delivered messages older than `before`, and silences that ended a week before `now`. */
+  prune(before: number, now: number): { observations: number; messages: number } {
     const observations = this.db.prepare('DELETE FROM observations WHERE at < ?').run(before).changes;
+    this.db.prepare('DELETE FROM events WHERE at < ?').run(before);
+    // Ended silences are listed for a while, then forgotten.
+    this.db.prepare('DELETE FROM silences WHERE COALESCE(ended_at, until) < ?').run(now - SILENCE_MEMORY_MS);
     const messages = this.db.prepare('DELETE FROM outbox WHERE (sent_at IS NOT NULL OR failed_at IS NOT NULL) AND created_at < ?').run(before).changes;
     return { observations, messages };
   }
@@ -257,6 +309,73 @@ export class StateStore {
       .prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at >= ? ORDER BY at')
       .all(source, account, since) as { at: number; units: string; scale: number; currency: string | null }[];
     return rows.map((r) => ({ at: r.at, value: { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency } }));
+  }
+
+  addSilence(silence: Omit<Silence, 'id' | 'endedAt' | 'endReason'>): number {
+    const result = this.db
+      .prepare('INSERT INTO silences (rule, account, level, reason, created_at, until) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(silence.rule, silence.account, silence.level, silence.reason, silence.createdAt, silence.until);
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Silences still in force, and those that ended (or expired) after `endedSince`. */
+  silences(now: number, endedSince = now): Silence[] {
+    const rows = this.db
+      .prepare('SELECT * FROM silences WHERE (ended_at IS NULL AND until > ?) OR COALESCE(ended_at, until) >= ? ORDER BY id')
+      .all(now, endedSince) as SilenceRecord[];
+    return rows.map(toSilence);
+  }
+
+  /** Ends a silence now; false when there is no such silence in force. */
+  endSilence(id: number, now: number, reason: string): boolean {
+    return this.db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL AND until > ?').run(now, reason, id, now).changes > 0;
+  }
+
+  /** Events logged within [since, until). */
+  eventsBetween(since: number, until: number): LoggedEvent[] {
+    const rows = this.db.prepare('SELECT * FROM events WHERE at >= ? AND at < ? ORDER BY at').all(since, until) as {
+      source: string;
+      rule: string;
+      account: string;
+      kind: EventKind;
+      level: Level;
+      at: number;
+      units: string | null;
+      scale: number | null;
+      currency: string | null;
+    }[];
+    return rows.map((r) => ({
+      source: r.source,
+      rule: r.rule,
+      account: r.account,
+      kind: r.kind,
+      level: r.level,
+      at: r.at,
+      value: r.units === null || r.scale === null ? null : { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency },
+    }));
+  }
+
+  /** The last balance observed at or before `at`. */
+  valueAt(source: string, account: string, at: number): Money | undefined {
+    const row = this.db
+      .prepare('SELECT units, scale, currency FROM observations WHERE source = ? AND account = ? AND at <= ? ORDER BY at DESC LIMIT 1')
+      .get(source, account, at) as { units: string; scale: number; currency: string | null } | undefined;
+    return row ? { amount: { units: BigInt(row.units), scale: row.scale }, currency: row.currency } : undefined;
+  }
+
+  summarySchedule(channel: string): { lastSentAt: number | null; nextDueAt: number } | undefined {
+    const row = this.db.prepare('SELECT last_sent_at, next_due_at FROM summaries WHERE channel = ?').get(channel) as { last_sent_at: number | null; next_due_at: number } | undefined;
+    return row ? { lastSentAt: row.last_sent_at, nextDueAt: row.next_due_at } : undefined;
+  }
+
+  /** Queues a summary and records when the next one is due, in one transaction. */
+  recordSummary(channel: string, message: Message | undefined, sentAt: number | null, nextDueAt: number): void {
+    this.db.transaction(() => {
+      if (message) this.sql.enqueue.run(channel, 'summary', encodeJson(message), sentAt ?? nextDueAt, sentAt ?? nextDueAt);
+      this.db
+        .prepare('INSERT INTO summaries (channel, last_sent_at, next_due_at) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET last_sent_at = COALESCE(excluded.last_sent_at, last_sent_at), next_due_at = excluded.next_due_at')
+        .run(channel, sentAt, nextDueAt);
+    })();
   }
 
   close(): void {

@@ -92,7 +92,7 @@ describe('the state store', () => {
     const store = StateStore.open(fresh());
     store.commitCycle({ source: 's', now: T0, alerts: [], observations: [{ account: 'a', value: bdt(1n) }], outbox: [{ channel: 'c', message: { kind: 'test', channel: 'c', at: T0 } }] });
     store.commitCycle({ source: 's', now: T0 + 10, alerts: [], observations: [{ account: 'a', value: bdt(2n) }], outbox: [] });
-    expect(store.prune(T0 + 5)).toEqual({ observations: 1, messages: 0 });
+    expect(store.prune(T0 + 5, T0 + 5)).toEqual({ observations: 1, messages: 0 });
     expect(store.pendingMessages()).toHaveLength(1);
     store.close();
   });
