@@ -7,6 +7,14 @@ import { processIo } from './io.js';
  * The entry point: registers the commands, loads each one only when it runs
  * (start-up stays fast and light), and is the only place that exits.
  */
+// `balance-watch status | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const program = new Command()
   .name('balance-watch')
   .description('Low-balance alerts for A-Pay payment systems and bePaid accounts, to Slack and email.')

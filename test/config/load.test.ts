@@ -72,6 +72,7 @@ describe('every mistake is reported at its line and column', () => {
     ['a duplicate rule name', edit('name: USD settlement', 'name: bKash agent float'), 'c.yaml:29:11 error: rule name "bKash agent float" is used twice; each rule needs its own name (it identifies the alert)'],
     ['a duplicate source id', edit('  - id: bepaid', '  - id: apay'), 'c.yaml:10:9 error: source id "apay" is used twice; ids must be unique'],
     ['a bad cron', edit('"*/5 * * * *"', '"*/5 * * *"'), 'c.yaml:1:11 error: schedule "*/5 * * *" is not a valid cron expression (expected 5 or 6 fields but got 4); use 5 fields such as "*/5 * * * *", or 6 with seconds first'],
+    ['a bad summary schedule', edit('webhook_url: ${SLACK_WEBHOOK_URL}', 'webhook_url: ${SLACK_WEBHOOK_URL}\n    summary: "0 9 * *"'), 'c.yaml:23:14 error: summary "0 9 * *" is not a valid cron expression (expected 5 or 6 fields but got 4); for 9:00 on weekdays write "0 9 * * 1-5"'],
     ['a bad time zone', edit('sources:', 'timezone: Europe/Minks\nsources:'), 'c.yaml:2:11 error: timezone "Europe/Minks" is not an IANA time zone; use a name such as Europe/Minsk or UTC'],
     ['plain http to a remote host', edit('https://apay.example.com', 'http://apay.example.com'), 'c.yaml:5:15 error: sources[0].base_url must use https (http://apay.example.com); plain http is allowed only for loopback hosts such as 127.0.0.1'],
     ['an unknown source type', edit('type: bepaid', 'type: bepay'), 'c.yaml:11:11 error: sources[1].type: type must be one of: apay, bepaid'],

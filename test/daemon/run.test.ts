@@ -183,6 +183,41 @@ defaults:
     expect(metrics).toMatch(/balance_watch_runway_seconds\{rule="bKash agent float",account="bkash_a"\} \d+/);
   }, 60_000);
 
+  it('sees a silence added while it runs, and counts what it mutes', async () => {
+    const daemon = await start();
+    const added = await runCli(['silence', 'add', 'bKash agent float', '--for', '1h', '--reason', 'top-up on its way', '-c', file]);
+    expect(added.code).toBe(0);
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitForLog(/notification silenced: bKash agent float \/ bkash_a/);
+    await daemon.nextCycles('apay', 2);
+    expect(texts()).toEqual([]);
+    const metrics = await (await fetch(`${daemon.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('balance_watch_notifications_silenced_total{rule="bKash agent float"} 1');
+    expect(metrics).toContain('balance_watch_alert_level{rule="bKash agent float",account="bkash_a"} 1');
+  }, 30_000);
+
+  it('sends a summary on its schedule, and a missed one once at start, marked late', async () => {
+    writeFileSync(
+      file,
+      simulatedConfig(sim, {
+        schedule: EVERY_SECOND,
+        timeout: '1s',
+        extra: `channels:\n  - { id: treasury, type: slack, webhook_url: "\${SLACK_WEBHOOK_URL}", summary: "*/2 * * * * *" }`,
+      }),
+    );
+    const { StateStore } = await import('../../src/store/store.js');
+    const store = StateStore.open(path.join(path.dirname(file), 'state.db'));
+    store.recordSummary('treasury', undefined, Date.now() - 86_400_000, Date.now() - 60_000);
+    store.close();
+    const daemon = await start();
+    await daemon.waitFor('the late summary', () => texts().some((t) => t.startsWith('Balance summary (late):')));
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the warning', () => texts().some((t) => t.startsWith('[WARNING] bKash agent float')));
+    await daemon.waitFor('an on-time summary with the firing', () => texts().some((t) => /^Balance summary: \d+ balances, 1 firing$/.test(t)), 10_000);
+    const onTime = slack.received.find((m) => /^Balance summary: \d+ balances, 1 firing$/.test(m.payload.text ?? ''))!;
+    expect(JSON.stringify(onTime.payload.blocks)).toMatch(/warning  bKash agent float · bkash_a\s+45,000.00 BDT/);
+  }, 45_000);
+
   it('refuses to start on an invalid config, with exit 1', async () => {
     writeFileSync(file, 'schedule: "* * * * * *"\n');
     const result = await runCli(['run', '-c', file]);
