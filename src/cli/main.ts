@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ExitError } from './exit-error.js';
 import { processIo } from './io.js';
+import { packageVersion } from './version.js';
 
 /**
  * The entry point: registers the commands, loads each one only when it runs
@@ -18,6 +19,7 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command()
   .name('balance-watch')
   .description('Low-balance alerts for A-Pay payment systems and bePaid accounts, to Slack and email.')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError();
 
 const configOption = ['-c, --config <file>', 'config file (default: $BALANCE_WATCH_CONFIG or ./config.yaml)'] as const;

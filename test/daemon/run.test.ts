@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/simulator.js';
@@ -141,7 +141,10 @@ defaults:
 
   it('reloads a valid config and refuses an invalid one, going on with the old', async () => {
     const daemon = await start();
-    writeConfig({ rules: '  - name: bKash agent float\n    source: apay\n    payment_system: bkash_a\n    warn_below: 90000\n' });
+    // Saved the way editors do: a new file renamed over the old one.
+    const draft = `${file}.swp`;
+    writeFileSync(draft, simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channels(), timeout: '1s', rules: '  - name: bKash agent float\n    source: apay\n    payment_system: bkash_a\n    warn_below: 90000\n' }).replace('listen: false', 'listen: 127.0.0.1:0'));
+    renameSync(draft, file);
     await daemon.waitForLog(/config reloaded/);
     await daemon.waitFor('the warning at the new threshold', () => texts().includes('[WARNING] bKash agent float: 80,000.00 BDT (below 90,000.00)'));
     writeFileSync(file, 'schedule: "* * * * * *"\nrules: [oops\n');
