@@ -68,6 +68,11 @@ export function integerField(description: string, bounds: { min: number; max?: n
     .describe(description);
 }
 
+/** Text that may be written as a number (an account number, a shop id): always read as the text typed. */
+export function textOrNumberField(description: string) {
+  return z.union([z.string(), z.number()], { error: 'must be text or a number' }).transform(String).describe(description);
+}
+
 /** An id that rules and `notify` lists refer to. */
 export function idField(description: string) {
   return z

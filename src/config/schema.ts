@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelConfigSchema } from '../notify/index.js';
 import { sourceConfigSchema } from '../sources/index.js';
-import { amountField, durationField, hysteresisField, idField, integerField, nonEmptyText } from './fields.js';
+import { amountField, durationField, hysteresisField, idField, integerField, nonEmptyText, textOrNumberField } from './fields.js';
 
 /** Keys whose YAML numbers are read from their source text (see parseYamlTree). */
 export const TEXT_NUMBER_KEYS: ReadonlySet<string> = new Set([
@@ -36,11 +36,7 @@ export const ruleSchema = z
     name: nonEmptyText('Unique name of the rule; it identifies the alert, so renaming a rule starts it afresh.'),
     source: idField('The id of the source whose balances this rule watches.'),
     payment_system: nonEmptyText('A-Pay rules: the payment system name, or a glob such as "upi_*" (each match is its own alert).').optional(),
-    account: z
-      .union([z.string(), z.number()])
-      .transform(String)
-      .optional()
-      .describe("bePaid rules: an account's name or account number, as declared under the source's accounts."),
+    account: textOrNumberField("bePaid rules: an account's name or account number, as declared under the source's accounts.").optional(),
     warn_below: amountField('Warn when the balance is below this amount (major units, e.g. 50000 or "1000.50").').optional(),
     critical_below: amountField('Critical when the balance is below this amount; must be below warn_below.').optional(),
     recover_above: amountField('The warning resolves only at or above this amount (default: warn_below + hysteresis).').optional(),

@@ -8,6 +8,13 @@ export interface Kind {
   readonly configSchema: Variant;
 }
 
+/** The kind registered for `type`; the config schema only lets registered types through. */
+export function kindFor<T extends Kind>(kinds: readonly T[], type: string): T {
+  const kind = kinds.find((candidate) => candidate.type === type);
+  if (!kind) throw new Error(`no kind "${type}" is registered`);
+  return kind;
+}
+
 type Schemas<T extends readonly Kind[]> = { [K in keyof T]: T[K]['configSchema'] };
 
 /**

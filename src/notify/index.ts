@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { kindUnion } from '../config/union.js';
+import { kindFor, kindUnion } from '../config/union.js';
 import type { ChannelDeps } from './channel-deps.js';
 import { emailChannel } from './email.js';
 import type { Channel } from './message.js';
@@ -13,7 +13,6 @@ export const channelConfigSchema = kindUnion(CHANNEL_KINDS);
 export type ChannelConfig = z.output<typeof channelConfigSchema>;
 
 export function createChannel(config: ChannelConfig, deps: ChannelDeps): Channel {
-  const kind = CHANNEL_KINDS.find((candidate) => candidate.type === config.type);
-  if (!kind) throw new Error(`no channel kind "${config.type}"`);
-  return (kind.create as (config: ChannelConfig, deps: ChannelDeps) => Channel)(config, deps);
+  const create = kindFor(CHANNEL_KINDS, config.type).create as (config: ChannelConfig, deps: ChannelDeps) => Channel;
+  return create(config, deps);
 }

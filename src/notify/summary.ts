@@ -1,6 +1,6 @@
 import { subtractDecimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
-import { displayState, type EventKind, type Level } from '../rules/alert.js';
+import { displayState, type EventKind } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
 import type { LoggedEvent, StoredAlert } from '../store/store.js';
 
@@ -15,14 +15,7 @@ export interface SummaryRow {
   readonly change: Money | null;
 }
 
-export interface SummaryEvent {
-  readonly rule: string;
-  readonly account: string;
-  readonly kind: EventKind;
-  readonly level: Level;
-  readonly at: number;
-  readonly value: Money | null;
-}
+export type SummaryEvent = Omit<LoggedEvent, 'source'>;
 
 /** A channel's periodic overview: every balance, and what fired and resolved since the last one. */
 export interface Summary {

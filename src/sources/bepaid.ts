@@ -6,17 +6,13 @@ import { type HttpResponse, parseJsonBody, sendWithRetry } from '../net/http.js'
 import { moneyFromMinorUnits, type Money } from '../money/money.js';
 import { err, type Result } from '../result.js';
 import { type BalanceSource, MAX_RESPONSE_BYTES, plausibleBalance, type SourceDeps } from './source.js';
-import { currencyField, durationField, idField, integerField, secretField, urlField } from '../config/fields.js';
+import { currencyField, durationField, idField, integerField, secretField, textOrNumberField, urlField } from '../config/fields.js';
 
 export const bepaidAccountSchema = z
   .strictObject({
     name: idField('How rules and messages name this account (optional; the account number is used otherwise).').optional(),
     gateway_id: integerField('The payment gateway id bePaid gave you.', { min: 1 }),
-    account: z
-      .union([z.string(), z.number()])
-      .transform(String)
-      .optional()
-      .describe("The provider's account number; leave it out for the provider's default account."),
+    account: textOrNumberField("The provider's account number; leave it out for the provider's default account.").optional(),
     currency: currencyField('The account currency (ISO 4217); a response in another currency is an error.').optional(),
   })
   .describe('One bePaid balance to watch.');
@@ -26,10 +22,7 @@ export const bepaidConfigSchema = z
     id: idField('How rules refer to this source (`source: bepaid`).'),
     type: z.literal('bepaid').describe('A bePaid shop: one balance request per account.'),
     base_url: urlField('bePaid API address.').prefault('https://api.bepaid.by'),
-    shop_id: z
-      .union([z.string(), z.number()], { error: 'must be your bePaid shop id' })
-      .transform(String)
-      .describe('bePaid shop id (the HTTP Basic user name).'),
+    shop_id: textOrNumberField('bePaid shop id (the HTTP Basic user name).'),
     secret_key: secretField('bePaid shop secret key. Use ${BEPAID_SECRET_KEY} rather than the key itself.'),
     accounts: z.array(bepaidAccountSchema).min(1, 'list at least one account').describe('The accounts to watch.'),
     timeout: durationField('How long one request may take before it is abandoned and retried.').prefault('10s'),

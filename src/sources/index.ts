@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { kindUnion } from '../config/union.js';
+import { kindFor, kindUnion } from '../config/union.js';
 import { apaySource } from './apay.js';
 import { bepaidSource } from './bepaid.js';
 import type { BalanceSource, SourceDeps } from './source.js';
@@ -12,7 +12,6 @@ export const sourceConfigSchema = kindUnion(SOURCE_KINDS);
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
 
 export function createSource(config: SourceConfig, deps: SourceDeps): BalanceSource {
-  const kind = SOURCE_KINDS.find((candidate) => candidate.type === config.type);
-  if (!kind) throw new Error(`no source kind "${config.type}"`);
-  return (kind.create as (config: SourceConfig, deps: SourceDeps) => BalanceSource)(config, deps);
+  const create = kindFor(SOURCE_KINDS, config.type).create as (config: SourceConfig, deps: SourceDeps) => BalanceSource;
+  return create(config, deps);
 }
