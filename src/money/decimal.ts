@@ -35,8 +35,11 @@ export function parseDecimal(text: string): Result<Decimal> {
   return ok({ units: sign === '-' ? -magnitude : magnitude, scale: fraction.length });
 }
 
+/** Powers of ten up to the longest decimal accepted, computed once: comparisons run for every balance every cycle. */
+const POWERS_OF_TEN: readonly bigint[] = Array.from({ length: 2 * MAX_DIGITS + 1 }, (_, n) => 10n ** BigInt(n));
+
 function pow10(n: number): bigint {
-  return 10n ** BigInt(n);
+  return POWERS_OF_TEN[n] ?? 10n ** BigInt(n);
 }
 
 /** The same value at a larger scale (more fractional digits); exact by construction. */
@@ -45,6 +48,8 @@ function widen(d: Decimal, scale: number): bigint {
 }
 
 export function compareDecimal(a: Decimal, b: Decimal): -1 | 0 | 1 {
+  // The common case: a balance and a threshold in the same currency share a scale.
+  if (a.scale === b.scale) return a.units < b.units ? -1 : a.units > b.units ? 1 : 0;
   const scale = Math.max(a.scale, b.scale);
   const x = widen(a, scale);
   const y = widen(b, scale);
