@@ -23,8 +23,12 @@ export async function locateState(file: string, env: Environment): Promise<Resul
   const data = tree.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return err(`${file}: not a balance-watch config; run balance-watch check -c ${file}`);
   const { state, timezone } = data as { state?: unknown; timezone?: unknown };
-  const problem = tree.errors.find((e) => e.message.includes('${') && (typeof state !== 'string' || state.includes('${')));
-  if (problem || (state !== undefined && typeof state !== 'string')) return err(`${file}: state: cannot be read; run balance-watch check -c ${file}`);
+  // Errors elsewhere in the file (a missing SMTP password, say) do not matter here; one in `state` does.
+  const at = tree.positions.valueAt(['state']);
+  const stateProblem = state === undefined ? undefined : tree.errors.find((e) => e.position.line === at.line && e.position.col === at.col);
+  if (stateProblem || (state !== undefined && typeof state !== 'string')) {
+    return err(`${file}: state: ${stateProblem?.message ?? 'must be a file path'}; run balance-watch check -c ${file}`);
+  }
   const where = path.resolve(path.dirname(path.resolve(file)), typeof state === 'string' ? state : DEFAULT_STATE);
   return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}) });
 }
