@@ -8,9 +8,7 @@ import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/d
 import { loggingListener } from '../notify/log-listener.js';
 import type { Channel } from '../notify/message.js';
 import { LEVEL_SEVERITY } from '../rules/alert.js';
-import { alertKey } from '../rules/alert-key.js';
-import type { Money } from '../money/money.js';
-import { buildSummary } from '../notify/summary.js';
+import { queueSummary, summaryMissed } from './summaries.js';
 import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
 import type { SourceConfig } from '../sources/index.js';
@@ -48,8 +46,6 @@ const DEFAULT_RETENTION_MS = 90 * 86_400_000;
 const DRAIN_INTERVAL_MS = 1_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 const SHUTDOWN_GRACE_MS = 5_000;
-/** The period of a channel's first summary, when there is no earlier one to start from. */
-const DEFAULT_SUMMARY_PERIOD_MS = 86_400_000;
 
 /**
  * The daemon: each source cycles on its own schedule (a slow source delays only
@@ -127,8 +123,7 @@ export class Daemon {
   /** A summary that fell due while the daemon was down is sent once now, marked late. */
   private catchUpSummary(channel: string, job: ScheduledJob): void {
     try {
-      const schedule = this.deps.store.summarySchedule(channel);
-      if (schedule && schedule.nextDueAt <= this.deps.now()) this.sendSummary(channel, job, true);
+      if (summaryMissed(this.deps.store, channel, this.deps.now())) this.sendSummary(channel, job, true);
       else this.deps.store.recordSummary(channel, undefined, null, this.nextRun(job));
     } catch (error) {
       this.deps.log.error({ channel }, `scheduling the summary failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -146,16 +141,7 @@ export class Daemon {
     if (this.stopping) return;
     const { store, log } = this.deps;
     try {
-      const now = this.deps.now();
-      const from = store.summarySchedule(channel)?.lastSentAt ?? now - DEFAULT_SUMMARY_PERIOD_MS;
-      const alerts = store.alerts();
-      const valuesAtStart = new Map<string, Money>();
-      for (const alert of alerts) {
-        const value = store.valueAt(alert.source, alert.account, from);
-        if (value) valuesAtStart.set(alertKey(alert.rule, alert.account), value);
-      }
-      const summary = buildSummary({ channel, from, to: now, late, alerts, valuesAtStart, events: store.eventsBetween(from, now) });
-      store.recordSummary(channel, summary, now, this.nextRun(job));
+      const summary = queueSummary(store, channel, this.deps.now(), late, this.nextRun(job));
       log.info({ channel, balances: summary.balances.length, late }, `summary queued for ${channel}`);
       this.kickDrain();
     } catch (error) {

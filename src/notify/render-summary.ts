@@ -1,6 +1,6 @@
 import { formatMoney } from '../money/money.js';
 import { renderTable } from '../report/table.js';
-import { formatTime } from './format.js';
+import { formatTime } from './time.js';
 import type { RenderOptions } from './message.js';
 import type { Summary, SummaryEvent, SummaryRow } from './summary.js';
 

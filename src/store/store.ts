@@ -144,6 +144,9 @@ export class StateStore {
       insertObservation: this.db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)'),
       enqueue: this.db.prepare('INSERT INTO outbox (channel, source, message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)'),
       statesOfSource: this.db.prepare('SELECT rule, account, state FROM alerts WHERE source = ?'),
+      nextDue: this.db.prepare('SELECT MIN(next_attempt_at) AS due FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL'),
+      pendingCount: this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL'),
+      history: this.db.prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at >= ? ORDER BY at'),
       logEvent: this.db.prepare('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       endSilence: this.db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
     };
@@ -245,12 +248,12 @@ export class StateStore {
 
   /** When the next undelivered message is due, if any: a cheap check before a drain. */
   nextDueAt(): number | undefined {
-    const row = this.db.prepare('SELECT MIN(next_attempt_at) AS due FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as { due: number | null };
+    const row = this.sql.nextDue.get() as { due: number | null };
     return row.due ?? undefined;
   }
 
   pendingCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as { n: number }).n;
+    return (this.sql.pendingCount.get() as { n: number }).n;
   }
 
   /** Messages not yet delivered (and not given up on), oldest first. */
@@ -305,9 +308,7 @@ export class StateStore {
 
   /** The balance history of one account since `since`, oldest first. */
   history(source: string, account: string, since: number): { at: number; value: Money }[] {
-    const rows = this.db
-      .prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at >= ? ORDER BY at')
-      .all(source, account, since) as { at: number; units: string; scale: number; currency: string | null }[];
+    const rows = this.sql.history.all(source, account, since) as { at: number; units: string; scale: number; currency: string | null }[];
     return rows.map((r) => ({ at: r.at, value: { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency } }));
   }
 
