@@ -54,7 +54,11 @@ const SHUTDOWN_GRACE_MS = 5_000;
  */
 export class Daemon {
   private runtime: Runtime | undefined;
-  private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Cycles in flight by source. `graceTick` is set for a cycle run at start or
+   * reload: the first scheduled tick that meets it is its twin, not a sign of a slow API.
+   */
+  private readonly running = new Map<string, { readonly work: Promise<void>; graceTick: boolean }>();
   private readonly lastFinished = new Map<string, number>();
   private readonly controller = new AbortController();
   private drainTimer: NodeJS.Timeout | undefined;
@@ -109,8 +113,8 @@ export class Daemon {
     const runtime: Runtime = { config, sources, channels: channelsFor(config, this.deps.channelDeps(config)), jobs: [], summaryJobs: [] };
     this.runtime = runtime;
     for (const id of sources.keys()) {
-      runtime.jobs.push(this.deps.scheduler(config.schedule, config.timezone, () => this.cycle(id)));
-      void this.cycle(id);
+      runtime.jobs.push(this.deps.scheduler(config.schedule, config.timezone, () => this.cycle(id, true)));
+      void this.cycle(id, false);
     }
     for (const channel of config.channels) {
       if (channel.summary === undefined) continue;
@@ -149,19 +153,27 @@ export class Daemon {
     }
   }
 
-  /** Runs one source's cycle unless its previous one is still running (then the tick is skipped, and says so). */
-  private cycle(id: string): Promise<void> {
+  /**
+   * Runs one source's cycle unless one is still running: then the tick is
+   * skipped, logged and counted (a slow or hung API), except for the first tick
+   * after a start or reload, which the cycle just begun stands for.
+   */
+  private cycle(id: string, scheduled: boolean): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    if (this.running.has(id)) {
-      this.deps.metrics.cyclesSkipped.inc({ source: id });
-      this.deps.log.warn({ source: id }, `skipped a scheduled cycle of ${id}: the previous one is still running (a slow or hung API?)`);
-      return Promise.resolve();
+    const inFlight = this.running.get(id);
+    if (inFlight) {
+      if (inFlight.graceTick && scheduled) inFlight.graceTick = false;
+      else if (scheduled) {
+        this.deps.metrics.cyclesSkipped.inc({ source: id });
+        this.deps.log.warn({ source: id }, `skipped a scheduled cycle of ${id}: the previous one is still running (a slow or hung API?)`);
+      }
+      return inFlight.work;
     }
     const runtime = this.runtime!;
     const source = runtime.sources.get(id);
     if (!source) return Promise.resolve();
     const work = this.runCycle(runtime, source.config, source.client).finally(() => this.running.delete(id));
-    this.running.set(id, work);
+    this.running.set(id, { work, graceTick: !scheduled });
     return work;
   }
 
@@ -304,7 +316,7 @@ export class Daemon {
     clearInterval(this.drainTimer);
     clearInterval(this.pruneTimer);
     this.controller.abort();
-    const inFlight = Promise.allSettled([...this.running.values(), this.draining ?? Promise.resolve()]);
+    const inFlight = Promise.allSettled([...[...this.running.values()].map((r) => r.work), this.draining ?? Promise.resolve()]);
     await Promise.race([inFlight, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
     if (this.runtime) closeChannels(this.runtime.channels);
     const server = this.server;
