@@ -50,7 +50,7 @@ export class SlackSink {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
-    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}/services/T000/B000/XXXXSECRET`;
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}/services/T000/B000/sinkTOKEN0secret`;
     return this;
   }
 

@@ -4,7 +4,7 @@ import type { Simulator } from '../../src/simulator/simulator.js';
 import { SlackSink } from '../../src/simulator/slack-sink.js';
 import { SmtpSink } from '../../src/simulator/smtp-sink.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { simulatedConfig, simulator } from '../helpers/simulated.js';
+import { channelsYaml, simulatedConfig, simulator } from '../helpers/simulated.js';
 
 describe('notifications end to end (once, status, test-notify)', () => {
   let sim: Simulator;
@@ -19,20 +19,8 @@ describe('notifications end to end (once, status, test-notify)', () => {
     smtp = await new SmtpSink().start();
     dir = tempDir();
     file = path.join(dir, 'config.yaml');
-    const channels = `channels:
-  - id: treasury
-    type: slack
-    webhook_url: \${SLACK_WEBHOOK_URL}
-  - id: finance
-    type: email
-    smtp_url: \${SMTP_URL}
-    from: "Balance Watch <alerts@example.com>"
-    to: [finance@example.com]
-defaults:
-  notify: [treasury, finance]
-  repeat: 0`;
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, simulatedConfig(sim, { extra: channels, state: './data/state.db' }));
+    writeFileSync(file, simulatedConfig(sim, { extra: channelsYaml(), state: './data/state.db' }));
   });
   afterEach(async () => {
     await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
@@ -74,7 +62,7 @@ defaults:
     const first = await cli('once');
     expect(first.stdout).toMatch(/1 notification not yet delivered: they stay queued/);
     expect(first.stderr).toMatch(/notification failed, will retry: Slack answered HTTP 503/);
-    expect(first.stderr + first.stdout).not.toContain('XXXXSECRET');
+    expect(first.stderr + first.stdout).not.toContain('sinkTOKEN0secret');
     expect(smtp.received).toHaveLength(1);
 
     const status = await cli('status', '--json');

@@ -6,7 +6,7 @@ import { SlackSink } from '../../src/simulator/slack-sink.js';
 import { SmtpSink } from '../../src/simulator/smtp-sink.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { DaemonProcess } from '../helpers/daemon.js';
-import { SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig, simulator } from '../helpers/simulated.js';
+import { channelsYaml, SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig, simulator } from '../helpers/simulated.js';
 
 const EVERY_SECOND = '* * * * * *';
 
@@ -17,19 +17,7 @@ describe('balance-watch run', () => {
   let file: string;
   const daemons: DaemonProcess[] = [];
 
-  const channels = (notify = '[treasury]') => `channels:
-  - id: treasury
-    type: slack
-    webhook_url: \${SLACK_WEBHOOK_URL}
-  - id: finance
-    type: email
-    smtp_url: \${SMTP_URL}
-    from: alerts@example.com
-    to: finance@example.com
-defaults:
-  notify: ${notify}
-  repeat: 0
-  stale_after: 2`;
+  const channels = (notify = '[treasury]') => channelsYaml(notify, '\n  stale_after: 2');
 
   const writeConfig = (options: Parameters<typeof simulatedConfig>[1] = {}) =>
     writeFileSync(file, simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channels(), timeout: '1s', ...options }).replace('listen: false', 'listen: 127.0.0.1:0'));
@@ -102,7 +90,7 @@ defaults:
     await second.waitFor('the delivery', () => texts().length === 1, 20_000);
     await second.nextCycles('apay', 2);
     expect(texts()).toEqual(['[CRITICAL] bKash agent float: 8,000.00 BDT (below 10,000.00)']);
-    expect(second.raw.join('\n') + first.raw.join('\n')).not.toContain('XXXXSECRET');
+    expect(second.raw.join('\n') + first.raw.join('\n')).not.toContain('sinkTOKEN0secret');
   }, 60_000);
 
   it('retries email through an SMTP outage', async () => {

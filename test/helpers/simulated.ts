@@ -19,6 +19,25 @@ export function simulator(overrides: Partial<SimulatorOptions> = {}): Simulator 
   });
 }
 
+/**
+ * Slack (treasury) and email (finance) channels read from SLACK_WEBHOOK_URL and
+ * SMTP_URL, and defaults notifying `notify` without repeats.
+ */
+export function channelsYaml(notify = '[treasury, finance]', extraDefaults = ''): string {
+  return `channels:
+  - id: treasury
+    type: slack
+    webhook_url: \${SLACK_WEBHOOK_URL}
+  - id: finance
+    type: email
+    smtp_url: \${SMTP_URL}
+    from: "Balance Watch <alerts@example.com>"
+    to: [finance@example.com]
+defaults:
+  notify: ${notify}
+  repeat: 0${extraDefaults}`;
+}
+
 /** A config for the simulator, with `extra` appended (more rules, channels, settings). */
 export function simulatedConfig(sim: Simulator, options: { schedule?: string; state?: string; extra?: string; rules?: string; timeout?: string } = {}): string {
   return `schedule: "${options.schedule ?? '*/5 * * * *'}"

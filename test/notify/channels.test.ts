@@ -30,7 +30,7 @@ describe('Slack', () => {
   it('delivers the rendered Block Kit payload', async () => {
     expect(await channel.send(message, signal())).toEqual({ ok: true });
     expect(sink.received).toHaveLength(1);
-    expect(sink.received[0]!.path).toBe('/services/T000/B000/XXXXSECRET');
+    expect(sink.received[0]!.path).toBe('/services/T000/B000/sinkTOKEN0secret');
     expect(sink.received[0]!.payload.text).toBe('[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)');
   });
 
@@ -44,14 +44,14 @@ describe('Slack', () => {
     sink.failNext(1, status, retryAfter);
     const result = await channel.send(message, signal());
     expect(result).toMatchObject({ ok: false, failure: expected });
-    expectNoSecret(result, ['XXXXSECRET', sink.url]);
+    expectNoSecret(result, ['sinkTOKEN0secret', sink.url]);
   });
 
   it('says when Slack cannot be reached, without the URL', async () => {
     await sink.stop();
     const result = await channel.send(message, signal());
     expect(result).toMatchObject({ ok: false, failure: { reason: 'network', retryable: true } });
-    expectNoSecret(result, ['XXXXSECRET']);
+    expectNoSecret(result, ['sinkTOKEN0secret']);
   });
 });
 
