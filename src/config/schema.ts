@@ -63,6 +63,7 @@ export const configSchema = z
       .describe('When to check balances: cron with 5 fields, or 6 with seconds first. "*/5 * * * *" = every 5 minutes.'),
     timezone: z.string().optional().describe('IANA time zone for the schedule and times in messages, e.g. Europe/Minsk. Default: the host zone.'),
     state: z.string().min(1).prefault('./data/state.db').describe('SQLite file for alert state and history; relative to this file. Its folder is created if missing.'),
+    history_retention: durationField('How long balance history (and the event log) is kept in the state store; older observations are pruned.').prefault('90d'),
     http: z
       .strictObject({ listen: listenField.prefault('127.0.0.1:9464') })
       .prefault({})

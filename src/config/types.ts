@@ -37,6 +37,8 @@ export interface Config {
   readonly timezone?: string;
   /** Absolute path of the state store. */
   readonly state: string;
+  /** ms of balance history kept in the store. */
+  readonly history_retention: number;
   readonly http: { readonly listen: HttpListen };
   readonly sources: readonly SourceConfig[];
   readonly channels: readonly ChannelConfig[];

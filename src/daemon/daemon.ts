@@ -28,8 +28,6 @@ export interface DaemonDeps {
   readonly now: () => number;
   readonly random: () => number;
   readonly delivery?: DeliveryOptions;
-  /** How long balance history is kept. */
-  readonly retentionMs?: number;
 }
 
 /** What one config load brings to life: clients, channels and schedules, replaced whole on reload. */
@@ -42,7 +40,6 @@ interface Runtime {
   readonly summaryJobs: ScheduledJob[];
 }
 
-const DEFAULT_RETENTION_MS = 90 * 86_400_000;
 const DRAIN_INTERVAL_MS = 1_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -284,7 +281,9 @@ export class Daemon {
   private prune(): void {
     try {
       const now = this.deps.now();
-      const removed = this.deps.store.prune(now - (this.deps.retentionMs ?? DEFAULT_RETENTION_MS), now);
+      const retention = this.runtime?.config.history_retention;
+      if (retention === undefined) return;
+      const removed = this.deps.store.prune(now - retention, now);
       if (removed.observations + removed.messages > 0) this.deps.log.debug(removed, 'pruned old history');
     } catch (error) {
       this.deps.log.error(`pruning the state store failed: ${error instanceof Error ? error.message : String(error)}`);

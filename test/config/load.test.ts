@@ -21,6 +21,7 @@ describe('a valid config', () => {
     expect(warnings).toEqual([]);
     expect(config?.state).toBe('/etc/bw/data/state.db');
     expect(config?.http.listen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(config?.history_retention).toBe(90 * 86_400_000);
     const rule = config!.rules[0]!;
     expect(rule).toMatchObject({ notify: ['treasury'], for: 1, repeat: 4 * 3_600_000, stale_after: 3 });
     expect(rule.warn_below).toEqual({ units: 50000n, scale: 0 });
