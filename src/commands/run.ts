@@ -5,7 +5,9 @@ import { formatDiagnostic } from '../config/diagnostic.js';
 import { configPath, loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { watchConfigFile } from '../daemon/config-watch.js';
+import { ExitError } from '../cli/exit-error.js';
 import { Daemon } from '../daemon/daemon.js';
+import { ListenError } from '../daemon/http-server.js';
 import { createLogger, type Logger } from '../daemon/logger.js';
 import { createMetrics } from '../daemon/metrics.js';
 import { cronScheduler } from '../daemon/scheduler.js';
@@ -52,7 +54,14 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
     random: Math.random,
   });
   const stopped = untilStopSignal(log);
-  await daemon.start(config);
+  try {
+    await daemon.start(config);
+  } catch (error) {
+    await daemon.stop();
+    store.close();
+    if (error instanceof ListenError) throw new ExitError(1, error.message);
+    throw error;
+  }
   log.info(
     { config: file, state: config.state, schedule: config.schedule, sources: config.sources.length, rules: config.rules.length, channels: config.channels.length },
     'balance-watch started',

@@ -8,6 +8,19 @@ export interface Readiness {
   readonly reason?: string;
 }
 
+/** The metrics address cannot be used: a problem the user fixes in the config. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+function listenProblem(listen: { host: string; port: number }, error: NodeJS.ErrnoException): string {
+  const where = `http.listen ${listen.host}:${listen.port}`;
+  if (error.code === 'EADDRINUSE') return `${where}: the port is already in use (another balance-watch?); choose another port, 0 for any free one, or listen: false`;
+  if (error.code === 'EACCES') return `${where}: not allowed to listen there (ports below 1024 need privileges); choose a port above 1024`;
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return `${where}: this machine has no such address; use 127.0.0.1, 0.0.0.0 or one of its own addresses`;
+  return `${where}: cannot listen (${error.code ?? error.message})`;
+}
+
 /** `/metrics`, `/healthz` (the process answers) and `/readyz` (every source cycled recently). */
 export async function startHttpServer(listen: { host: string; port: number }, registry: Registry, readiness: () => Readiness): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
@@ -35,7 +48,7 @@ export async function startHttpServer(listen: { host: string; port: number }, re
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new ListenError(listenProblem(listen, error))));
     server.listen(listen.port, listen.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;

@@ -216,3 +216,22 @@ describe('balance-watch run', () => {
     expect(result.stderr).toMatch(/missing required setting "sources"/);
   });
 });
+
+describe('balance-watch run, at start', () => {
+  it('explains a metrics port that is already in use, exit 1', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const file = path.join(tempDir(), 'config.yaml');
+    writeFileSync(
+      file,
+      `schedule: "*/5 * * * *"\nhttp: { listen: "127.0.0.1:${port}" }\nsources: [{ id: apay, type: apay, base_url: "http://127.0.0.1:9", project_id: 1, api_key: k }]\nrules: [{ name: r, source: apay, payment_system: bkash_a, warn_below: 5 }]\n`,
+    );
+    const result = await runCli(['run', '-c', file]);
+    blocker.close();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`http.listen 127.0.0.1:${port}: the port is already in use (another balance-watch?); choose another port, 0 for any free one, or listen: false`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
