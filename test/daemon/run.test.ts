@@ -114,6 +114,10 @@ describe('balance-watch run', () => {
     const metrics = await (await fetch(`${daemon.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/balance_watch_cycles_skipped_total\{source="bepaid"\} [1-9]/);
     expect(daemon.raw.join('\n')).not.toContain(SIM_BEPAID_SECRET);
+    // Shutting down abandons the hung request at once.
+    const stopping = Date.now();
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(6_000);
   }, 60_000);
 
   it('reports garbage from an API for that payment system only, and raises no data after stale_after', async () => {
