@@ -1,7 +1,8 @@
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { formatDiagnostic } from '../config/diagnostic.js';
-import { configPath, loadConfigFile } from '../config/load.js';
+import { configPath } from '../config/file.js';
+import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 
 /** Loads the config for a command, or prints every error and ends with `exitCode`. */

@@ -161,4 +161,3 @@ export async function loadConfigFile(file: string, env: Environment): Promise<Lo
   return parseConfigText(text, { file, env });
 }
 
-export { configPath, unreadableMessage } from './file.js';

@@ -1,16 +1,16 @@
 import { currencyFor } from '../config/currency-map.js';
 import type { Config, Rule } from '../config/types.js';
 import { isGlob, nameMatcher } from '../glob.js';
+import { type Decimal, decimalToNumber } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { AccountReading, FetchResult } from '../sources/source.js';
 import type { AlertEvent, AlertState, Observation } from './alert.js';
-import { evaluate } from './evaluate.js';
 import { alertKey, splitAlertKey } from './alert-key.js';
+import { evaluate } from './evaluate.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
 import { type Point, project } from './trend.js';
-import { type Decimal, decimalToNumber } from '../money/decimal.js';
 
 /** One line of `once` and `status`: a rule on an account, its balance and state after this cycle. */
 export interface AlertRow {
@@ -166,4 +166,3 @@ function configuredCurrency(source: SourceConfig, rule: Rule, account: string): 
   return currencyFor(source.currencies ?? {}, account) ?? null;
 }
 
-export { alertKey } from './alert-key.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/config/diagnostic.js';
-import { parseConfigText, unreadableMessage } from '../../src/config/load.js';
+import { unreadableMessage } from '../../src/config/file.js';
+import { parseConfigText } from '../../src/config/load.js';
 import { SECRETS, TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 
 const load = (text: string, env: Record<string, string> = TEST_ENV) => parseConfigText(text, { file: '/etc/bw/config.yaml', env });

@@ -3,7 +3,8 @@ import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { parseDecimal } from '../../src/money/decimal.js';
 import { displayState, type AlertState } from '../../src/rules/alert.js';
-import { alertKey, planCycle } from '../../src/rules/cycle.js';
+import { alertKey } from '../../src/rules/alert-key.js';
+import { planCycle } from '../../src/rules/cycle.js';
 import type { FetchResult } from '../../src/sources/source.js';
 import { TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 

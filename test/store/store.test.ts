@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { initialState } from '../../src/rules/alert.js';
-import { alertKey } from '../../src/rules/cycle.js';
+import { alertKey } from '../../src/rules/alert-key.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { StateStore, StoreError } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
