@@ -40,7 +40,10 @@ interface Runtime {
   readonly summaryJobs: ScheduledJob[];
 }
 
-const DRAIN_INTERVAL_MS = 1_000;
+/** With nothing due, the outbox is still looked at this often (another process, such as `once`, may have queued). */
+const IDLE_DRAIN_CHECK_MS = 60_000;
+/** The soonest a timed drain runs again, so a burst of due rows is not spun on. */
+const MIN_DRAIN_WAIT_MS = 250;
 const PRUNE_INTERVAL_MS = 3_600_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -80,7 +83,7 @@ export class Daemon {
       this.deps.log.info({ url: `${url}/metrics` }, `metrics and health on ${url} (/metrics, /healthz, /readyz)`);
     }
     this.apply(config);
-    this.drainTimer = setInterval(() => this.kickDrain(), DRAIN_INTERVAL_MS);
+    this.scheduleDrain();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
     this.prune();
     return url === undefined ? {} : { url };
@@ -240,8 +243,22 @@ export class Daemon {
       if (this.drainAgain) {
         this.drainAgain = false;
         this.kickDrain();
-      }
+      } else this.scheduleDrain();
     });
+  }
+
+  /** Sleeps until the next message is due (or a minute at most), instead of polling: an idle daemon stays idle. */
+  private scheduleDrain(): void {
+    clearTimeout(this.drainTimer);
+    if (this.stopping) return;
+    let due: number | undefined;
+    try {
+      due = this.deps.store.nextDueAt();
+    } catch {
+      due = undefined;
+    }
+    const wait = due === undefined ? IDLE_DRAIN_CHECK_MS : Math.min(IDLE_DRAIN_CHECK_MS, Math.max(MIN_DRAIN_WAIT_MS, due - this.deps.now()));
+    this.drainTimer = setTimeout(() => this.kickDrain(), wait);
   }
 
   private async drain(): Promise<void> {
@@ -249,7 +266,6 @@ export class Daemon {
     const runtime = this.runtime;
     if (!runtime) return;
     const due = store.nextDueAt();
-    // The timer ticks every second; most ticks find nothing due and stop at this one query.
     if (due === undefined || due > this.deps.now()) {
       metrics.outboxPending.set(due === undefined ? 0 : store.pendingCount());
       return;
@@ -312,7 +328,7 @@ export class Daemon {
     this.stopping = true;
     this.runtime?.jobs.forEach((job) => job.stop());
     this.runtime?.summaryJobs.forEach((job) => job.stop());
-    clearInterval(this.drainTimer);
+    clearTimeout(this.drainTimer);
     clearInterval(this.pruneTimer);
     this.controller.abort();
     const inFlight = Promise.allSettled([...[...this.running.values()].map((r) => r.work), this.draining ?? Promise.resolve()]);
