@@ -139,6 +139,10 @@ describe('balance-watch run', () => {
     renameSync(draft, file);
     await daemon.waitForLog(/config reloaded/);
     await daemon.waitFor('the warning at the new threshold', () => texts().includes('[WARNING] bKash agent float: 80,000.00 BDT (below 90,000.00)'));
+    // The rules the new config dropped are closed quietly: no message, and gone from the store.
+    const status = JSON.parse((await runCli(['status', '--json', '-c', file])).stdout) as { alerts: { rule: string }[] };
+    expect([...new Set(status.alerts.map((a) => a.rule))]).toEqual(['bKash agent float']);
+    expect(texts().filter((t) => /UPI|USD settlement/.test(t))).toEqual([]);
     writeFileSync(file, 'schedule: "* * * * * *"\nrules: [oops\n');
     await daemon.waitForLog(/the changed config was refused/);
     expect(daemon.raw.join('\n')).toMatch(/config.yaml:\d+:\d+ error: YAML syntax/);
