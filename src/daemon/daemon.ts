@@ -82,6 +82,7 @@ export class Daemon {
       url = started.url;
       this.deps.log.info({ url: `${url}/metrics` }, `metrics and health on ${url} (/metrics, /healthz, /readyz)`);
     }
+    this.forgetRemovedRules(config);
     this.apply(config);
     this.scheduleDrain();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
@@ -96,12 +97,17 @@ export class Daemon {
       this.deps.log.warn('state and http.listen changes take effect only after a restart; the other changes are applied now');
     }
     const effective: Config = current ? { ...config, state: current.state, http: current.http } : config;
-    const removed = this.deps.store.removeAlertsExcept(effective.rules.map((rule) => rule.name));
-    if (removed > 0) this.deps.log.info({ removed_rules: removed }, 'alerts of rules no longer in the config were closed quietly');
+    this.forgetRemovedRules(effective);
     this.deps.metrics.alertLevel.reset();
     this.deps.metrics.noData.reset();
     this.deps.metrics.runway.reset();
     this.apply(effective);
+  }
+
+  /** Alerts of rules the config no longer has are closed quietly: they would never be evaluated again. */
+  private forgetRemovedRules(config: Config): void {
+    const removed = this.deps.store.removeAlertsExcept(config.rules.map((rule) => rule.name));
+    if (removed > 0) this.deps.log.info({ removed_rules: removed }, 'alerts of rules no longer in the config were closed quietly');
   }
 
   private apply(config: Config): void {

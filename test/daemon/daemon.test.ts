@@ -8,6 +8,7 @@ import type { Scheduler } from '../../src/daemon/scheduler.js';
 import { defaultChannelDeps } from '../../src/notify/channel-deps.js';
 import type { HttpClient, HttpResponse } from '../../src/net/http.js';
 import { ok, type Result } from '../../src/result.js';
+import { initialState } from '../../src/rules/alert.js';
 import { StateStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
 import { instantRetry, TEST_RETRY } from '../helpers/retry.js';
@@ -84,6 +85,16 @@ describe('Daemon scheduling', () => {
     await flush();
     expect(http.waiting()).toBe(1);
     http.answer();
+    await d.stop();
+  });
+
+  it('forgets at start the alerts of rules the config no longer has', async () => {
+    const clock = { now: 1_000_000 };
+    const { d, config } = daemon(clock);
+    const store = stores.at(-1)!;
+    store.commitCycle({ source: 'apay', now: 1, alerts: [{ rule: 'renamed away', account: 'bkash_a', state: initialState(1) }], observations: [], outbox: [] });
+    await d.start(config);
+    expect(store.alerts().map((a) => a.rule)).not.toContain('renamed away');
     await d.stop();
   });
 
