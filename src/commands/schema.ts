@@ -4,7 +4,8 @@ import { configSchema } from '../config/schema.js';
 
 /** The config's JSON Schema, generated from the zod schema that validates it, so the two never drift. */
 export function configJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // Draft 7 is the dialect every editor's YAML support understands.
+  const generated = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
   return { ...generated, title: 'balance-watch configuration' };
 }
 
