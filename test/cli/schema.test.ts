@@ -26,3 +26,16 @@ describe('balance-watch schema', () => {
     expect(committed).toEqual(configJsonSchema());
   });
 });
+
+describe('the JSON Schema in an editor', () => {
+  it('accepts config.example.yaml and flags a typo, as yaml-language-server would', async () => {
+    const { default: Ajv } = await import('ajv');
+    const { parse } = await import('yaml');
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(ROOT, 'config.schema.json'), 'utf8')) as object);
+    const example = parse(readFileSync(path.join(ROOT, 'config.example.yaml'), 'utf8')) as { rules: Record<string, unknown>[] };
+    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    example.rules[0] = { ...example.rules[0], warn_bellow: 1 };
+    expect(validate(example)).toBe(false);
+    expect(validate.errors?.some((e) => e.keyword === 'additionalProperties' && (e.params as { additionalProperty?: string }).additionalProperty === 'warn_bellow')).toBe(true);
+  });
+});
