@@ -29,7 +29,7 @@ describe('balance-watch schema', () => {
 
 describe('the JSON Schema in an editor', () => {
   it('accepts config.example.yaml and flags a typo, as yaml-language-server would', async () => {
-    const { default: Ajv } = await import('ajv');
+    const { Ajv } = await import('ajv');
     const { parse } = await import('yaml');
     const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(ROOT, 'config.schema.json'), 'utf8')) as object);
     const example = parse(readFileSync(path.join(ROOT, 'config.example.yaml'), 'utf8')) as { rules: Record<string, unknown>[] };
