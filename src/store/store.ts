@@ -10,6 +10,16 @@ import { decodeJson, encodeJson } from './codec.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { MIGRATIONS } from './migrations.js';
 
+/** An observation row: units as text (a bigint), as written by commitCycle. */
+interface ObservationRecord {
+  readonly at: number;
+  readonly units: string;
+  readonly scale: number;
+  readonly currency: string | null;
+}
+
+const toMoney = (r: Pick<ObservationRecord, 'units' | 'scale' | 'currency'>): Money => ({ amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency });
+
 /** How long ended or expired silences stay listed. */
 const SILENCE_MEMORY_MS = 7 * 86_400_000;
 
@@ -147,6 +157,10 @@ export class StateStore {
       nextDue: this.db.prepare('SELECT MIN(next_attempt_at) AS due FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL'),
       pendingCount: this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL'),
       history: this.db.prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at >= ? ORDER BY at'),
+      recent: this.db.prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? ORDER BY at DESC LIMIT ?'),
+      valueAt: this.db.prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at <= ? ORDER BY at DESC LIMIT 1'),
+      // Read by every source cycle.
+      silences: this.db.prepare('SELECT * FROM silences WHERE (ended_at IS NULL AND until > ?) OR COALESCE(ended_at, until) >= ? ORDER BY id'),
       logEvent: this.db.prepare('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       endSilence: this.db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
     };
@@ -298,18 +312,16 @@ export class StateStore {
     return { observations, messages };
   }
 
-  /** The last `count` observations of one account, oldest first. */
+  /** The last `count` observations of one account, oldest first (once per alert in `status`). */
   recent(source: string, account: string, count: number): { at: number; value: Money }[] {
-    const rows = this.db
-      .prepare('SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? ORDER BY at DESC LIMIT ?')
-      .all(source, account, count) as { at: number; units: string; scale: number; currency: string | null }[];
-    return rows.reverse().map((r) => ({ at: r.at, value: { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency } }));
+    const rows = this.sql.recent.all(source, account, count) as ObservationRecord[];
+    return rows.reverse().map((r) => ({ at: r.at, value: toMoney(r) }));
   }
 
   /** The balance history of one account since `since`, oldest first. */
   history(source: string, account: string, since: number): { at: number; value: Money }[] {
-    const rows = this.sql.history.all(source, account, since) as { at: number; units: string; scale: number; currency: string | null }[];
-    return rows.map((r) => ({ at: r.at, value: { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency } }));
+    const rows = this.sql.history.all(source, account, since) as ObservationRecord[];
+    return rows.map((r) => ({ at: r.at, value: toMoney(r) }));
   }
 
   addSilence(silence: Omit<Silence, 'id' | 'endedAt' | 'endReason'>): number {
@@ -321,9 +333,7 @@ export class StateStore {
 
   /** Silences still in force, and those that ended (or expired) after `endedSince`. */
   silences(now: number, endedSince = now): Silence[] {
-    const rows = this.db
-      .prepare('SELECT * FROM silences WHERE (ended_at IS NULL AND until > ?) OR COALESCE(ended_at, until) >= ? ORDER BY id')
-      .all(now, endedSince) as SilenceRecord[];
+    const rows = this.sql.silences.all(now, endedSince) as SilenceRecord[];
     return rows.map(toSilence);
   }
 
@@ -352,16 +362,14 @@ export class StateStore {
       kind: r.kind,
       level: r.level,
       at: r.at,
-      value: r.units === null || r.scale === null ? null : { amount: { units: BigInt(r.units), scale: r.scale }, currency: r.currency },
+      value: r.units === null || r.scale === null ? null : toMoney({ units: r.units, scale: r.scale, currency: r.currency }),
     }));
   }
 
-  /** The last balance observed at or before `at`. */
+  /** The last balance observed at or before `at` (once per alert in a summary). */
   valueAt(source: string, account: string, at: number): Money | undefined {
-    const row = this.db
-      .prepare('SELECT units, scale, currency FROM observations WHERE source = ? AND account = ? AND at <= ? ORDER BY at DESC LIMIT 1')
-      .get(source, account, at) as { units: string; scale: number; currency: string | null } | undefined;
-    return row ? { amount: { units: BigInt(row.units), scale: row.scale }, currency: row.currency } : undefined;
+    const row = this.sql.valueAt.get(source, account, at) as ObservationRecord | undefined;
+    return row ? toMoney(row) : undefined;
   }
 
   summarySchedule(channel: string): { lastSentAt: number | null; nextDueAt: number } | undefined {
