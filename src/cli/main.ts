@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { ExitError } from './exit-error.js';
 import { processIo } from './io.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../version.js';
 
 /**
  * The entry point: registers the commands, loads each one only when it runs

@@ -32,10 +32,27 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Network-level error codes of Node and axios, turned into a reason without touching the error object's request data. */
+const TLS_REFUSALS = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Node's network error codes and the HTTP client's own, turned into a reason without touching the error object's request data. */
 export function classifyNetworkError(code: string | undefined): Failure {
+  if (code !== undefined && TLS_REFUSALS.has(code)) {
+    return {
+      reason: 'network',
+      retryable: false,
+      message: `the server's TLS certificate was not accepted (${code}); if your network inspects TLS, give Node its CA with NODE_EXTRA_CA_CERTS`,
+    };
+  }
+  if (code?.startsWith('HPE_')) return { reason: 'network', retryable: true, message: `the server's answer was not valid HTTP (${code})` };
   switch (code) {
-    case 'ECONNABORTED':
     case 'ETIMEDOUT':
       return { reason: 'timeout', retryable: true, message: 'the request timed out' };
     case 'ERR_CANCELED':
@@ -48,9 +65,14 @@ export function classifyNetworkError(code: string | undefined): Failure {
     case 'ECONNRESET':
     case 'EPIPE':
       return { reason: 'network', retryable: true, message: 'the connection was closed unexpectedly' };
-    case 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED':
-    case 'ERR_BAD_RESPONSE':
+    case 'PROXY_REFUSED':
+      return { reason: 'network', retryable: true, message: 'the proxy refused to connect to the server (check HTTPS_PROXY, its credentials and NO_PROXY)' };
+    case 'BAD_PROXY':
+      return { reason: 'network', retryable: false, message: 'HTTPS_PROXY or HTTP_PROXY is not a proxy URL such as http://proxy.example.com:3128' };
+    case 'RESPONSE_TOO_LARGE':
       return { reason: 'bad_response', retryable: false, message: 'the response was larger than allowed' };
+    case 'BAD_ENCODING':
+      return { reason: 'bad_response', retryable: false, message: 'the response was compressed, but not readably' };
     default:
       return { reason: 'network', retryable: true, message: `network error${code ? ` (${code})` : ''}` };
   }

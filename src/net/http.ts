@@ -1,4 +1,3 @@
-import type { AxiosInstance } from 'axios';
 import { err, ok, type Result } from '../result.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { classifyNetworkError, classifyStatus, type Failure, parseRetryAfter } from './failure.js';
@@ -7,7 +6,9 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as JSON; or `body`, a string sent as it is. */
   readonly json?: unknown;
+  readonly body?: string;
   readonly basicAuth?: { readonly username: string; readonly password: string };
   readonly timeoutMs: number;
   /** Responses larger than this are refused, so a misbehaving API cannot exhaust memory. */
@@ -25,51 +26,6 @@ export interface HttpResponse {
 /** One attempt of one request. Any HTTP status is a response; only transport problems are failures. */
 export interface HttpClient {
   send(request: HttpRequest): Promise<Result<HttpResponse, Failure>>;
-}
-
-/**
- * The axios-backed client. Axios errors carry the request config, headers and
- * credentials included, so only their `code` is read; the object never leaves here.
- */
-export function createHttpClient(given?: AxiosInstance): HttpClient {
-  // axios is loaded on the first request, so commands that never fetch (check, status, schema) start faster.
-  let instance: Promise<AxiosInstance> | undefined = given && Promise.resolve(given);
-  return {
-    async send(request) {
-      try {
-        instance ??= import('axios').then((module) => module.default.create());
-        const response = await (await instance).request<string>({
-          method: request.method,
-          url: request.url,
-          headers: { ...request.headers, ...(request.json === undefined ? {} : { 'Content-Type': 'application/json' }) },
-          data: request.json === undefined ? undefined : JSON.stringify(request.json),
-          auth: request.basicAuth,
-          timeout: request.timeoutMs,
-          maxContentLength: request.maxBytes,
-          maxRedirects: 0,
-          responseType: 'text',
-          transformResponse: [(data: unknown) => data],
-          validateStatus: () => true,
-          signal: request.signal,
-        });
-        const header = (name: string) => {
-          const value = response.headers[name] as unknown;
-          return typeof value === 'string' ? value : undefined;
-        };
-        return ok({
-          status: response.status,
-          contentType: header('content-type') ?? '',
-          text: typeof response.data === 'string' ? response.data : '',
-          ...(header('retry-after') === undefined ? {} : { retryAfter: header('retry-after') }),
-        });
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (request.signal?.aborted) return err(classifyNetworkError('ERR_CANCELED'));
-        const failure = classifyNetworkError(typeof code === 'string' ? code : undefined);
-        return err(failure.reason === 'timeout' ? { ...failure, message: `no answer within ${request.timeoutMs / 1000}s` } : failure);
-      }
-    },
-  };
 }
 
 export interface RetryPolicy {

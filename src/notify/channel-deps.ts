@@ -1,12 +1,19 @@
+import { createHttpClient } from '../net/client.js';
+import type { HttpClient } from '../net/http.js';
+import { packageVersion } from '../version.js';
 import type { RenderOptions } from './message.js';
 
 /** What channels get from outside, so that tests can swap them. */
 export interface ChannelDeps {
   readonly render: RenderOptions;
-  /** The fetch Slack's client uses. */
-  readonly fetch: typeof fetch;
+  /** The HTTP client webhook channels send with. */
+  readonly http: HttpClient;
   /** How long one delivery attempt may take. */
   readonly timeoutMs: number;
 }
 
-export const defaultChannelDeps = (render: RenderOptions): ChannelDeps => ({ render, fetch: globalThis.fetch, timeoutMs: 15_000 });
+export const defaultChannelDeps = (render: RenderOptions): ChannelDeps => ({
+  render,
+  http: createHttpClient({ userAgent: `balance-watch/${packageVersion()}` }),
+  timeoutMs: 15_000,
+});

@@ -1,6 +1,7 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { z } from 'zod';
 import { classifyNetworkError, classifyStatus, type Failure, parseRetryAfter } from '../net/failure.js';
+import { fetchOver, TransportFailure } from '../net/fetch.js';
 import type { ChannelDeps } from './channel-deps.js';
 import type { Channel } from './message.js';
 import { redact, urlSecrets } from './redact.js';
@@ -18,14 +19,21 @@ export const slackConfigSchema = z
 
 export type SlackConfig = z.output<typeof slackConfigSchema>;
 
-/** Slack's webhook client, with the response's Retry-After captured (its error object drops headers). */
+/** Slack answers "ok"; anything much longer is an error page. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Slack's webhook client on our HTTP client (one deadline, the proxy variables),
+ * with the response's Retry-After captured: its error object drops headers.
+ */
 function webhookFor(config: SlackConfig, deps: ChannelDeps, signal: AbortSignal, seen: { retryAfter?: string }): IncomingWebhook {
+  const send = fetchOver(deps.http, { timeoutMs: deps.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
   const fetchWithSignal: typeof fetch = async (input, init) => {
-    const response = await deps.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    const response = await send(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
     seen.retryAfter = response.headers.get('retry-after') ?? undefined;
     return response;
   };
-  return new IncomingWebhook(config.webhook_url, { timeout: deps.timeoutMs, fetch: fetchWithSignal });
+  return new IncomingWebhook(config.webhook_url, { fetch: fetchWithSignal });
 }
 
 /** Maps the webhook client's errors to a failure, never reading anything that holds the URL. */
@@ -39,10 +47,8 @@ export function slackFailure(error: unknown, retryAfter: string | undefined, sig
   }
   if (signal.aborted) return classifyNetworkError('ERR_CANCELED');
   const original = error instanceof IncomingWebhookRequestError ? error.original : error;
-  const name = (original as { name?: string }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') return { reason: 'timeout', retryable: true, message: 'Slack did not answer in time' };
-  const cause = (original as { cause?: { code?: string } }).cause;
-  const failure = classifyNetworkError(cause?.code ?? (original as { code?: string }).code);
+  // Anything else is a bug of ours or the library's; its message could hold the URL, so it is not shown.
+  const failure: Failure = original instanceof TransportFailure ? original.failure : { reason: 'client', retryable: false, message: 'the request could not be made (a bug: please report it)' };
   return { ...failure, message: `Slack: ${failure.message}` };
 }
 

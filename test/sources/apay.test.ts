@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/money/money.js';
-import { createHttpClient } from '../../src/net/http.js';
+import { createHttpClient } from '../../src/net/client.js';
 import { type ApayConfig, createApaySource, parseApayResponse } from '../../src/sources/apay.js';
 import type { FetchResult } from '../../src/sources/source.js';
 import { instantRetry, TEST_RETRY } from '../helpers/retry.js';

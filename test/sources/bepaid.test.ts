@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/money/money.js';
-import { createHttpClient } from '../../src/net/http.js';
+import { createHttpClient } from '../../src/net/client.js';
 import { type BepaidAccountConfig, type BepaidConfig, createBepaidSource, parseBepaidResponse } from '../../src/sources/bepaid.js';
 import type { FetchResult } from '../../src/sources/source.js';
 import { instantRetry, TEST_RETRY } from '../helpers/retry.js';

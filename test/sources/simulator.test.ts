@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/money/money.js';
-import { createHttpClient } from '../../src/net/http.js';
+import { createHttpClient } from '../../src/net/client.js';
 import { createApaySource } from '../../src/sources/apay.js';
 import { createBepaidSource } from '../../src/sources/bepaid.js';
 import type { FetchResult } from '../../src/sources/source.js';
