@@ -169,10 +169,10 @@ function exchange(request: HttpRequest, context: ExchangeContext): Promise<HttpR
       return send({ host: proxy.host, port: proxy.port, path: url.href.replace(/#.*$/, ''), headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, agent: context.agents.http });
     }
     openTunnel(proxy, target, opened, failWith('ECONNRESET'), fail, (socket) =>
+      // No agent: Node then uses createConnection, and the tunnel is this request's alone.
       send({
         ...target,
         path,
-        agent: false,
         createConnection: () => tls.connect({ socket, servername: target.host, ...(context.ca === undefined ? {} : { ca: context.ca }) }),
       }),
     );

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultChannelDeps } from '../../src/notify/channel-deps.js';
 import { createEmailChannel, smtpFailure } from '../../src/notify/email.js';
@@ -6,7 +8,9 @@ import { maskUrl, redact, urlSecrets } from '../../src/notify/redact.js';
 import { createSlackChannel } from '../../src/notify/slack.js';
 import { SlackSink } from '../../src/simulator/slack-sink.js';
 import { SmtpSink } from '../../src/simulator/smtp-sink.js';
+import { createHttpClient } from '../../src/net/client.js';
 import { criticalEvent } from '../helpers/events.js';
+import { TestProxy } from '../helpers/proxy.js';
 
 const message: Message = { kind: 'alerts', source: 'apay', events: [criticalEvent()] };
 const deps = { ...defaultChannelDeps({ timezone: 'UTC' }), timeoutMs: 2_000 };
@@ -45,6 +49,35 @@ describe('Slack', () => {
     const result = await channel.send(message, signal());
     expect(result).toMatchObject({ ok: false, failure: expected });
     expectNoSecret(result, ['sinkTOKEN0secret', sink.url]);
+  });
+
+  it('sends through the proxy the environment names, like every request', async () => {
+    const proxy = await new TestProxy().start();
+    try {
+      const port = new URL(sink.url).port;
+      const viaProxy = createSlackChannel(
+        { id: 'treasury', type: 'slack', webhook_url: `http://hooks.slack.test:${port}/services/T000/B000/sinkTOKEN0secret` },
+        { ...deps, http: createHttpClient({ env: { HTTP_PROXY: proxy.url } }) },
+      );
+      expect(await viaProxy.send(message, signal())).toEqual({ ok: true });
+      expect(proxy.requests.map((request) => request.target)).toEqual([`http://hooks.slack.test:${port}/services/T000/B000/sinkTOKEN0secret`]);
+      expect(sink.received).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('gives up on a Slack that does not answer within the timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/services/T000/B000/sinkTOKEN0secret`;
+      const slow = createSlackChannel({ id: 'treasury', type: 'slack', webhook_url: url }, { ...deps, timeoutMs: 300 });
+      expect(await slow.send(message, signal())).toEqual({ ok: false, failure: { reason: 'timeout', retryable: true, message: 'Slack: no answer within 0.3s' } });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('says when Slack cannot be reached, without the URL', async () => {
