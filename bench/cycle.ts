@@ -24,9 +24,11 @@ export interface CyclePhases {
   readonly bepaid200: Timing;
   /** CPU of parse + load + evaluate + persist + queue: what balance-watch itself spends per cycle. */
   readonly cpuMs: number;
+  /** The same, for the slowest of the measured cycles. */
+  readonly cpuMsMax: number;
 }
 
-/** One full A-Pay cycle for `systems` payment systems (one glob rule covering them), phase by phase, after a warm-up cycle. */
+/** A full A-Pay cycle for `systems` payment systems (one glob rule covering them), phase by phase: the median of several after a warm-up. */
 export async function benchCycle(systems: number): Promise<CyclePhases> {
   const balances = Object.fromEntries(Array.from({ length: systems }, (_, i) => [`upi_${i}`, `${(100_000 + ((i * 7919) % 900_000)).toFixed(2)}`]));
   const accounts = Array.from({ length: 200 }, (_, i) => ({ gatewayId: 1000 + i, account: `4070181084202039${String(i).padStart(4, '0')}`, amount: 1_000_000n + BigInt(i), currency: 'USD' }));
@@ -75,8 +77,15 @@ ${accounts.map((_, i) => `  - { name: acct-${i}, source: bepaid, account: acct-$
     );
     return { fetch: fetch.timing, parse: parse.timing, load: load.timing, evaluate: evaluate.timing, persist: persist.timing, queue: queue.timing };
   };
-  await once(Date.now() - 300_000); // warm-up: the first cycle also creates every alert row
-  const phases = await once(Date.now());
+  // A daemon runs cycle after cycle: after a warm-up (which also creates every alert row),
+  // the cycle of median CPU out of several, five minutes apart, is the figure; one sample swings by ±20 %.
+  const samples = systems >= 50_000 ? 3 : 5;
+  const start = Date.now() - (samples + 1) * 300_000;
+  await once(start);
+  const measured: Omit<CyclePhases, 'systems' | 'bepaid200' | 'cpuMs' | 'cpuMsMax'>[] = [];
+  for (let i = 1; i <= samples; i += 1) measured.push(await once(start + i * 300_000));
+  const ownCpu = (p: (typeof measured)[number]) => p.parse.cpuMs + p.load.cpuMs + p.evaluate.cpuMs + p.persist.cpuMs + p.queue.cpuMs;
+  const phases = [...measured].sort((a, b) => ownCpu(a) - ownCpu(b))[Math.floor(samples / 2)]!;
   const bepaidConfig = config.sources[1];
   if (bepaidConfig?.type !== 'bepaid') throw new Error('the benchmark config has no bePaid source');
   const bepaid = createBepaidSource(bepaidConfig, { http, retry: DEFAULT_RETRY, retryDeps: realRetryDeps });
@@ -84,6 +93,5 @@ ${accounts.map((_, i) => `  - { name: acct-${i}, source: bepaid, account: acct-$
   store.close();
   await sim.stop();
   rmSync(dir, { recursive: true, force: true });
-  const cpuMs = phases.parse.cpuMs + phases.load.cpuMs + phases.evaluate.cpuMs + phases.persist.cpuMs + phases.queue.cpuMs;
-  return { systems, ...phases, bepaid200: bepaid200.timing, cpuMs };
+  return { systems, ...phases, bepaid200: bepaid200.timing, cpuMs: ownCpu(phases), cpuMsMax: Math.max(...measured.map(ownCpu)) };
 }
