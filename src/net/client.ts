@@ -166,7 +166,7 @@ function exchange(request: HttpRequest, context: ExchangeContext): Promise<HttpR
     if (!proxy) return send({ ...target, path, agent: secure ? context.agents.https : context.agents.http });
     if (!secure) {
       // A plain-http target goes through the proxy as an absolute-form request.
-      return send({ host: proxy.host, port: proxy.port, path: url.href.replace(/#.*$/, ''), headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, agent: context.agents.http });
+      return send({ host: proxy.host, port: proxy.port, path: `${url.protocol}//${url.host}${path}`, headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, agent: context.agents.http });
     }
     openTunnel(proxy, target, opened, failWith('ECONNRESET'), fail, (socket) =>
       // No agent: Node then uses createConnection, and the tunnel is this request's alone.
