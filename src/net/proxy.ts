@@ -12,6 +12,15 @@ export interface Proxy {
 const variable = (env: Environment, name: string) => env[name] ?? env[name.toUpperCase()];
 const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
 
+/** `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address. */
+function hostAndPort(entry: string): [string, string | undefined] {
+  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return [bracketed[1]!, bracketed[2]];
+  if (entry.split(':').length > 2) return [entry, undefined];
+  const [host = '', port] = entry.split(':');
+  return [host, port];
+}
+
 /** Whether NO_PROXY (`*`, hosts, `.domain` or `domain` suffixes, each with an optional `:port`) exempts this URL. */
 function exempt(url: URL, env: Environment): boolean {
   const list = variable(env, 'no_proxy');
@@ -23,9 +32,8 @@ function exempt(url: URL, env: Environment): boolean {
     .filter(Boolean)
     .some((entry) => {
       if (entry === '*') return true;
-      const match = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase())!;
-      const name = bare(match[1]!.replace(/^\*/, ''));
-      if (match[2] !== undefined && match[2] !== port) return false;
+      const [name, entryPort] = hostAndPort(entry.toLowerCase().replace(/^\*/, ''));
+      if (entryPort !== undefined && entryPort !== port) return false;
       const suffix = name.startsWith('.') ? name.slice(1) : name;
       return host === suffix || host.endsWith(`.${suffix}`);
     });

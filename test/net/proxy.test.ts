@@ -39,6 +39,18 @@ describe('proxyFor', () => {
     expect(result.ok && result.value === undefined).toBe(exempt);
   });
 
+  it.each([
+    ['http://[2001:db8::5]:8080/x', '2001:db8::5', true],
+    ['http://[2001:db8::5]:8080/x', '[2001:db8::5]', true],
+    ['http://[2001:db8::5]:8080/x', '[2001:db8::5]:8080', true],
+    ['http://[2001:db8::5]:8080/x', '[2001:db8::5]:80', false],
+    ['http://10.1.2.3/x', '10.1.2.3', true],
+    ['http://10.1.2.3/x', '10.1.2.4', false],
+  ])('%s with NO_PROXY=%s is exempt: %s', (url, noProxy, exempt) => {
+    const result = proxyFor(new URL(url), { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: noProxy });
+    expect(result.ok && result.value === undefined).toBe(exempt);
+  });
+
   it.each(['socks5://proxy:1080', 'https://proxy:443', 'http://', 'http://proxy:99999'])('refuses %s, naming the variable', (value) => {
     expect(proxyFor(new URL('https://api.example.com/x'), { https_proxy: value })).toEqual({
       ok: false,
