@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { proxyFor } from '../../src/net/proxy.js';
 
@@ -56,5 +57,18 @@ describe('proxyFor', () => {
       ok: false,
       error: 'HTTPS_PROXY is not a proxy URL such as http://proxy.example.com:3128',
     });
+  });
+
+  it('never throws, and always exempts a host that NO_PROXY names, whatever else the variables hold', () => {
+    const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/); // a letter first: a numeric last label is read as IPv4
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 1, maxLength: 4 }), fc.string(), fc.string(), (labels, proxy, noise) => {
+        const host = labels.join('.');
+        const url = new URL(`https://${host}/x`);
+        const any = proxyFor(url, { HTTPS_PROXY: proxy, NO_PROXY: noise });
+        expect(typeof any.ok).toBe('boolean');
+        expect(proxyFor(url, { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: `${noise.replace(/[\s,]/g, '')},${host}` })).toEqual({ ok: true, value: undefined });
+      }),
+    );
   });
 });
