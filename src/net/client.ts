@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { err, ok } from '../result.js';
 import { classifyNetworkError, type Failure } from './failure.js';
@@ -168,7 +167,7 @@ function exchange(request: HttpRequest, context: ExchangeContext): Promise<HttpR
       // A plain-http target goes through the proxy as an absolute-form request.
       return send({ host: proxy.host, port: proxy.port, path: `${url.protocol}//${url.host}${path}`, headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, agent: context.agents.http });
     }
-    openTunnel(proxy, target, opened, failWith('ECONNRESET'), fail, (socket) =>
+    openTunnel(proxy, target, opened, failWith('ECONNRESET'), fail, (socket, tls) =>
       // No agent: Node then uses createConnection, and the tunnel is this request's alone.
       send({
         ...target,
@@ -188,7 +187,7 @@ function openTunnel(
   opened: { destroy(): void }[],
   onError: (error: NodeJS.ErrnoException) => void,
   fail: (error: TransportError) => void,
-  onOpen: (socket: Duplex) => void,
+  onOpen: (socket: Duplex, tls: typeof import('node:tls')) => void,
 ): void {
   const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
   const connect = http.request({ method: 'CONNECT', host: proxy.host, port: proxy.port, path: authority, headers: { Host: authority, ...proxyAuthorization(proxy) }, agent: false });
@@ -197,7 +196,12 @@ function openTunnel(
   connect.on('connect', (answer: http.IncomingMessage, socket: Duplex) => {
     opened.push(socket);
     if (answer.statusCode !== 200) return fail(new TransportError('PROXY_REFUSED', { proxyStatus: answer.statusCode ?? 0 }));
-    onOpen(socket);
+    // Imported here, not at the top: an ESM import of node:tls reads its every export, and
+    // `rootCertificates` then copies the whole CA bundle into the heap for nothing.
+    import('node:tls').then(
+      (tls) => onOpen(socket, tls),
+      () => fail(new TransportError('ECONNRESET')),
+    );
   });
   connect.end();
 }
