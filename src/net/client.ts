@@ -195,6 +195,8 @@ function openTunnel(
   connect.on('error', onError);
   connect.on('connect', (answer: http.IncomingMessage, socket: Duplex) => {
     opened.push(socket);
+    // Until TLS takes the socket over, a reset on it would otherwise be an uncaught error.
+    socket.on('error', onError);
     if (answer.statusCode !== 200) return fail(new TransportError('PROXY_REFUSED', { proxyStatus: answer.statusCode ?? 0 }));
     // Imported here, not at the top: an ESM import of node:tls reads its every export, and
     // `rootCertificates` then copies the whole CA bundle into the heap for nothing.

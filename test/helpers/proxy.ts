@@ -18,6 +18,8 @@ export class TestProxy {
   /** Every byte that went through tunnels, client to server: TLS keeps secrets out of it. */
   tunnelled = '';
   connectStatus = 200;
+  /** Reset each tunnel as soon as it is open, as a proxy that drops connections does. */
+  dropTunnels = false;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -41,6 +43,10 @@ export class TestProxy {
       this.record(incoming);
       if (this.connectStatus !== 200) {
         client.end(`HTTP/1.1 ${this.connectStatus} Refused\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
+      if (this.dropTunnels) {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n', () => client.resetAndDestroy());
         return;
       }
       const port = Number((incoming.url ?? '').split(':').pop());

@@ -233,6 +233,13 @@ describe('the HTTP client behind a proxy', () => {
     expect(await client.send(get('https://api.test:443/x'))).toMatchObject({ ok: false, error: { retryable: true } });
   });
 
+  it('fails a request, and only it, when the proxy drops the tunnel', async () => {
+    const proxy = await start();
+    proxy.dropTunnels = true;
+    const outcome = await createHttpClient({ env: { HTTPS_PROXY: proxy.url }, ca: TLS.cert }).send(get('https://api.test:443/x'));
+    expect(outcome).toMatchObject({ ok: false, error: { reason: 'network', retryable: true } });
+  });
+
   it('refuses a proxy variable it cannot use rather than going direct', async () => {
     const outcome = await createHttpClient({ env: { HTTPS_PROXY: 'socks5://proxy.example.com:1080' } }).send(get('https://api.test/x'));
     expect(outcome).toEqual({ ok: false, error: { reason: 'network', retryable: false, message: 'HTTPS_PROXY is not a proxy URL such as http://proxy.example.com:3128' } });
