@@ -8,6 +8,7 @@ import { Simulator } from '../src/simulator/simulator.js';
 import { SlackSink } from '../src/simulator/slack-sink.js';
 import { SmtpSink } from '../src/simulator/smtp-sink.js';
 import { percentile, round } from './measure.js';
+import { TEST_CA_FILE, TlsFront } from './tls-front.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,10 +21,10 @@ async function until(what: string, predicate: () => boolean, timeoutMs: number):
   }
 }
 
-function startDaemon(config: string): { child: ChildProcess; dir: string } {
+function startDaemon(config: string, env: Record<string, string> = {}): { child: ChildProcess; dir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'balance-watch-bench-'));
   writeFileSync(path.join(dir, 'config.yaml'), config);
-  const child = spawn(process.execPath, [CLI, 'run', '-c', path.join(dir, 'config.yaml')], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [CLI, 'run', '-c', path.join(dir, 'config.yaml')], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env } });
   return { child, dir };
 }
 
@@ -34,12 +35,12 @@ async function stopDaemon(daemon: { child: ChildProcess; dir: string }): Promise
   rmSync(daemon.dir, { recursive: true, force: true });
 }
 
-function sources(sim: Simulator): string {
+function sources(urls: { readonly apayUrl: string; readonly bepaidUrl: string }): string {
   return `sources:
-  - { id: apay, type: apay, base_url: "${sim.apayUrl}", project_id: 1234, api_key: demo-apay-key, currencies: { bkash_a: BDT, nagad_a: BDT, "upi_*": INR } }
+  - { id: apay, type: apay, base_url: "${urls.apayUrl}", project_id: 1234, api_key: demo-apay-key, currencies: { bkash_a: BDT, nagad_a: BDT, "upi_*": INR } }
   - id: bepaid
     type: bepaid
-    base_url: "${sim.bepaidUrl}"
+    base_url: "${urls.bepaidUrl}"
     shop_id: 361
     secret_key: demo-bepaid-secret
     accounts:
@@ -101,27 +102,33 @@ export interface IdleFigures {
  * `run` on the example-sized config (2 sources, 4 rules, Slack and email) for
  * `seconds`: memory, CPU, start-up time. With `alerting`, a balance is already
  * low at start, so the daemon has sent by Slack and email before it is measured:
- * the state a daemon that has ever alerted idles in.
+ * the state a daemon that has ever alerted idles in. With `tls`, the APIs and
+ * Slack are reached over https, as in production.
  */
-export async function benchIdle(seconds = 60, alerting = false): Promise<IdleFigures> {
+export async function benchIdle(seconds = 60, { alerting = false, tls = false } = {}): Promise<IdleFigures> {
   const sim = await new Simulator(DEMO_WORLD).start();
   const slack = await new SlackSink().start();
   const smtp = await new SmtpSink().start();
+  const fronts = tls ? await Promise.all([sim.apayUrl, sim.bepaidUrl, slack.url].map((url) => new TlsFront(url).start())) : [];
+  const [apayUrl, bepaidUrl, slackUrl] = tls ? fronts.map((front) => front.url()) : [sim.apayUrl, sim.bepaidUrl, slack.url];
   if (alerting) sim.setApayBalance('bkash_a', '20000.00');
   const started = Date.now();
-  const daemon = startDaemon(`schedule: "*/5 * * * *"
+  const daemon = startDaemon(
+    `schedule: "*/5 * * * *"
 state: ./state.db
 http: { listen: "127.0.0.1:0" }
-${sources(sim)}
+${sources({ apayUrl: apayUrl!, bepaidUrl: bepaidUrl! })}
 channels:
-  - { id: treasury, type: slack, webhook_url: "${slack.url}" }
+  - { id: treasury, type: slack, webhook_url: "${slackUrl}" }
   - { id: finance, type: email, smtp_url: "${smtp.url}", from: alerts@example.com, to: [finance@example.com] }
 rules:
   - { name: bKash agent float, source: apay, payment_system: bkash_a, warn_below: 50000, critical_below: 10000, notify: [treasury, finance] }
   - { name: UPI, source: apay, payment_system: "upi_*", warn_below: 200000 }
   - { name: USD settlement, source: bepaid, account: usd-settlement, warn_below: "1000.00" }
   - { name: RUB payouts, source: bepaid, account: rub-payouts, warn_below: 5000000 }
-`);
+`,
+    tls ? { NODE_EXTRA_CA_CERTS: TEST_CA_FILE } : {},
+  );
   try {
     await until('the first fetch', () => sim.apay.requests > 0, 10_000);
     const startToFirstFetchMs = Date.now() - started;
@@ -133,6 +140,6 @@ rules:
     return { seconds, startToFirstFetchMs, rssMb: end.rssMb, cpuSecondsTotal: end.cpuSeconds, cpuSecondsIdle: round(end.cpuSeconds - settled.cpuSeconds, 2) };
   } finally {
     await stopDaemon(daemon);
-    await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
+    await Promise.all([sim.stop(), slack.stop(), smtp.stop(), ...fronts.map((front) => front.stop())]);
   }
 }
