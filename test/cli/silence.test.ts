@@ -38,7 +38,7 @@ describe('balance-watch silence', () => {
 
     const status = await cli('status');
     expect(status.stdout).toMatch(/Silences in force \(1\):/);
-    // `status` may run within the second the silence began, when all of its 2 h are left.
+    // `status` may run under half a second after the silence began: the time left then rounds to 2 h.
     expect(status.stdout).toMatch(/#1\s+bKash agent float\s+warnings\s+.*active, (1 h 59 min|2 h) left\s+top-up requested/);
 
     sim.setApayBalance('bkash_a', '90000');
