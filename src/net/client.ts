@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import zlib from 'node:zlib';
 import { err, ok } from '../result.js';
+import { basicAuthorization } from './basic-auth.js';
 import { classifyNetworkError, type Failure } from './failure.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
 import { type Environment, type Proxy, proxyFor } from './proxy.js';
@@ -83,7 +84,7 @@ function requestHeaders(request: HttpRequest, body: Buffer | undefined, userAgen
     headers['content-length'] = String(body.length);
   }
   if (request.basicAuth) {
-    headers['authorization'] = `Basic ${Buffer.from(`${request.basicAuth.username}:${request.basicAuth.password}`).toString('base64')}`;
+    headers['authorization'] = basicAuthorization(request.basicAuth.username, request.basicAuth.password);
   }
   return headers;
 }

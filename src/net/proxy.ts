@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../result.js';
+import { basicAuthorization } from './basic-auth.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -66,6 +67,6 @@ export function proxyFor(url: URL, env: Environment): Result<Proxy | undefined> 
   return ok({
     host: bare(proxy.hostname),
     port: Number(proxy.port) || 80,
-    ...(user || password ? { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } : {}),
+    ...(user || password ? { authorization: basicAuthorization(user, password) } : {}),
   });
 }
