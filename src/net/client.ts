@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import zlib from 'node:zlib';
 import { err, ok } from '../result.js';
+import { packageVersion } from '../version.js';
 import { basicAuthorization } from './basic-auth.js';
 import { classifyNetworkError, type Failure } from './failure.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
@@ -11,6 +12,7 @@ import { type Environment, type Proxy, proxyFor } from './proxy.js';
 export interface HttpClientOptions {
   /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read. */
   readonly env?: Environment;
+  /** Default: balance-watch/<version>. */
   readonly userAgent?: string;
   /** Certificates to trust instead of the system's (tests; users set NODE_EXTRA_CA_CERTS). */
   readonly ca?: string;
@@ -43,7 +45,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...(options.ca === undefined ? {} : { ca: options.ca }) }),
   };
-  const userAgent = options.userAgent ?? 'balance-watch';
+  const userAgent = options.userAgent ?? `balance-watch/${packageVersion()}`;
   return {
     async send(request) {
       try {
@@ -55,9 +57,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 }
 
+/** What went wrong, from the error's code alone; an abort already became ERR_CANCELED or ETIMEDOUT. */
 function failureOf(error: unknown, request: HttpRequest): Failure {
-  const reason: unknown = request.signal?.reason;
-  if (request.signal?.aborted && !(reason instanceof Error && reason.name === 'TimeoutError')) return classifyNetworkError('ERR_CANCELED');
   const code = error instanceof TransportError ? error.code : (error as { code?: unknown }).code;
   const failure = classifyNetworkError(typeof code === 'string' ? code : undefined);
   if (failure.reason === 'timeout') return { ...failure, message: `no answer within ${request.timeoutMs / 1000}s` };

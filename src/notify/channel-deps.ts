@@ -1,6 +1,5 @@
 import { createHttpClient } from '../net/client.js';
 import type { HttpClient } from '../net/http.js';
-import { packageVersion } from '../version.js';
 import type { RenderOptions } from './message.js';
 
 /** What channels get from outside, so that tests can swap them. */
@@ -14,6 +13,6 @@ export interface ChannelDeps {
 
 export const defaultChannelDeps = (render: RenderOptions): ChannelDeps => ({
   render,
-  http: createHttpClient({ userAgent: `balance-watch/${packageVersion()}` }),
+  http: createHttpClient(),
   timeoutMs: 15_000,
 });

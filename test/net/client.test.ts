@@ -8,6 +8,7 @@ import { createHttpClient } from '../../src/net/client.js';
 import type { HttpRequest } from '../../src/net/http.js';
 import { TestProxy } from '../helpers/proxy.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const TLS = { cert: readFileSync(new URL('../fixtures/tls/cert.pem', import.meta.url), 'utf8'), key: readFileSync(new URL('../fixtures/tls/key.pem', import.meta.url), 'utf8') };
 
 interface Served {
@@ -72,7 +73,7 @@ describe('the HTTP client', () => {
       'x-api-key': 'k',
       authorization: `Basic ${Buffer.from('361:secret').toString('base64')}`,
       'content-type': 'application/json',
-      'user-agent': 'balance-watch',
+      'user-agent': `balance-watch/${version}`,
     });
   });
 
