@@ -1,17 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Duplex } from 'node:stream';
-import zlib from 'node:zlib';
+import axios, { type AxiosInstance } from 'axios';
 import { err, ok } from '../result.js';
 import { packageVersion } from '../version.js';
-import { basicAuthorization } from './basic-auth.js';
 import { classifyNetworkError, type Failure } from './failure.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
-import { type Environment, type Proxy, proxyFor } from './proxy.js';
+import { proxyFor } from './proxy.js';
 
 export interface HttpClientOptions {
-  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read. */
-  readonly env?: Environment;
   /** Default: balance-watch/<version>. */
   readonly userAgent?: string;
   /** Certificates to trust instead of the system's (tests; users set NODE_EXTRA_CA_CERTS). */
@@ -21,35 +17,60 @@ export interface HttpClientOptions {
 /** Idle keep-alive connections close after this: a cycle reuses them, the next cycle minutes later does not. */
 const IDLE_SOCKET_MS = 5_000;
 
-/** Why an exchange ended without a response: a code to classify, and what is known beyond it. */
-class TransportError extends Error {
-  constructor(
-    readonly code: string,
-    readonly details: { readonly proxyStatus?: number; readonly explanation?: string } = {},
-  ) {
-    super(code);
-  }
+interface Agents {
+  readonly http: http.Agent;
+  readonly https: http.Agent;
 }
 
 /**
- * The client every source and channel uses: Node's own http and https, with
- * keep-alive, one deadline per exchange, a size cap on the decoded body and
- * the proxy variables. It replaced axios, which loaded Node's fetch stack and
- * form-data at import for features no request here uses (about 7 MB of a
- * daemon that should stay under 70). Errors are read for their code only:
- * request options carry credentials, so none of them is ever returned or logged.
+ * The client every source and channel sends with: axios over Node's http
+ * adapter, with keep-alive, one deadline per exchange, a size cap on the
+ * decoded body, no redirects, and the proxy variables (proxy-from-env decides,
+ * https-proxy-agent and http-proxy-agent carry). axios's own proxying is off:
+ * it would not take our loopback rule or refuse an unusable variable.
+ *
+ * An axios error carries the request's config, headers and credentials
+ * included: it never leaves this file. Only its code, the status a proxy
+ * answered, and our own words do.
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const env = options.env ?? process.env;
-  const agents = {
+  const direct: Agents = {
     http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, ...(options.ca === undefined ? {} : { ca: options.ca }) }),
   };
-  const userAgent = options.userAgent ?? `balance-watch/${packageVersion()}`;
+  const proxied = new Map<string, Promise<http.Agent>>();
+  const agentsFor = async (url: URL): Promise<Agents> => {
+    const proxy = proxyFor(url);
+    if (!proxy.ok) throw new ClientError('BAD_PROXY', proxy.error);
+    if (!proxy.value) return direct;
+    const secure = url.protocol === 'https:';
+    const key = `${secure}:${proxy.value.href}`;
+    let agent = proxied.get(key);
+    if (!agent) {
+      // Imported on first use: a deployment without a proxy never loads the agents.
+      agent = import('./proxy-agents.js').then(({ createProxyAgent }) =>
+        createProxyAgent(proxy.value!, secure, { keepAlive: true, idleSocketMs: IDLE_SOCKET_MS, ...(options.ca === undefined ? {} : { ca: options.ca }) }),
+      );
+      proxied.set(key, agent);
+    }
+    const chosen = await agent;
+    return { http: chosen, https: chosen };
+  };
+  const instance = axios.create({
+    adapter: 'http',
+    proxy: false,
+    maxRedirects: 0,
+    decompress: true,
+    responseType: 'text',
+    // Any status is an answer for the caller to read; only transport problems are failures.
+    validateStatus: () => true,
+    transitional: { clarifyTimeoutError: true, forcedJSONParsing: false, silentJSONParsing: true },
+    headers: { 'User-Agent': options.userAgent ?? `balance-watch/${packageVersion()}`, Accept: 'application/json' },
+  });
   return {
     async send(request) {
       try {
-        return ok(await exchange(request, { env, agents, userAgent, ca: options.ca }));
+        return ok(await exchange(instance, request, await agentsFor(new URL(request.url))));
       } catch (error) {
         return err(failureOf(error, request));
       }
@@ -57,164 +78,86 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 }
 
-/** What went wrong, from the error's code alone; an abort already became ERR_CANCELED or ETIMEDOUT. */
+/** A failure of ours before axios is called: its message is already for people. */
+class ClientError extends Error {
+  constructor(
+    readonly code: string,
+    readonly explanation: string,
+  ) {
+    super(explanation);
+  }
+}
+
+async function exchange(instance: AxiosInstance, request: HttpRequest, agents: Agents): Promise<HttpResponse> {
+  // One deadline for the whole exchange, connect to last byte: a server that trickles never holds a cycle.
+  // axios's own `timeout` only watches for a silent socket.
+  const deadline = AbortSignal.timeout(request.timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+  const response = await instance.request<string>({
+    method: request.method,
+    url: request.url,
+    headers: { ...request.headers },
+    ...(request.json !== undefined ? { data: JSON.stringify(request.json), headers: { 'Content-Type': 'application/json', ...request.headers } } : {}),
+    ...(request.body !== undefined ? { data: request.body } : {}),
+    ...(request.basicAuth ? { auth: { username: request.basicAuth.username, password: request.basicAuth.password } } : {}),
+    maxContentLength: request.maxBytes,
+    maxBodyLength: request.maxBytes,
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
+    signal,
+  });
+  const header = (name: string): string | undefined => {
+    const value: unknown = response.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const retryAfter = header('retry-after');
+  return {
+    status: response.status,
+    contentType: header('content-type') ?? '',
+    text: typeof response.data === 'string' ? response.data : '',
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
+}
+
+interface ErrorShape {
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly cause?: unknown;
+  readonly proxyStatus?: unknown;
+}
+
+/** The innermost error's fields, read one by one: the error objects themselves hold the request. */
+function errorChain(error: unknown): ErrorShape[] {
+  const chain: ErrorShape[] = [];
+  for (let current = error; typeof current === 'object' && current !== null && chain.length < 5; current = (current as ErrorShape).cause) {
+    chain.push(current as ErrorShape);
+  }
+  return chain;
+}
+
+/** What went wrong, from error codes and the proxy's status alone. */
 function failureOf(error: unknown, request: HttpRequest): Failure {
-  const code = error instanceof TransportError ? error.code : (error as { code?: unknown }).code;
-  const failure = classifyNetworkError(typeof code === 'string' ? code : undefined);
-  if (failure.reason === 'timeout') return { ...failure, message: `no answer within ${request.timeoutMs / 1000}s` };
-  if (!(error instanceof TransportError)) return failure;
-  const { proxyStatus, explanation } = error.details;
-  // A proxy's 407 or 403 is its configuration; a 502 or 504 may pass.
-  if (proxyStatus !== undefined) return { ...failure, retryable: proxyStatus >= 500, message: `${failure.message}: it answered HTTP ${proxyStatus}` };
-  return explanation === undefined ? failure : { ...failure, message: explanation };
-}
-
-interface ExchangeContext {
-  readonly env: Environment;
-  readonly agents: { readonly http: http.Agent; readonly https: https.Agent };
-  readonly userAgent: string;
-  readonly ca: string | undefined;
-}
-
-function requestHeaders(request: HttpRequest, body: Buffer | undefined, userAgent: string): Record<string, string> {
-  // Lower-case names, so that a caller's header replaces a default whatever its case.
-  const given = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip, deflate, br', 'user-agent': userAgent, ...given };
-  if (body) {
-    headers['content-type'] ??= 'application/json';
-    headers['content-length'] = String(body.length);
+  if (error instanceof ClientError) return { ...classifyNetworkError(error.code), message: error.explanation };
+  const chain = errorChain(error);
+  const outer = chain[0] ?? {};
+  if (outer.code === 'ERR_CANCELED') {
+    const timedOut = request.signal?.aborted ? isTimeout(request.signal.reason) : true;
+    return timedOut ? { ...classifyNetworkError('ETIMEDOUT'), message: `no answer within ${request.timeoutMs / 1000}s` } : classifyNetworkError('ERR_CANCELED');
   }
-  if (request.basicAuth) {
-    headers['authorization'] = basicAuthorization(request.basicAuth.username, request.basicAuth.password);
+  // axios says a body was too large only in its message; the code alone (ERR_BAD_RESPONSE) also means a cut stream.
+  if (outer.code === 'ERR_BAD_RESPONSE' && typeof outer.message === 'string' && outer.message.startsWith('maxContentLength')) {
+    return classifyNetworkError('RESPONSE_TOO_LARGE');
   }
-  return headers;
+  const refused = chain.find((link) => typeof link.proxyStatus === 'number');
+  if (refused && typeof refused.proxyStatus === 'number') {
+    const failure = classifyNetworkError('PROXY_REFUSED');
+    // A proxy's 407 or 403 is its configuration; a 502 or 504 may pass.
+    return { ...failure, retryable: refused.proxyStatus >= 500, message: `${failure.message}: it answered HTTP ${refused.proxyStatus}` };
+  }
+  const codes = chain.map((link) => link.code).filter((code): code is string => typeof code === 'string');
+  // zlib's codes (Z_DATA_ERROR) and brotli's (ERR__ERROR_FORMAT_…): the body was compressed, but not readably.
+  if (codes.some((code) => code.startsWith('Z_') || code.startsWith('ERR__ERROR'))) return classifyNetworkError('BAD_ENCODING');
+  return classifyNetworkError(codes.find((code) => code !== 'ERR_BAD_RESPONSE' && code !== 'ERR_NETWORK') ?? (outer.code === 'ERR_BAD_RESPONSE' ? 'ECONNRESET' : undefined));
 }
 
-function exchange(request: HttpRequest, context: ExchangeContext): Promise<HttpResponse> {
-  return new Promise<HttpResponse>((resolve, reject) => {
-    const url = new URL(request.url);
-    const secure = url.protocol === 'https:';
-    const body = request.json !== undefined ? Buffer.from(JSON.stringify(request.json)) : request.body === undefined ? undefined : Buffer.from(request.body);
-    const headers = requestHeaders(request, body, context.userAgent);
-    const target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (secure ? 443 : 80) };
-    const path = `${url.pathname}${url.search}`;
-    const opened: { destroy(): void }[] = [];
-    let done = false;
-
-    const finish = (outcome: () => void) => {
-      if (done) return;
-      done = true;
-      clearTimeout(deadline);
-      request.signal?.removeEventListener('abort', onAbort);
-      outcome();
-    };
-    const fail = (error: TransportError) =>
-      finish(() => {
-        for (const stream of opened) stream.destroy();
-        reject(error);
-      });
-    const failWith = (fallback: string) => (error: NodeJS.ErrnoException) => fail(new TransportError(error.code ?? fallback));
-
-    // One deadline for the whole exchange, connect to last byte: a server that trickles never holds a cycle.
-    const deadline = setTimeout(() => fail(new TransportError('ETIMEDOUT')), request.timeoutMs);
-    const onAbort = () => fail(new TransportError(request.signal?.reason instanceof Error && request.signal.reason.name === 'TimeoutError' ? 'ETIMEDOUT' : 'ERR_CANCELED'));
-    if (request.signal?.aborted) return onAbort();
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-
-    const onResponse = (response: http.IncomingMessage) => {
-      opened.push(response);
-      const declared = Number(response.headers['content-length']);
-      if (declared > request.maxBytes) return fail(new TransportError('RESPONSE_TOO_LARGE'));
-      const decoded = decode(response);
-      if (decoded !== response) opened.push(decoded);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      decoded.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > request.maxBytes) return fail(new TransportError('RESPONSE_TOO_LARGE'));
-        chunks.push(chunk);
-      });
-      decoded.on('error', (error: NodeJS.ErrnoException) => fail(new TransportError(decoded === response ? (error.code ?? 'ECONNRESET') : 'BAD_ENCODING')));
-      response.on('close', () => {
-        if (!response.complete) fail(new TransportError('ECONNRESET'));
-      });
-      decoded.on('end', () =>
-        finish(() => {
-          const header = (name: string) => {
-            const value = response.headers[name];
-            return typeof value === 'string' ? value : undefined;
-          };
-          const retryAfter = header('retry-after');
-          resolve({
-            status: response.statusCode ?? 0,
-            contentType: header('content-type') ?? '',
-            text: Buffer.concat(chunks).toString('utf8'),
-            ...(retryAfter === undefined ? {} : { retryAfter }),
-          });
-        }),
-      );
-    };
-    const send = (options: https.RequestOptions) => {
-      const outgoing = (secure ? https : http).request({ method: request.method, headers, ...options }, onResponse);
-      opened.push(outgoing);
-      outgoing.on('error', failWith('ECONNRESET'));
-      outgoing.end(body);
-    };
-
-    const proxied = proxyFor(url, context.env);
-    if (!proxied.ok) return fail(new TransportError('BAD_PROXY', { explanation: proxied.error }));
-    const proxy = proxied.value;
-    if (!proxy) return send({ ...target, path, agent: secure ? context.agents.https : context.agents.http });
-    if (!secure) {
-      // A plain-http target goes through the proxy as an absolute-form request.
-      return send({ host: proxy.host, port: proxy.port, path: `${url.protocol}//${url.host}${path}`, headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, agent: context.agents.http });
-    }
-    openTunnel(proxy, target, opened, failWith('ECONNRESET'), fail, (socket, tls) =>
-      // No agent: Node then uses createConnection, and the tunnel is this request's alone.
-      send({
-        ...target,
-        path,
-        createConnection: () => tls.connect({ socket, servername: target.host, ...(context.ca === undefined ? {} : { ca: context.ca }) }),
-      }),
-    );
-  });
-}
-
-const proxyAuthorization = (proxy: Proxy): Record<string, string> => (proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {});
-
-/** CONNECT through the proxy; TLS then runs end to end, so the proxy never sees the API's credentials. */
-function openTunnel(
-  proxy: Proxy,
-  target: { host: string; port: number },
-  opened: { destroy(): void }[],
-  onError: (error: NodeJS.ErrnoException) => void,
-  fail: (error: TransportError) => void,
-  onOpen: (socket: Duplex, tls: typeof import('node:tls')) => void,
-): void {
-  const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-  const connect = http.request({ method: 'CONNECT', host: proxy.host, port: proxy.port, path: authority, headers: { Host: authority, ...proxyAuthorization(proxy) }, agent: false });
-  opened.push(connect);
-  connect.on('error', onError);
-  connect.on('connect', (answer: http.IncomingMessage, socket: Duplex) => {
-    opened.push(socket);
-    // Until TLS takes the socket over, a reset on it would otherwise be an uncaught error.
-    socket.on('error', onError);
-    if (answer.statusCode !== 200) return fail(new TransportError('PROXY_REFUSED', { proxyStatus: answer.statusCode ?? 0 }));
-    // Imported here, not at the top: an ESM import of node:tls reads its every export, and
-    // `rootCertificates` then copies the whole CA bundle into the heap for nothing.
-    import('node:tls').then(
-      (tls) => onOpen(socket, tls),
-      () => fail(new TransportError('ECONNRESET')),
-    );
-  });
-  connect.end();
-}
-
-/** The body as sent, or decompressed when the server compressed it. */
-function decode(response: http.IncomingMessage): NodeJS.ReadableStream & { destroy(): void } {
-  const encoding = (response.headers['content-encoding'] ?? '').trim().toLowerCase();
-  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? zlib.createGunzip() : encoding === 'deflate' ? zlib.createInflate() : encoding === 'br' ? zlib.createBrotliDecompress() : undefined;
-  if (!decoder) return response;
-  response.on('error', (error) => decoder.destroy(error));
-  return response.pipe(decoder);
-}
+const isTimeout = (reason: unknown): boolean => reason instanceof Error && reason.name === 'TimeoutError';

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type RequestLis
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHttpClient } from '../../src/net/client.js';
 import type { HttpRequest } from '../../src/net/http.js';
 import { TestProxy } from '../helpers/proxy.js';
@@ -18,8 +18,17 @@ interface Served {
   connections: number;
 }
 
+const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
+
+/** The proxy variables as a test sets them, and none of the machine's. */
+function proxyEnvironment(variables: Record<string, string>) {
+  for (const name of PROXY_VARIABLES) vi.stubEnv(name, variables[name] ?? '');
+}
+
 const cleanup: (() => Promise<void>)[] = [];
+beforeEach(() => proxyEnvironment({}));
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(cleanup.splice(0).map((stop) => stop()));
 });
 
@@ -57,7 +66,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 describe('the HTTP client', () => {
   it('sends headers, basic auth and a JSON body, and returns any status as a response', async () => {
     const server = await serve(json(503, { busy: true }, { 'Retry-After': '7' }));
-    const outcome = await createHttpClient({ env: {} }).send({
+    const outcome = await createHttpClient().send({
       method: 'POST',
       url: `${server.url}/v1/balance?x=1`,
       headers: { 'X-Api-Key': 'k' },
@@ -82,32 +91,39 @@ describe('the HTTP client', () => {
       response.writeHead(302, { Location: 'http://127.0.0.1:9/elsewhere' });
       response.end();
     });
-    const outcome = await createHttpClient({ env: {} }).send(get(server.url));
+    const outcome = await createHttpClient().send(get(server.url));
     expect(outcome).toMatchObject({ ok: true, value: { status: 302 } });
     expect(server.seen).toHaveLength(1);
   });
 
   it('reuses a connection within a cycle', async () => {
     const server = await serve(json(200, {}));
-    const client = createHttpClient({ env: {} });
+    const client = createHttpClient();
     for (let i = 0; i < 3; i += 1) expect((await client.send(get(server.url))).ok).toBe(true);
     expect(server.connections).toBe(1);
   });
 
-  it('decompresses a gzip body, and refuses a corrupt one', async () => {
+  it('decompresses a gzip body, and refuses a corrupt gzip or brotli one', async () => {
     const body = JSON.stringify({ balance: '1.00' });
     const good = await serve((_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
       response.end(gzipSync(body));
     });
-    const bad = await serve((_, response) => {
+    const badGzip = await serve((_, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
       response.end('not gzip at all');
     });
-    const client = createHttpClient({ env: {} });
+    const badBrotli = await serve((_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'br' });
+      response.end('not brotli either');
+    });
+    const client = createHttpClient();
     expect(await client.send(get(good.url))).toMatchObject({ ok: true, value: { text: body } });
     expect(good.seen[0]!.headers['accept-encoding']).toMatch(/gzip/);
-    expect(await client.send(get(bad.url))).toMatchObject({ ok: false, error: { reason: 'bad_response', retryable: false } });
+    expect(good.seen[0]!.headers['accept-encoding']).toMatch(/br/);
+    for (const bad of [badGzip, badBrotli]) {
+      expect(await client.send(get(bad.url))).toMatchObject({ ok: false, error: { reason: 'bad_response', retryable: false } });
+    }
   });
 
   it.each([
@@ -122,7 +138,7 @@ describe('the HTTP client', () => {
     }],
   ])('refuses a body larger than allowed: %s', async (_, handler) => {
     const server = await serve(handler);
-    const outcome = await createHttpClient({ env: {} }).send(get(server.url));
+    const outcome = await createHttpClient().send(get(server.url));
     expect(outcome).toEqual({ ok: false, error: { reason: 'bad_response', retryable: false, message: 'the response was larger than allowed' } });
   });
 
@@ -133,7 +149,7 @@ describe('the HTTP client', () => {
       const timer = setInterval(() => response.write(' '), 50);
       response.on('close', () => clearInterval(timer));
     });
-    const client = createHttpClient({ env: {} });
+    const client = createHttpClient();
     for (const server of [silent, trickling]) {
       const started = Date.now();
       expect(await client.send(get(server.url, { timeoutMs: 300, maxBytes: 1_000_000 }))).toEqual({
@@ -146,7 +162,7 @@ describe('the HTTP client', () => {
 
   it('tells a cancellation (shutting down) from a caller\'s timeout signal', async () => {
     const server = await serve(() => undefined);
-    const client = createHttpClient({ env: {} });
+    const client = createHttpClient();
     const controller = new AbortController();
     const cancelled = client.send(get(server.url, { signal: controller.signal }));
     setTimeout(() => controller.abort(), 50);
@@ -170,7 +186,7 @@ describe('the HTTP client', () => {
       for (const socket of garbageSockets) socket.destroy();
       await new Promise((resolve) => garbage.close(resolve));
     });
-    const client = createHttpClient({ env: {} });
+    const client = createHttpClient();
     const secret = { basicAuth: { username: 'shop', password: 'hunter2' } };
     const outcomes = [
       await client.send(get(dead.url, secret)),
@@ -187,9 +203,9 @@ describe('the HTTP client', () => {
 
   it('refuses a certificate it does not trust, saying how to trust it', async () => {
     const server = await serve(json(200, {}), true);
-    const outcome = await createHttpClient({ env: {} }).send(get(server.url));
+    const outcome = await createHttpClient().send(get(server.url));
     expect(outcome).toMatchObject({ ok: false, error: { reason: 'network', retryable: false, message: expect.stringMatching(/TLS certificate was not accepted .*NODE_EXTRA_CA_CERTS/) } });
-    expect(await createHttpClient({ env: {}, ca: TLS.cert }).send(get(server.url))).toMatchObject({ ok: true, value: { status: 200 } });
+    expect(await createHttpClient({ ca: TLS.cert }).send(get(server.url))).toMatchObject({ ok: true, value: { status: 200 } });
   });
 });
 
@@ -203,8 +219,8 @@ describe('the HTTP client behind a proxy', () => {
   it('sends a plain-http request through HTTP_PROXY in absolute form, with the proxy\'s credentials', async () => {
     const proxy = await start();
     const server = await serve(json(200, { via: 'proxy' }));
-    const env = { HTTP_PROXY: proxy.url.replace('http://', 'http://ops:p%40ss@') };
-    const outcome = await createHttpClient({ env }).send(get(`http://api.test:${server.port}/balances?id=1`));
+    proxyEnvironment({ HTTP_PROXY: proxy.url.replace('http://', 'http://ops:p%40ss@') });
+    const outcome = await createHttpClient().send(get(`http://api.test:${server.port}/balances?id=1`));
     expect(outcome).toMatchObject({ ok: true, value: { text: '{"via":"proxy"}' } });
     expect(proxy.requests).toEqual([{ method: 'GET', target: `http://api.test:${server.port}/balances?id=1`, proxyAuthorization: `Basic ${Buffer.from('ops:p@ss').toString('base64')}` }]);
     expect(server.seen[0]!.headers['proxy-authorization']).toBeUndefined();
@@ -213,7 +229,8 @@ describe('the HTTP client behind a proxy', () => {
   it('tunnels https through HTTPS_PROXY with CONNECT, so the proxy never sees the API\'s credentials', async () => {
     const proxy = await start();
     const server = await serve(json(200, { via: 'tunnel' }), true);
-    const client = createHttpClient({ env: { https_proxy: proxy.url }, ca: TLS.cert });
+    proxyEnvironment({ https_proxy: proxy.url });
+    const client = createHttpClient({ ca: TLS.cert });
     const outcome = await client.send(get(`https://api.test:${server.port}/x`, { basicAuth: { username: 'shop', password: 'hunter2' } }));
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true, value: { text: '{"via":"tunnel"}' } });
     expect(proxy.requests).toEqual([{ method: 'CONNECT', target: `api.test:${server.port}` }]);
@@ -224,7 +241,8 @@ describe('the HTTP client behind a proxy', () => {
 
   it('reports a proxy\'s refusal, retrying only when the proxy itself is failing', async () => {
     const proxy = await start();
-    const client = createHttpClient({ env: { HTTPS_PROXY: proxy.url } });
+    proxyEnvironment({ HTTPS_PROXY: proxy.url });
+    const client = createHttpClient();
     proxy.connectStatus = 407;
     expect(await client.send(get('https://api.test:443/x'))).toEqual({
       ok: false,
@@ -237,20 +255,25 @@ describe('the HTTP client behind a proxy', () => {
   it('fails a request, and only it, when the proxy drops the tunnel', async () => {
     const proxy = await start();
     proxy.dropTunnels = true;
-    const outcome = await createHttpClient({ env: { HTTPS_PROXY: proxy.url }, ca: TLS.cert }).send(get('https://api.test:443/x'));
+    proxyEnvironment({ HTTPS_PROXY: proxy.url });
+    const outcome = await createHttpClient({ ca: TLS.cert }).send(get('https://api.test:443/x'));
     expect(outcome).toMatchObject({ ok: false, error: { reason: 'network', retryable: true } });
   });
 
   it('refuses a proxy variable it cannot use rather than going direct', async () => {
-    const outcome = await createHttpClient({ env: { HTTPS_PROXY: 'socks5://proxy.example.com:1080' } }).send(get('https://api.test/x'));
+    proxyEnvironment({ HTTPS_PROXY: 'socks5://proxy.example.com:1080' });
+    const outcome = await createHttpClient().send(get('https://api.test/x'));
     expect(outcome).toEqual({ ok: false, error: { reason: 'network', retryable: false, message: 'HTTPS_PROXY is not a proxy URL such as http://proxy.example.com:3128' } });
   });
 
   it('goes direct to loopback and to hosts in NO_PROXY', async () => {
     const proxy = await start();
     const server = await serve(json(200, {}));
-    const client = createHttpClient({ env: { HTTP_PROXY: proxy.url, NO_PROXY: 'internal.example' } });
+    proxyEnvironment({ HTTP_PROXY: proxy.url, NO_PROXY: 'internal.example' });
+    const client = createHttpClient();
     expect(await client.send(get(server.url))).toMatchObject({ ok: true });
+    // Direct, so the name is looked up here, where it does not exist: the proxy would have taken it.
+    expect(await client.send(get('http://internal.example/x'))).toMatchObject({ ok: false, error: { reason: 'network' } });
     expect(proxy.requests).toEqual([]);
   });
 });

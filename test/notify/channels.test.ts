@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultChannelDeps } from '../../src/notify/channel-deps.js';
 import { createEmailChannel, smtpFailure } from '../../src/notify/email.js';
 import type { Channel, Message } from '../../src/notify/message.js';
@@ -53,16 +53,21 @@ describe('Slack', () => {
 
   it('sends through the proxy the environment names, like every request', async () => {
     const proxy = await new TestProxy().start();
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    vi.stubEnv('http_proxy', '');
+    vi.stubEnv('NO_PROXY', '');
+    vi.stubEnv('no_proxy', '');
     try {
       const port = new URL(sink.url).port;
       const viaProxy = createSlackChannel(
         { id: 'treasury', type: 'slack', webhook_url: `http://hooks.slack.test:${port}/services/T000/B000/sinkTOKEN0secret` },
-        { ...deps, http: createHttpClient({ env: { HTTP_PROXY: proxy.url } }) },
+        { ...deps, http: createHttpClient() },
       );
       expect(await viaProxy.send(message, signal())).toEqual({ ok: true });
       expect(proxy.requests.map((request) => request.target)).toEqual([`http://hooks.slack.test:${port}/services/T000/B000/sinkTOKEN0secret`]);
       expect(sink.received).toHaveLength(1);
     } finally {
+      vi.unstubAllEnvs();
       await proxy.stop();
     }
   });
