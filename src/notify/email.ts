@@ -31,24 +31,43 @@ interface SmtpError {
   readonly responseCode?: number;
   readonly response?: string;
   readonly message?: string;
+  /** The SMTP command nodemailer was at: CONN (the greeting), EHLO, STARTTLS, AUTH …, MAIL FROM, RCPT TO, DATA, or API (its own checks). */
+  readonly command?: string;
 }
 
+/** Commands that concern this message: a 5xx there is the server refusing it, or a recipient, for good. */
+const MESSAGE_COMMANDS = new Set(['MAIL FROM', 'RCPT TO', 'DATA']);
+
 /**
- * SMTP errors as failures. Transient problems (connection, timeouts, 4xx replies,
- * authentication, which an operator can fix while the message waits) are retried;
- * a 5xx refusal of the message or its recipients is permanent.
+ * SMTP errors as failures, by the stage that failed rather than by the reply's
+ * first digit. A 5xx greeting, EHLO or STARTTLS reply is the server's state (it
+ * is restarting, overloaded, misconfigured), not a verdict on the message: like
+ * Postfix, we defer and try again. So are network trouble, timeouts and
+ * authentication, which an operator can fix while the message waits. Only a
+ * refusal of this message or its recipients (MAIL FROM, RCPT TO, DATA) with a
+ * 5xx, or nodemailer finding the envelope unusable, is permanent.
  */
 export function smtpFailure(error: SmtpError): Failure {
   const code = error.code;
   const reply = error.responseCode;
   const said = (error.response ?? error.message ?? '').split('\n')[0]?.slice(0, 160) ?? '';
+  const command = error.command ?? '';
   if (code === 'EAUTH') return { reason: 'auth', retryable: true, message: `the SMTP server refused the login (${said}); check the user and password in smtp_url` };
   if (code === 'ETIMEDOUT') return { reason: 'timeout', retryable: true, message: 'the SMTP server did not answer in time' };
+  if (MESSAGE_COMMANDS.has(command) && reply !== undefined) {
+    const what = command === 'RCPT TO' ? 'the recipient' : 'the message';
+    if (reply >= 500) return { reason: 'client', retryable: false, status: reply, message: `the SMTP server refused ${what}: ${said}` };
+    return { reason: 'server', retryable: true, status: reply, message: `the SMTP server deferred ${what}: ${said}` };
+  }
+  if (command === 'API' && (code === 'EENVELOPE' || code === 'EMESSAGE')) {
+    return { reason: 'client', retryable: false, message: `the email cannot be sent as configured: ${said}` };
+  }
+  if (reply !== undefined) {
+    return { reason: 'server', retryable: true, status: reply, message: `the SMTP server is not accepting mail now (${command || 'reply'}: ${said})` };
+  }
   if (code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS' || code === 'ETLS' || code === 'ECONNREFUSED') {
     return { reason: 'network', retryable: true, message: `cannot reach the SMTP server (${code}${said ? `: ${said}` : ''})` };
   }
-  if (reply !== undefined && reply >= 500) return { reason: 'client', retryable: false, status: reply, message: `the SMTP server refused the message: ${said}` };
-  if (reply !== undefined && reply >= 400) return { reason: 'server', retryable: true, status: reply, message: `the SMTP server deferred the message: ${said}` };
   return { reason: 'network', retryable: true, message: `sending the email failed${code ? ` (${code})` : ''}${said ? `: ${said}` : ''}` };
 }
 

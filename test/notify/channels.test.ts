@@ -139,10 +139,31 @@ describe('email', () => {
     expectNoSecret(result, ['smtp-test-password']);
   });
 
-  it('classifies SMTP errors', () => {
-    expect(smtpFailure({ code: 'ETIMEDOUT' })).toMatchObject({ reason: 'timeout', retryable: true });
-    expect(smtpFailure({ code: 'EENVELOPE', responseCode: 553, response: '553 relay denied' })).toMatchObject({ reason: 'client', retryable: false });
-    expect(smtpFailure({ code: 'EMESSAGE', responseCode: 421, response: '421 busy' })).toMatchObject({ reason: 'server', retryable: true });
+  // The shapes nodemailer gives, stage by stage: a server's bad moment is retried, only a refusal of this message is final.
+  it.each([
+    ['greeting 554 (restarting)', { code: 'EPROTOCOL', command: 'CONN', responseCode: 554, response: '554 service unavailable' }, 'server', true],
+    ['greeting 421', { code: 'EPROTOCOL', command: 'CONN', responseCode: 421, response: '421 try later' }, 'server', true],
+    ['EHLO 550', { code: 'ECONNECTION', command: 'EHLO', responseCode: 550, response: '550 go away' }, 'server', true],
+    ['STARTTLS 554', { code: 'ETLS', command: 'STARTTLS', responseCode: 554, response: '554 TLS not available' }, 'server', true],
+    ['AUTH 454 (temporary)', { code: 'EAUTH', command: 'AUTH PLAIN', responseCode: 454, response: '454 4.7.0 try later' }, 'auth', true],
+    ['AUTH 535 (wrong password)', { code: 'EAUTH', command: 'AUTH PLAIN', responseCode: 535, response: '535 invalid' }, 'auth', true],
+    ['MAIL FROM 553', { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 553, response: '553 relay denied' }, 'client', false],
+    ['MAIL FROM 451', { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 451, response: '451 greylisted' }, 'server', true],
+    ['RCPT TO 550 5.1.1', { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 5.1.1 user unknown' }, 'client', false],
+    ['RCPT TO 450', { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 450, response: '450 mailbox busy' }, 'server', true],
+    ['DATA 552 (too big)', { code: 'EMESSAGE', command: 'DATA', responseCode: 552, response: '552 message too big' }, 'client', false],
+    ['DATA 421', { code: 'EMESSAGE', command: 'DATA', responseCode: 421, response: '421 busy' }, 'server', true],
+    ['an invalid recipient in the config', { code: 'EENVELOPE', command: 'API', message: 'Invalid recipient "x"' }, 'client', false],
+    ['a timeout', { code: 'ETIMEDOUT', command: 'CONN' }, 'timeout', true],
+    ['connection refused', { code: 'ESOCKET', command: 'CONN', message: 'connect ECONNREFUSED 127.0.0.1:25' }, 'network', true],
+    ['the server closing mid-message', { code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }, 'network', true],
+  ])('classifies SMTP: %s', (_, error, reason, retryable) => {
+    expect(smtpFailure(error)).toMatchObject({ reason, retryable });
+  });
+
+  it('says which recipient stage refused, with the server\'s words', () => {
+    expect(smtpFailure({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 5.1.1 user unknown' }).message).toBe('the SMTP server refused the recipient: 550 5.1.1 user unknown');
+    expect(smtpFailure({ code: 'EPROTOCOL', command: 'CONN', responseCode: 554, response: '554 service unavailable' }).message).toBe('the SMTP server is not accepting mail now (CONN: 554 service unavailable)');
   });
 });
 
