@@ -10,14 +10,23 @@ export interface ReceivedMail {
   readonly subject: string;
 }
 
+/** Where the sink refuses: the greeting (the server's state), a recipient, or the message's data. */
+export type SmtpStage = 'greeting' | 'recipient' | 'data';
+
+const REFUSALS: Record<SmtpStage, (code: number) => string> = {
+  greeting: (code) => (code >= 500 ? 'Service unavailable' : 'Service not available, try again later'),
+  recipient: (code) => (code >= 500 ? '5.1.1 User unknown' : '4.2.1 Mailbox busy, try again later'),
+  data: (code) => (code >= 500 ? 'Mailbox unavailable' : 'Try again later'),
+};
+
 /**
  * A real SMTP server on loopback (the `smtp-server` package) that keeps what it
- * receives and can refuse on demand: a temporary 451, a permanent 550, or a
- * refused login.
+ * receives and can refuse on demand, at the greeting, a recipient or the data:
+ * a temporary 4xx, a permanent 5xx, or a refused login.
  */
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
-  private failing: { code: number; remaining: number } | undefined;
+  private failing: { code: number; remaining: number; stage: SmtpStage } | undefined;
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -38,6 +47,8 @@ export class SmtpSink {
       allowInsecureAuth: true,
       authOptional: false,
       logger: false,
+      onConnect: (_session, callback) => callback(this.refusal('greeting') ?? undefined),
+      onRcptTo: (_address, _session, callback) => callback(this.refusal('recipient') ?? undefined),
       onAuth: (auth, _session, callback) => {
         if (auth.username === this.credentials.user && auth.password === this.credentials.pass) callback(null, { user: auth.username });
         else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
@@ -47,12 +58,8 @@ export class SmtpSink {
         stream.setEncoding('utf8');
         stream.on('data', (chunk: string) => (raw += chunk));
         stream.on('end', () => {
-          if (this.failing && this.failing.remaining > 0) {
-            this.failing.remaining -= 1;
-            const code = this.failing.code;
-            callback(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
-            return;
-          }
+          const refused = this.refusal('data');
+          if (refused) return callback(refused);
           const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '';
           const mail: ReceivedMail = {
             at: Date.now(),
@@ -72,9 +79,16 @@ export class SmtpSink {
     return this;
   }
 
-  /** Refuse the next `count` messages with an SMTP reply code (451 temporary, 550 permanent). */
-  failNext(count: number, code = 451): void {
-    this.failing = { code, remaining: count };
+  /** Refuse the next `count` times `stage` is reached with an SMTP reply code (451 temporary, 550 permanent). */
+  failNext(count: number, code = 451, stage: SmtpStage = 'data'): void {
+    this.failing = { code, remaining: count, stage };
+  }
+
+  private refusal(stage: SmtpStage): Error | undefined {
+    const failing = this.failing;
+    if (!failing || failing.stage !== stage || failing.remaining <= 0) return undefined;
+    failing.remaining -= 1;
+    return Object.assign(new Error(REFUSALS[stage](failing.code)), { responseCode: failing.code });
   }
 
   async stop(): Promise<void> {

@@ -123,6 +123,18 @@ describe('email', () => {
     expect(await channel.send(message, signal())).toEqual({ ok: true });
   });
 
+  it('retries a server that greets with 554 while it restarts, and gives up on an unknown recipient', async () => {
+    sink.failNext(1, 554, 'greeting');
+    expect(await channel.send(message, signal())).toMatchObject({ ok: false, failure: { reason: 'server', retryable: true, status: 554 } });
+    expect(await channel.send(message, signal())).toEqual({ ok: true });
+    sink.failNext(2, 550, 'recipient'); // both recipients: nodemailer delivers to those accepted
+    expect(await channel.send(message, signal())).toMatchObject({
+      ok: false,
+      failure: { reason: 'client', retryable: false, status: 550, message: expect.stringMatching(/refused the recipient: 550 5\.1\.1 User unknown/) },
+    });
+    expect(sink.received).toHaveLength(1);
+  });
+
   it('explains a refused login without the password', async () => {
     const wrong = createEmailChannel({ id: 'finance', type: 'email', smtp_url: sink.url.replace('smtp-test-password', 'wrong-Passw0rd'), from: 'a@example.com', to: ['b@example.com'] }, deps);
     const result = await wrong.send(message, signal());
