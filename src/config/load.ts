@@ -107,6 +107,7 @@ function salvage(data: Record<string, unknown>): { raw: RawConfig; indices: Indi
     http: field(shape.http, data['http'], { listen: false }),
     sources: sources.kept,
     channels: channels.kept,
+    delivery: field(shape.delivery, data['delivery'], { give_up_after: 86_400_000 }),
     defaults: field(shape.defaults, data['defaults'], {}),
     rules: rules.kept,
   };
@@ -140,6 +141,7 @@ function resolve(raw: RawConfig, file: string): Config {
     http: { listen: parseListen(raw.http.listen) },
     sources: raw.sources,
     channels: raw.channels,
+    delivery: raw.delivery,
     rules,
   };
 }

@@ -70,6 +70,14 @@ export const configSchema = z
       .describe('The metrics and health endpoint.'),
     sources: z.array(sourceConfigSchema).min(1, 'list at least one source').describe('Where balances come from.'),
     channels: z.array(channelConfigSchema).prefault([]).describe('Where notifications go.'),
+    delivery: z
+      .strictObject({
+        give_up_after: durationField(
+          'How long a notification that keeps failing is retried before it is given up on and the rule\'s other channels are told (default 24h).',
+        ).prefault('24h'),
+      })
+      .prefault({})
+      .describe('How notifications are delivered.'),
     defaults: defaultsSchema.prefault({}),
     rules: z.array(ruleSchema).min(1, 'list at least one rule').describe('The alert rules.'),
   })

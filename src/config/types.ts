@@ -42,6 +42,8 @@ export interface Config {
   readonly http: { readonly listen: HttpListen };
   readonly sources: readonly SourceConfig[];
   readonly channels: readonly ChannelConfig[];
+  /** give_up_after in ms: how long a failing notification is retried. */
+  readonly delivery: { readonly give_up_after: number };
   readonly rules: readonly Rule[];
 }
 

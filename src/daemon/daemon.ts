@@ -6,6 +6,8 @@ import type { ChannelDeps } from '../notify/channel-deps.js';
 import { channelsFor, closeChannels } from '../notify/channels.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/delivery.js';
 import { loggingListener } from '../notify/log-listener.js';
+import { noticeRecipients, orphanedChannels, orphanWarning } from '../notify/notices.js';
+import { isChannelFailing, isChannelUp } from '../store/channel-health.js';
 import type { Channel } from '../notify/message.js';
 import { LEVEL_SEVERITY } from '../rules/alert.js';
 import { queueSummary, summaryMissed } from './summaries.js';
@@ -13,7 +15,7 @@ import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { StateStore } from '../store/store.js';
-import { type Readiness, startHttpServer } from './http-server.js';
+import { type ChannelReadiness, type Readiness, startHttpServer } from './http-server.js';
 import type { Metrics } from './metrics.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
 import { runSourceCycle, type SourceCycleResult } from './source-cycle.js';
@@ -84,6 +86,8 @@ export class Daemon {
     }
     this.forgetRemovedRules(config);
     this.apply(config);
+    this.warnOrphans(config);
+    this.exportChannelHealth();
     this.scheduleDrain();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
     this.prune();
@@ -102,6 +106,27 @@ export class Daemon {
     this.deps.metrics.noData.reset();
     this.deps.metrics.runway.reset();
     this.apply(effective);
+    this.warnOrphans(effective);
+    this.deps.metrics.channelUp.reset();
+    this.exportChannelHealth();
+  }
+
+  /** Messages owed to a channel the config no longer has are kept, and said so, not dropped. */
+  private warnOrphans(config: Config): void {
+    for (const orphan of orphanedChannels(this.deps.store.channels.all(this.deps.now()), config)) {
+      this.deps.log.warn({ channel: orphan.channel, waiting: orphan.waiting }, orphanWarning(orphan));
+    }
+  }
+
+  /** balance_watch_channel_up for every configured channel, from the store's record of deliveries. */
+  private exportChannelHealth(): void {
+    const runtime = this.runtime;
+    if (!runtime) return;
+    const known = new Map(this.deps.store.channels.all(this.deps.now()).map((health) => [health.channel, health]));
+    for (const id of runtime.channels.keys()) {
+      const health = known.get(id);
+      this.deps.metrics.channelUp.set({ channel: id }, health === undefined || isChannelUp(health) ? 1 : 0);
+    }
   }
 
   /** Alerts of rules the config no longer has are closed quietly: they would never be evaluated again. */
@@ -282,9 +307,10 @@ export class Daemon {
         {
           store,
           channels: runtime.channels,
+          recipientsOf: (message, failed) => noticeRecipients(runtime.config, message, failed),
           now: this.deps.now,
           random: this.deps.random,
-          options: this.deps.delivery ?? DEFAULT_DELIVERY,
+          options: { ...(this.deps.delivery ?? DEFAULT_DELIVERY), giveUpAfterMs: runtime.config.delivery.give_up_after },
           listener: loggingListener(log, {
             delivered: count('delivered'),
             retrying: count('retrying'),
@@ -295,6 +321,7 @@ export class Daemon {
         this.controller.signal,
       );
       metrics.outboxPending.set(store.pendingCount());
+      this.exportChannelHealth();
     } catch (error) {
       log.error(`delivering notifications failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -312,10 +339,13 @@ export class Daemon {
     }
   }
 
-  /** Ready once every source finished a cycle within two schedule intervals. */
+  /**
+   * Ready once every source finished a cycle within two schedule intervals, and
+   * no channel has given a message up without delivering anything since.
+   */
   readiness(): Readiness {
     const runtime = this.runtime;
-    if (!runtime) return { ready: false, sources: {}, reason: 'not started' };
+    if (!runtime) return { ready: false, sources: {}, channels: {}, reason: 'not started' };
     const now = this.deps.now();
     const allowance = 2 * Math.max(...runtime.jobs.map((job) => job.intervalMs()), 1_000);
     const sources: Record<string, { lastCycleAt: string | null; deadline: string | null; ok: boolean }> = {};
@@ -324,8 +354,28 @@ export class Daemon {
       const ok = last !== undefined && now - last <= allowance;
       sources[id] = { lastCycleAt: last === undefined ? null : new Date(last).toISOString(), deadline: last === undefined ? null : new Date(last + allowance).toISOString(), ok };
     }
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const channels: Record<string, ChannelReadiness> = {};
+    let health: ReturnType<StateStore['channels']['all']> = [];
+    try {
+      health = this.deps.store.channels.all(now);
+    } catch {
+      // A store that cannot be read now is the sources' cycles' problem to report.
+    }
+    const known = new Map(health.map((h) => [h.channel, h]));
+    for (const id of runtime.channels.keys()) {
+      const h = known.get(id);
+      channels[id] = h
+        ? { ok: !isChannelFailing(h), up: isChannelUp(h), lastSuccessAt: iso(h.lastSuccessAt), lastFailureAt: iso(h.lastFailureAt), lastFailure: h.lastFailure, waiting: h.waiting }
+        : { ok: true, up: true, lastSuccessAt: null, lastFailureAt: null, lastFailure: null, waiting: 0 };
+    }
     const late = Object.entries(sources).filter(([, s]) => !s.ok).map(([id]) => id);
-    return late.length === 0 ? { ready: true, sources } : { ready: false, sources, reason: `no recent cycle of: ${late.join(', ')}` };
+    const failing = Object.entries(channels).filter(([, c]) => !c.ok);
+    const problems = [
+      ...(late.length > 0 ? [`no recent cycle of: ${late.join(', ')}`] : []),
+      ...failing.map(([id, c]) => `channel ${id} is failing: ${c.lastFailure ?? 'it gave a notification up'}`),
+    ];
+    return problems.length === 0 ? { ready: true, sources, channels } : { ready: false, sources, channels, reason: problems.join('; ') };
   }
 
   /** Stops scheduling, cancels fetches and sends in flight, waits briefly for cycles to wind up, closes everything. */

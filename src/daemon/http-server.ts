@@ -2,9 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+export interface ChannelReadiness {
+  /** False while the channel has given a notification up and delivered nothing since. */
+  readonly ok: boolean;
+  /** Whether its latest attempt delivered (balance_watch_channel_up). */
+  readonly up: boolean;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+  readonly lastFailure: string | null;
+  readonly waiting: number;
+}
+
 export interface Readiness {
   readonly ready: boolean;
   readonly sources: Readonly<Record<string, { readonly lastCycleAt: string | null; readonly deadline: string | null; readonly ok: boolean }>>;
+  readonly channels: Readonly<Record<string, ChannelReadiness>>;
   readonly reason?: string;
 }
 
@@ -21,7 +33,7 @@ function listenProblem(listen: { host: string; port: number }, error: NodeJS.Err
   return `${where}: cannot listen (${error.code ?? error.message})`;
 }
 
-/** `/metrics`, `/healthz` (the process answers) and `/readyz` (every source cycled recently). */
+/** `/metrics`, `/healthz` (the process answers) and `/readyz` (every source cycled recently, no channel failing). */
 export async function startHttpServer(listen: { host: string; port: number }, registry: Registry, readiness: () => Readiness): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

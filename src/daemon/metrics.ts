@@ -75,6 +75,12 @@ export function createMetrics() {
       registers: [registry],
     }),
     outboxPending: new Gauge({ name: 'balance_watch_outbox_pending', help: 'Notifications waiting to be delivered.', registers: [registry] }),
+    channelUp: new Gauge({
+      name: 'balance_watch_channel_up',
+      help: 'Whether the channel delivered on its latest attempt (1), or failed (0).',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
     lastCycle: new Gauge({
       name: 'balance_watch_last_cycle_timestamp_seconds',
       help: 'When the last cycle of the source finished (Unix time).',

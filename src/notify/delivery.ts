@@ -1,13 +1,22 @@
 import { backoffDelay } from '../net/backoff.js';
 import type { FailureReason } from '../net/failure.js';
 import type { OutboxMessage, StateStore } from '../store/store.js';
-import type { Channel } from './message.js';
+import type { Channel, Message } from './message.js';
+import { deliveryFailureNotice } from './notices.js';
+
+export type GiveUpReason = FailureReason | 'unknown_channel' | 'expired';
 
 /** What delivery reports, for logs and metrics. */
 export interface DeliveryListener {
   delivered(row: OutboxMessage, channel: string): void;
   retrying(row: OutboxMessage, channel: string, reason: FailureReason, message: string, nextAttemptAt: number): void;
-  gaveUp(row: OutboxMessage, channel: string, reason: FailureReason | 'unknown_channel', message: string): void;
+  gaveUp(row: OutboxMessage, channel: string, reason: GiveUpReason, message: string): void;
+  /** The other channels were told that `channel` gave a message up. */
+  noticed(row: OutboxMessage, channel: string, recipients: readonly string[]): void;
+  /** No other channel could be told: only the log and /readyz know. */
+  unheard(row: OutboxMessage, channel: string, message: string): void;
+  /** A message waits for a channel the config no longer has. */
+  orphaned(row: OutboxMessage, channel: string): void;
   overdue(row: OutboxMessage): void;
 }
 
@@ -16,13 +25,28 @@ export interface DeliveryOptions {
   readonly maxDelayMs: number;
   /** A message still undelivered after this long is reported loudly (once). */
   readonly overdueAfterMs: number;
+  /** A message still failing after this long is given up on, and the other channels told (`delivery.give_up_after`). */
+  readonly giveUpAfterMs: number;
+  /** At most one notice about a failing channel in this time, however many messages it gives up. */
+  readonly noticeIntervalMs: number;
+  /** How often a message for a channel that is gone is looked at again (the channel may come back). */
+  readonly orphanRecheckMs: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { baseDelayMs: 5_000, maxDelayMs: 10 * 60_000, overdueAfterMs: 60 * 60_000 };
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  baseDelayMs: 5_000,
+  maxDelayMs: 10 * 60_000,
+  overdueAfterMs: 60 * 60_000,
+  giveUpAfterMs: 24 * 60 * 60_000,
+  noticeIntervalMs: 60 * 60_000,
+  orphanRecheckMs: 60_000,
+};
 
 export interface DeliveryDeps {
   readonly store: StateStore;
   readonly channels: ReadonlyMap<string, Channel>;
+  /** Who else hears that `failed` gave `message` up (see noticeRecipients). */
+  readonly recipientsOf: (message: Message, failed: string) => readonly string[];
   readonly now: () => number;
   readonly random: () => number;
   readonly listener: DeliveryListener;
@@ -32,7 +56,8 @@ export interface DeliveryDeps {
 /**
  * Sends what the outbox owes that is due now: a row is marked sent only after
  * its channel confirmed it; a retryable failure is rescheduled with backoff (or
- * the server's Retry-After); a permanent one is recorded, never dropped silently.
+ * the server's Retry-After) until `giveUpAfterMs`; a message given up on is
+ * recorded and told to the rule's other channels, never dropped silently.
  * Returns how many rows were attempted.
  */
 export async function drainOutbox(deps: DeliveryDeps, signal: AbortSignal): Promise<number> {
@@ -45,35 +70,61 @@ export async function drainOutbox(deps: DeliveryDeps, signal: AbortSignal): Prom
   return due.length;
 }
 
-/** Sends one channel's due rows in order; stops at the first failure, since the rest would most likely fail alike. */
+/** Sends one channel's due rows in order; stops at the first retryable failure, since the rest would most likely fail alike. */
 async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly OutboxMessage[], signal: AbortSignal): Promise<void> {
-  const { store, listener } = deps;
+  const { store, listener, options } = deps;
   const channel = deps.channels.get(id);
   for (const row of rows) {
     if (signal.aborted) return;
+    const expired = deps.now() - row.createdAt >= options.giveUpAfterMs;
     if (!channel) {
-      const why = `channel "${id}" is no longer in the config`;
-      store.markFailed(row.id, deps.now(), why, 'unknown_channel');
-      listener.gaveUp(row, id, 'unknown_channel', why);
+      // Renamed or removed: kept, and warned about, in case the channel comes back; given up on like any other at the horizon.
+      if (expired) giveUp(deps, row, id, 'unknown_channel', `channel "${id}" is no longer in the config`);
+      else {
+        store.postpone(row.id, deps.now() + options.orphanRecheckMs, `channel "${id}" is no longer in the config`, 'unknown_channel');
+        listener.orphaned(row, id);
+      }
       continue;
     }
     const result = await channel.send(row.message, signal);
+    const now = deps.now();
     if (result.ok) {
-      store.markSent(row.id, deps.now());
+      store.markSent(row.id, now);
+      store.channels.delivered(id, now);
       listener.delivered(row, id);
       continue;
     }
     const { failure } = result;
     if (failure.reason === 'cancelled') return; // shutting down: the row stays owed and goes out after the restart
     if (!failure.retryable) {
-      store.markFailed(row.id, deps.now(), failure.message, failure.reason);
-      listener.gaveUp(row, id, failure.reason, failure.message);
+      giveUp(deps, row, id, failure.reason, failure.message, channel.label);
       continue;
     }
-    const wait = failure.retryAfterMs ?? backoffDelay(row.attempts, { baseMs: deps.options.baseDelayMs, maxMs: deps.options.maxDelayMs }, deps.random);
-    const next = deps.now() + Math.max(wait, 1_000);
+    if (expired) {
+      giveUp(deps, row, id, 'expired', `still failing after ${Math.round(options.giveUpAfterMs / 3_600_000)} h of retries: ${failure.message}`, channel.label);
+      continue;
+    }
+    const wait = failure.retryAfterMs ?? backoffDelay(row.attempts, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs }, deps.random);
+    const next = now + Math.max(wait, 1_000);
     store.markRetry(row.id, next, failure.message, failure.reason);
+    store.channels.failed(id, now, { message: failure.message, reason: failure.reason, gaveUp: false });
     listener.retrying(row, id, failure.reason, failure.message, next);
     return;
   }
+}
+
+/** Records the loss, and tells the rule's other channels (at most once per channel per notice interval). */
+function giveUp(deps: DeliveryDeps, row: OutboxMessage, id: string, reason: GiveUpReason, why: string, label = `channel "${id}"`): void {
+  const { store, listener, options } = deps;
+  const now = deps.now();
+  store.markFailed(row.id, now, why, reason);
+  store.channels.failed(id, now, { message: why, reason, gaveUp: true });
+  listener.gaveUp(row, id, reason, why);
+  if (row.message.kind === 'delivery-failure' || row.message.kind === 'test') return;
+  const recipients = deps.recipientsOf(row.message, id);
+  if (recipients.length === 0) return listener.unheard(row, id, why);
+  if (!store.channels.claimNotice(id, now, options.noticeIntervalMs)) return;
+  const notice = deliveryFailureNotice(row.message, { channel: id, target: label }, why, now);
+  store.enqueue(row.source, recipients.map((channel) => ({ channel, message: notice })), now);
+  listener.noticed(row, id, recipients);
 }

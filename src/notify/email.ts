@@ -99,6 +99,7 @@ export function createEmailChannel(config: EmailConfig, deps: ChannelDeps): Chan
   return {
     id: config.id,
     type: 'email',
+    label: `Email to ${config.to.join(', ')}`,
     async send(message, signal) {
       const content = renderEmail(message, deps.render);
       try {

@@ -6,7 +6,7 @@ import { formatTime, humanDuration } from './time.js';
 export { formatTime, humanDuration } from './time.js';
 import { formatMoney, type Money } from '../money/money.js';
 import type { AlertEvent, Level } from '../rules/alert.js';
-import type { Message, RenderOptions } from './message.js';
+import type { DeliveryFailureNotice, Message, RenderOptions } from './message.js';
 
 /**
  * The words and facts every channel shows, in one place, so Slack and email say
@@ -89,6 +89,7 @@ function formatThreshold(value: Decimal | undefined): string {
 /** The title of a message: the event's headline, or for a digest the worst tone and a count. */
 export function messageTitle(message: Message): string {
   if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
+  if (message.kind === 'delivery-failure') return `[DELIVERY FAILED] ${message.target} failed`;
   if (message.kind === 'summary') return summaryTitle(message);
   const [first] = message.events;
   if (message.events.length === 1 && first) return headline(first);
@@ -153,6 +154,11 @@ export const MAX_EVENTS_PER_MESSAGE = 20;
 export function visibleEvents(events: readonly AlertEvent[]): { shown: readonly AlertEvent[]; hidden: number } {
   const ordered = [...events].sort((a, b) => TONE_RANK[toneOf(b)] - TONE_RANK[toneOf(a)]);
   return { shown: ordered.slice(0, MAX_EVENTS_PER_MESSAGE), hidden: Math.max(0, ordered.length - MAX_EVENTS_PER_MESSAGE) };
+}
+
+/** "Email to finance@… failed: the SMTP server refused the recipient (550 5.1.1). The alert was: [CRITICAL] …" */
+export function deliveryFailureText(notice: DeliveryFailureNotice, options: RenderOptions): string {
+  return `${notice.target} failed at ${formatTime(notice.at, options)}: ${notice.problem}. The alert was: ${notice.lost}. Until it is fixed, alerts for its rules reach people only here; balance-watch status shows the channel's health.`;
 }
 
 export function testMessageText(channel: string, at: number, options: RenderOptions): string {

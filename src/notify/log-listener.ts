@@ -13,8 +13,23 @@ export function loggingListener(log: Logger, extra: Partial<DeliveryListener> = 
       extra.retrying?.(row, channel, reason, message, next);
     },
     gaveUp(row, channel, reason, message) {
-      log.error({ channel, outbox_id: row.id, reason }, `notification failed permanently: ${message}`);
+      log.error({ channel, outbox_id: row.id, reason }, `notification given up on: ${message}`);
       extra.gaveUp?.(row, channel, reason, message);
+    },
+    noticed(row, channel, recipients) {
+      log.warn({ channel, outbox_id: row.id, told: recipients }, `told ${recipients.join(', ')} that ${channel} failed`);
+      extra.noticed?.(row, channel, recipients);
+    },
+    unheard(row, channel, message) {
+      log.error(
+        { channel, outbox_id: row.id },
+        `no other channel can be told that ${channel} failed (${message}): people are not hearing about this alert; /readyz reports the channel as failing`,
+      );
+      extra.unheard?.(row, channel, message);
+    },
+    orphaned(row, channel) {
+      log.warn({ channel, outbox_id: row.id }, `a notification waits for channel "${channel}", which is no longer in the config; restore the channel, or it is given up on at delivery.give_up_after`);
+      extra.orphaned?.(row, channel);
     },
     overdue(row) {
       log.error(

@@ -4,12 +4,30 @@ import type { Failure } from '../net/failure.js';
 import type { Summary } from './summary.js';
 
 /**
+ * A channel gave a message up: the other channels of its rules hear of it, so
+ * a dead channel never goes unnoticed. Plain words only, never a secret.
+ */
+export interface DeliveryFailureNotice {
+  readonly kind: 'delivery-failure';
+  /** The channel that failed, by id. */
+  readonly channel: string;
+  /** Whom it was for, for people: "Email to finance@example.com". */
+  readonly target: string;
+  /** Why it was given up on, as the channel reported it (already redacted). */
+  readonly problem: string;
+  /** The title of the message that was lost. */
+  readonly lost: string;
+  readonly at: number;
+}
+
+/**
  * What a channel is asked to deliver. `alerts` is the digest of one source's
  * cycle for one channel; `test` is the explicit kind `test-notify` sends.
  */
 export type Message =
   | { readonly kind: 'alerts'; readonly source: string; readonly events: readonly AlertEvent[] }
   | { readonly kind: 'test'; readonly channel: string; readonly at: number }
+  | DeliveryFailureNotice
   | Summary;
 
 export type SendResult = { readonly ok: true } | { readonly ok: false; readonly failure: Failure };
@@ -18,6 +36,8 @@ export type SendResult = { readonly ok: true } | { readonly ok: false; readonly 
 export interface Channel {
   readonly id: string;
   readonly type: string;
+  /** Where it delivers, for people and without secrets: "Email to finance@example.com". */
+  readonly label: string;
   send(message: Message, signal: AbortSignal): Promise<SendResult>;
   close(): void;
 }

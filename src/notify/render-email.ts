@@ -1,4 +1,4 @@
-import { eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
+import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
 import { formatMoney } from '../money/money.js';
 import type { Message, RenderOptions } from './message.js';
 import { stateEmoji, summaryEventLines, summaryPeriod, summaryText } from './render-summary.js';
@@ -21,6 +21,10 @@ export function renderEmail(message: Message, options: RenderOptions): EmailCont
   const subject = messageTitle(message);
   if (message.kind === 'test') {
     const body = testMessageText(message.channel, message.at, options);
+    return { subject, text: `${body}\n\n-- \n${FOOTER}\n`, html: page(subject, `<p>${escapeHtml(body)}</p>`) };
+  }
+  if (message.kind === 'delivery-failure') {
+    const body = deliveryFailureText(message, options);
     return { subject, text: `${body}\n\n-- \n${FOOTER}\n`, html: page(subject, `<p>${escapeHtml(body)}</p>`) };
   }
   if (message.kind === 'summary') {

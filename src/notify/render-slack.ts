@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../rules/alert.js';
-import { eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
+import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
 import type { Message, RenderOptions } from './message.js';
 import { summaryEventLines, summaryPeriod, summaryTable, summaryTitle } from './render-summary.js';
 import type { Summary } from './summary.js';
@@ -64,6 +64,14 @@ export function renderSlack(message: Message, options: RenderOptions): SlackPayl
     };
   }
   if (message.kind === 'summary') return renderSlackSummary(message, options);
+  if (message.kind === 'delivery-failure') {
+    const body = deliveryFailureText(message, options);
+    return {
+      text: escapeSlack(`${title}: ${body}`),
+      blocks: [{ type: 'section', text: mrkdwn(`${TONE_EMOJI.warning} *${escapeSlack(title)}*\n${escapeSlack(body)}`) }],
+      attachments: [],
+    };
+  }
   const { shown, hidden } = visibleEvents(message.events);
   const header = `${TONE_EMOJI[worstTone(message.events)]} ${title}`;
   const blocks: unknown[] = [{ type: 'section', text: mrkdwn(`*${escapeSlack(header)}*`) }];

@@ -58,6 +58,7 @@ export function createSlackChannel(config: SlackConfig, deps: ChannelDeps): Chan
   return {
     id: config.id,
     type: 'slack',
+    label: `Slack (channel ${config.id})`,
     async send(message, signal) {
       const seen: { retryAfter?: string } = {};
       // A client per send binds this send's shutdown signal; it holds no connection, so nothing is rebuilt that matters.

@@ -68,4 +68,16 @@ export const MIGRATIONS: readonly string[] = [
     next_due_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE channel_health (
+    channel TEXT PRIMARY KEY,
+    last_success_at INTEGER,
+    last_failure_at INTEGER,
+    last_failure TEXT,
+    last_reason TEXT,
+    last_gave_up_at INTEGER,
+    notice_sent_at INTEGER
+  );
+  CREATE INDEX outbox_by_channel ON outbox (channel, sent_at, failed_at);
+  `,
 ];

@@ -8,6 +8,7 @@ import type { Silence } from '../rules/silence.js';
 import { alertKey } from '../rules/alert-key.js';
 import { decodeJson, encodeJson } from './codec.js';
 import { decodeState, encodeState } from './state-codec.js';
+import { ChannelHealthLog } from './channel-health.js';
 import { MIGRATIONS } from './migrations.js';
 
 /** An observation row: units as text (a bigint), as written by commitCycle. */
@@ -133,6 +134,7 @@ const toOutbox = (r: OutboxRecord): OutboxMessage => ({
  */
 export class StateStore {
   private prepared: ReturnType<StateStore['prepare']> | undefined;
+  private health: ChannelHealthLog | undefined;
 
   private constructor(
     readonly file: string,
@@ -143,6 +145,12 @@ export class StateStore {
   private get sql() {
     this.prepared ??= this.prepare();
     return this.prepared;
+  }
+
+  /** Each channel's last success and failure, and what it owes. */
+  get channels(): ChannelHealthLog {
+    this.health ??= new ChannelHealthLog(this.db);
+    return this.health;
   }
 
   private prepare() {
@@ -286,6 +294,17 @@ export class StateStore {
 
   markRetry(id: number, nextAttemptAt: number, error: string, reason: string): void {
     this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, last_reason = ? WHERE id = ?').run(nextAttemptAt, error, reason, id);
+  }
+
+  /** Leaves a message owed, untried, until `nextAttemptAt`: its channel is not in the config (renamed or removed). */
+  postpone(id: number, nextAttemptAt: number, error: string, reason: string): void {
+    this.db.prepare('UPDATE outbox SET next_attempt_at = ?, last_error = ?, last_reason = ? WHERE id = ?').run(nextAttemptAt, error, reason, id);
+  }
+
+  /** Writes messages owed outside a cycle (notices about a failing channel), due now. */
+  enqueue(source: string, items: readonly { readonly channel: string; readonly message: Message }[], now: number): void {
+    const { enqueue } = this.sql;
+    this.db.transaction(() => items.forEach((item) => enqueue.run(item.channel, source, encodeJson(item.message), now, now)))();
   }
 
   markFailed(id: number, now: number, error: string, reason: string): void {

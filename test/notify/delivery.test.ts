@@ -4,7 +4,8 @@ import { DEFAULT_DELIVERY, type DeliveryListener, drainOutbox } from '../../src/
 import type { Channel, Message, SendResult } from '../../src/notify/message.js';
 import { StateStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
-import { T0 } from '../helpers/events.js';
+import { criticalEvent, T0 } from '../helpers/events.js';
+import { noticeRecipients } from '../../src/notify/notices.js';
 
 /** A channel that answers from a script and records what it was sent. */
 function scriptedChannel(id: string, answers: SendResult[]): Channel & { sent: Message[] } {
@@ -12,6 +13,7 @@ function scriptedChannel(id: string, answers: SendResult[]): Channel & { sent: M
   return {
     id,
     type: 'fake',
+    label: `Fake ${id}`,
     sent,
     async send(message) {
       sent.push(message);
@@ -21,12 +23,14 @@ function scriptedChannel(id: string, answers: SendResult[]): Channel & { sent: M
   };
 }
 
-function setup(channels: Channel[], queued: { channel: string; n: number }[]) {
+/** Queued messages are alerts of one rule that notifies every channel given, unless `test` says otherwise. */
+function setup(channels: Channel[], queued: { channel: string; n: number; test?: boolean }[]) {
   const store = StateStore.open(path.join(tempDir(), 'state.db'));
   let id = 0;
-  for (const { channel, n } of queued) {
+  for (const { channel, n, test } of queued) {
     for (let i = 0; i < n; i += 1) {
-      store.commitCycle({ source: 'apay', now: T0, alerts: [], observations: [], outbox: [{ channel, message: { kind: 'test', channel, at: (id += 1) } }] });
+      const message: Message = test === false ? { kind: 'alerts', source: 'apay', events: [criticalEvent()] } : { kind: 'test', channel, at: (id += 1) };
+      store.commitCycle({ source: 'apay', now: T0, alerts: [], observations: [], outbox: [{ channel, message }] });
     }
   }
   const log: string[] = [];
@@ -34,10 +38,22 @@ function setup(channels: Channel[], queued: { channel: string; n: number }[]) {
     delivered: (row, channel) => log.push(`delivered #${row.id} ${channel}`),
     retrying: (row, channel, reason, _message, next) => log.push(`retry #${row.id} ${channel} ${reason} +${next - clock.now}`),
     gaveUp: (row, channel, reason) => log.push(`gave up #${row.id} ${channel} ${reason}`),
+    noticed: (row, channel, recipients) => log.push(`told ${recipients.join(',')} about #${row.id} ${channel}`),
+    unheard: (row, channel) => log.push(`nobody told about #${row.id} ${channel}`),
+    orphaned: (row, channel) => log.push(`orphaned #${row.id} ${channel}`),
     overdue: (row) => log.push(`overdue #${row.id}`),
   };
   const clock = { now: T0 };
-  const deps = { store, channels: new Map(channels.map((c) => [c.id, c])), now: () => clock.now, random: () => 0.5, listener, options: DEFAULT_DELIVERY };
+  const ids = channels.map((c) => c.id);
+  const deps = {
+    store,
+    channels: new Map(channels.map((c) => [c.id, c])),
+    recipientsOf: (message: Message, failed: string) => noticeRecipients({ channels: ids.map((id) => ({ id })) as never, rules: [{ name: 'bKash agent float', notify: ids }] as never }, message, failed),
+    now: () => clock.now,
+    random: () => 0.5,
+    listener,
+    options: DEFAULT_DELIVERY,
+  };
   return { store, log, clock, deps };
 }
 
@@ -88,10 +104,61 @@ describe('drainOutbox', () => {
     expect(slack.sent).toHaveLength(1);
   });
 
-  it('gives up on a channel that left the config, loudly', async () => {
-    const { log, deps } = setup([], [{ channel: 'old', n: 1 }]);
+  it('keeps what a channel that left the config is owed, and gives it up only at the horizon', async () => {
+    const { store, log, clock, deps } = setup([], [{ channel: 'old', n: 1, test: false }]);
     await drainOutbox(deps, new AbortController().signal);
-    expect(log).toEqual(['gave up #1 old unknown_channel']);
+    expect(log).toEqual(['orphaned #1 old']);
+    expect(store.pendingMessages()).toHaveLength(1);
+    expect(store.nextDueAt()).toBe(T0 + DEFAULT_DELIVERY.orphanRecheckMs);
+    clock.now += DEFAULT_DELIVERY.giveUpAfterMs;
+    await drainOutbox(deps, new AbortController().signal);
+    expect(log.slice(1)).toEqual(['overdue #1', 'gave up #1 old unknown_channel', 'nobody told about #1 old']);
+  });
+
+  it('retries a failing channel until give_up_after, then gives up and tells the other channels once', async () => {
+    const email = scriptedChannel('email', Array.from({ length: 1_000 }, () => fail('server', true)));
+    const slack = scriptedChannel('slack', []);
+    const { store, log, clock, deps } = setup([email, slack], [{ channel: 'email', n: 2, test: false }]);
+    // Backoff grows to 10 min (5 with this jitter), so a day takes about 300 retries.
+    for (let i = 0; i < 1_000 && store.failedMessages().length < 2; i += 1) {
+      await drainOutbox(deps, new AbortController().signal);
+      clock.now = Math.max(clock.now + 1_000, store.nextDueAt() ?? clock.now);
+    }
+    expect(clock.now - T0).toBeGreaterThanOrEqual(DEFAULT_DELIVERY.giveUpAfterMs);
+    expect(log.filter((line) => !line.startsWith('retry'))).toEqual([
+      'overdue #1',
+      'overdue #2',
+      'gave up #1 email expired',
+      'told slack about #1 email',
+      'gave up #2 email expired',
+      'delivered #3 slack',
+    ]);
+    const [notice] = slack.sent;
+    expect(notice).toMatchObject({ kind: 'delivery-failure', channel: 'email', target: 'Fake email', lost: '[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)' });
+    expect(notice).toMatchObject({ problem: expect.stringMatching(/^still failing after 24 h of retries: failed: server$/) });
+    expect(store.channels.all(clock.now).find((h) => h.channel === 'email')).toMatchObject({ gaveUpLastDay: 2, waiting: 0, lastReason: 'expired' });
+  });
+
+  it('tells the other channels of a permanent refusal at once, at most once an hour, and never about a notice', async () => {
+    const email = scriptedChannel('email', [fail('client', false), fail('client', false), fail('client', false)]);
+    const slack = scriptedChannel('slack', [fail('client', false)]);
+    const { store, log, clock, deps } = setup([email, slack], [{ channel: 'email', n: 2, test: false }]);
+    await drainOutbox(deps, new AbortController().signal);
+    expect(log).toEqual(['gave up #1 email client', 'told slack about #1 email', 'gave up #2 email client']);
+    await drainOutbox(deps, new AbortController().signal);
+    // The notice itself is refused: given up, and nobody is told about it.
+    expect(log.slice(3)).toEqual(['gave up #3 slack client']);
+    clock.now += DEFAULT_DELIVERY.noticeIntervalMs;
+    store.commitCycle({ source: 'apay', now: clock.now, alerts: [], observations: [], outbox: [{ channel: 'email', message: { kind: 'alerts', source: 'apay', events: [criticalEvent()] } }] });
+    await drainOutbox(deps, new AbortController().signal);
+    expect(log.slice(4)).toEqual(['gave up #4 email client', 'told slack about #4 email']);
+  });
+
+  it('says so when no other channel can be told', async () => {
+    const email = scriptedChannel('email', [fail('client', false)]);
+    const { log, deps } = setup([email], [{ channel: 'email', n: 1, test: false }]);
+    await drainOutbox(deps, new AbortController().signal);
+    expect(log).toEqual(['gave up #1 email client', 'nobody told about #1 email']);
   });
 
   it('reports a message undelivered for an hour, once', async () => {
