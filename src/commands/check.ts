@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { formatDiagnostic } from '../config/diagnostic.js';
 import { configPath } from '../config/file.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
+import { orphanedChannels, orphanWarning } from '../notify/notices.js';
+import { StateStore } from '../store/store.js';
 
 export interface CheckOptions {
   readonly config?: string;
@@ -18,8 +21,27 @@ export async function check(options: CheckOptions, io: CommandIo): Promise<void>
     io.out(`${file}: ${count(result.errors.length, 'error')}${result.warnings.length ? `, ${count(result.warnings.length, 'warning')}` : ''}; nothing was started`);
     throw new ExitError(1);
   }
-  io.out(`${file} is valid${result.warnings.length ? ` (${count(result.warnings.length, 'warning')})` : ''}.`);
+  const orphans = orphansInStore(result.config);
+  for (const orphan of orphans) io.out(`${file}: warning: ${orphanWarning(orphan)}`);
+  const warnings = result.warnings.length + orphans.length;
+  io.out(`${file} is valid${warnings ? ` (${count(warnings, 'warning')})` : ''}.`);
   io.out(summarize(result.config));
+}
+
+/** Messages the existing state store still owes to channels this config no longer has (renamed or removed). */
+function orphansInStore(config: Config): { channel: string; waiting: number }[] {
+  if (!existsSync(config.state)) return [];
+  let store: StateStore | undefined;
+  try {
+    store = StateStore.open(config.state, { readonly: true });
+    const waiting = new Map<string, number>();
+    for (const row of store.pendingMessages()) waiting.set(row.channel, (waiting.get(row.channel) ?? 0) + 1);
+    return orphanedChannels([...waiting].map(([channel, n]) => ({ channel, waiting: n })), config);
+  } catch {
+    return []; // a store check cannot read is the daemon's to report; the config itself is what check judges
+  } finally {
+    store?.close();
+  }
 }
 
 function count(n: number, noun: string): string {

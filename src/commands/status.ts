@@ -4,9 +4,11 @@ import { decimalToNumber, decimalToString } from '../money/decimal.js';
 import { sparkline } from '../rules/trend.js';
 import { formatMoney } from '../money/money.js';
 import { formatTime, humanDuration, messageTitle } from '../notify/format.js';
+import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
 import { displayState } from '../rules/alert.js';
+import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/channel-health.js';
 import type { OutboxMessage, StoredAlert } from '../store/store.js';
 import { ExitError } from '../cli/exit-error.js';
 import { configPath } from '../config/file.js';
@@ -49,9 +51,14 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
     const failed = store.failedMessages();
     const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
     const silences = store.silences(now);
+    const channels = store.channels.all(now);
     const trends = new Map(alerts.map((a) => [a, store.recent(a.source, a.account, TREND_POINTS).map((o) => decimalToNumber(o.value.amount))]));
-    if (options.json) io.out(JSON.stringify({ ...statusJson(config.state, alerts, trends, pending, failed, now), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
-    else io.out(`${statusText(alerts, trends, pending, failed, now, render)}\n\n${silences.length === 0 ? 'No silences.' : `Silences in force (${silences.length}):\n${renderSilences(silences, now, render)}`}`);
+    if (options.json) {
+      io.out(JSON.stringify({ ...statusJson(config.state, alerts, trends, pending, failed, now), channels: channels.map((c) => channelJson(c, config.channels)), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
+    } else {
+      const silenced = silences.length === 0 ? 'No silences.' : `Silences in force (${silences.length}):\n${renderSilences(silences, now, render)}`;
+      io.out(`${statusText(alerts, trends, pending, failed, now, render)}\n\n${channelsText(channels, config.channels, now, render)}\n\n${silenced}`);
+    }
   } finally {
     store.close();
   }
@@ -102,9 +109,42 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
     sections.push(`Outbox: ${pending.length} notification${pending.length === 1 ? '' : 's'} waiting to be delivered:\n${lines.join('\n')}`);
   }
   if (failed.length > 0) {
-    sections.push(`Given up (permanent errors), newest first:\n${failed.map((m) => `  #${m.id} to ${m.channel}: "${messageTitle(m.message)}": ${m.lastError ?? ''}`).join('\n')}`);
+    sections.push(`Given up (refused for good, or past delivery.give_up_after), newest first:\n${failed.map((m) => `  #${m.id} to ${m.channel}: "${messageTitle(m.message)}": ${m.lastError ?? ''}`).join('\n')}`);
   }
   return sections.join('\n\n');
+}
+
+/** Each channel's deliveries: whether people are hearing from it. */
+function channelsText(channels: readonly ChannelHealth[], configured: readonly string[], now: number, render: RenderOptions): string {
+  if (channels.length === 0) return 'Channels: nothing sent yet.';
+  const when = (ms: number | null) => (ms === null ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
+  return `Channels:\n${renderTable(
+    ['CHANNEL', 'HEALTH', 'LAST SUCCESS', 'LAST FAILURE', 'WAITING', 'GIVEN UP (1 DAY)'],
+    channels.map((c) => [
+      c.channel,
+      !configured.includes(c.channel) ? 'NOT IN CONFIG' : isChannelFailing(c) ? 'FAILING' : isChannelUp(c) ? 'up' : 'retrying',
+      when(c.lastSuccessAt),
+      c.lastFailureAt === null ? '-' : `${when(c.lastFailureAt)}: ${c.lastFailure ?? ''}`,
+      String(c.waiting),
+      String(c.gaveUpLastDay),
+    ]),
+  )}${orphanedChannels(channels, { channels: configured.map((id) => ({ id })) }).map((orphan) => `\n  ${orphanWarning(orphan)}`).join('')}`;
+}
+
+function channelJson(c: ChannelHealth, configured: readonly string[]) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    channel: c.channel,
+    in_config: configured.includes(c.channel),
+    up: isChannelUp(c),
+    failing: isChannelFailing(c),
+    last_success_at: iso(c.lastSuccessAt),
+    last_failure_at: iso(c.lastFailureAt),
+    last_failure: c.lastFailure,
+    last_reason: c.lastReason,
+    waiting: c.waiting,
+    given_up_last_day: c.gaveUpLastDay,
+  };
 }
 
 function statusJson(state: string, alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number) {

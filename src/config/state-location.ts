@@ -8,11 +8,12 @@ import { parseYamlTree } from './yaml-tree.js';
 const DEFAULT_STATE = './data/state.db';
 
 /**
- * Just where the state store is (and the time zone for showing times), for
+ * Just where the state store is (and the time zone for showing times, and the
+ * channel ids), for
  * commands that only read the store: they should work even when an unrelated
  * setting (a variable holding an SMTP password, say) is missing here.
  */
-export async function locateState(file: string, env: Environment): Promise<Result<{ state: string; timezone?: string }>> {
+export async function locateState(file: string, env: Environment): Promise<Result<{ state: string; timezone?: string; channels: readonly string[] }>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -22,7 +23,7 @@ export async function locateState(file: string, env: Environment): Promise<Resul
   const tree = parseYamlTree(text, { env, textNumberKeys: new Set() });
   const data = tree.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return err(`${file}: not a balance-watch config; run balance-watch check -c ${file}`);
-  const { state, timezone } = data as { state?: unknown; timezone?: unknown };
+  const { state, timezone, channels } = data as { state?: unknown; timezone?: unknown; channels?: unknown };
   // Errors elsewhere in the file (a missing SMTP password, say) do not matter here; one in `state` does.
   const at = tree.positions.valueAt(['state']);
   const stateProblem = state === undefined ? undefined : tree.errors.find((e) => e.position.line === at.line && e.position.col === at.col);
@@ -30,5 +31,7 @@ export async function locateState(file: string, env: Environment): Promise<Resul
     return err(`${file}: state: ${stateProblem?.message ?? 'must be a file path'}; run balance-watch check -c ${file}`);
   }
   const where = path.resolve(path.dirname(path.resolve(file)), typeof state === 'string' ? state : DEFAULT_STATE);
-  return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}) });
+  // Channel ids only, so status can tell which channels messages wait for in vain.
+  const ids = Array.isArray(channels) ? channels.flatMap((c: unknown) => (c !== null && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string' ? [(c as { id: string }).id] : [])) : [];
+  return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}), channels: ids });
 }

@@ -23,7 +23,7 @@ export function deliveryFailureNotice(lost: Message, failed: { readonly channel:
 }
 
 /** Channels that messages still wait for but the config no longer has (renamed or removed), with how many. */
-export function orphanedChannels(owed: readonly { readonly channel: string; readonly waiting: number }[], config: Pick<Config, 'channels'>): { channel: string; waiting: number }[] {
+export function orphanedChannels(owed: readonly { readonly channel: string; readonly waiting: number }[], config: { readonly channels: readonly { readonly id: string }[] }): { channel: string; waiting: number }[] {
   const configured = new Set(config.channels.map((channel) => channel.id));
   return owed.filter((entry) => entry.waiting > 0 && !configured.has(entry.channel)).map(({ channel, waiting }) => ({ channel, waiting }));
 }

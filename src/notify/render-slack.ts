@@ -67,7 +67,7 @@ export function renderSlack(message: Message, options: RenderOptions): SlackPayl
   if (message.kind === 'delivery-failure') {
     const body = deliveryFailureText(message, options);
     return {
-      text: escapeSlack(`${title}: ${body}`),
+      text: escapeSlack(`[DELIVERY FAILED] ${body}`),
       blocks: [{ type: 'section', text: mrkdwn(`${TONE_EMOJI.warning} *${escapeSlack(title)}*\n${escapeSlack(body)}`) }],
       attachments: [],
     };

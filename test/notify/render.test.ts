@@ -147,3 +147,31 @@ describe('trend and runway in messages', () => {
     expect(JSON.stringify(renderSlack({ kind: 'alerts', source: 'apay', events: [criticalEvent({ projection, recent: [3, 2, 1] })] }, UTC))).toContain('*Forecast*\\nat the current rate, below 10,000.00 BDT in about 3 h 20 min');
   });
 });
+
+describe('a notice that a channel failed', () => {
+  const notice: Message = {
+    kind: 'delivery-failure',
+    channel: 'finance',
+    target: 'Email to finance@example.com',
+    problem: 'the SMTP server refused the recipient: 550 5.1.1 User unknown',
+    lost: '[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)',
+    at: T0,
+  };
+  const body =
+    'Email to finance@example.com failed at 2026-11-21 09:00 UTC: the SMTP server refused the recipient: 550 5.1.1 User unknown. The alert was: [CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00). Until it is fixed, alerts for its rules reach people only here; balance-watch status shows the channel\'s health.';
+
+  it('renders for Slack, escaped', () => {
+    expect(renderSlack(notice, UTC)).toEqual({
+      text: `[DELIVERY FAILED] ${body.replace(/</g, '&lt;')}`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `🟠 *[DELIVERY FAILED] Email to finance@example.com failed*\n${body}` } }],
+      attachments: [],
+    });
+  });
+
+  it('renders for email, with the failed channel in the subject', () => {
+    const email = renderEmail(notice, UTC);
+    expect(email.subject).toBe('[DELIVERY FAILED] Email to finance@example.com failed');
+    expect(email.text).toBe(`${body}\n\n-- \nSent by balance-watch. \`balance-watch status\` shows every firing alert.\n`);
+    expect(email.html).toContain('The alert was: [CRITICAL] bKash agent float');
+  });
+});
