@@ -96,9 +96,8 @@ async function exchange(instance: AxiosInstance, request: HttpRequest, agents: A
   const response = await instance.request<string>({
     method: request.method,
     url: request.url,
-    headers: { ...request.headers },
-    ...(request.json !== undefined ? { data: JSON.stringify(request.json), headers: { 'Content-Type': 'application/json', ...request.headers } } : {}),
-    ...(request.body !== undefined ? { data: request.body } : {}),
+    headers: request.json !== undefined ? { 'Content-Type': 'application/json', ...request.headers } : { ...request.headers },
+    ...(request.json !== undefined ? { data: JSON.stringify(request.json) } : request.body !== undefined ? { data: request.body } : {}),
     ...(request.basicAuth ? { auth: { username: request.basicAuth.username, password: request.basicAuth.password } } : {}),
     maxContentLength: request.maxBytes,
     maxBodyLength: request.maxBytes,

@@ -1,5 +1,13 @@
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { vi } from 'vitest';
+
+const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
+
+/** The proxy variables exactly as a test sets them, none of the machine's; undone by vi.unstubAllEnvs(). */
+export function proxyEnvironment(variables: Record<string, string>): void {
+  for (const name of PROXY_VARIABLES) vi.stubEnv(name, variables[name] ?? '');
+}
 
 export interface ProxiedRequest {
   readonly method: string;

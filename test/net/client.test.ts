@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHttpClient } from '../../src/net/client.js';
 import type { HttpRequest } from '../../src/net/http.js';
-import { TestProxy } from '../helpers/proxy.js';
+import { proxyEnvironment, TestProxy } from '../helpers/proxy.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const TLS = { cert: readFileSync(new URL('../fixtures/tls/cert.pem', import.meta.url), 'utf8'), key: readFileSync(new URL('../fixtures/tls/key.pem', import.meta.url), 'utf8') };
@@ -16,13 +16,6 @@ interface Served {
   readonly port: number;
   readonly seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
   connections: number;
-}
-
-const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
-
-/** The proxy variables as a test sets them, and none of the machine's. */
-function proxyEnvironment(variables: Record<string, string>) {
-  for (const name of PROXY_VARIABLES) vi.stubEnv(name, variables[name] ?? '');
 }
 
 const cleanup: (() => Promise<void>)[] = [];

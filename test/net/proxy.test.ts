@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { proxyFor } from '../../src/net/proxy.js';
-
-const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
+import { proxyEnvironment } from '../helpers/proxy.js';
 
 /** proxyFor with exactly these variables set, none of the machine's. */
 function decide(url: string, variables: Record<string, string>) {
-  for (const name of PROXY_VARIABLES) vi.stubEnv(name, variables[name] ?? '');
+  proxyEnvironment(variables);
   const result = proxyFor(new URL(url));
   return result.ok ? { ok: true, value: result.value?.href } : result;
 }

@@ -10,7 +10,7 @@ import { SlackSink } from '../../src/simulator/slack-sink.js';
 import { SmtpSink } from '../../src/simulator/smtp-sink.js';
 import { createHttpClient } from '../../src/net/client.js';
 import { criticalEvent } from '../helpers/events.js';
-import { TestProxy } from '../helpers/proxy.js';
+import { proxyEnvironment, TestProxy } from '../helpers/proxy.js';
 
 const message: Message = { kind: 'alerts', source: 'apay', events: [criticalEvent()] };
 const deps = { ...defaultChannelDeps({ timezone: 'UTC' }), timeoutMs: 2_000 };
@@ -53,10 +53,7 @@ describe('Slack', () => {
 
   it('sends through the proxy the environment names, like every request', async () => {
     const proxy = await new TestProxy().start();
-    vi.stubEnv('HTTP_PROXY', proxy.url);
-    vi.stubEnv('http_proxy', '');
-    vi.stubEnv('NO_PROXY', '');
-    vi.stubEnv('no_proxy', '');
+    proxyEnvironment({ HTTP_PROXY: proxy.url });
     try {
       const port = new URL(sink.url).port;
       const viaProxy = createSlackChannel(
