@@ -28,7 +28,8 @@ export function loggingListener(log: Logger, extra: Partial<DeliveryListener> = 
       extra.unheard?.(row, channel, message);
     },
     orphaned(row, channel) {
-      log.warn({ channel, outbox_id: row.id }, `a notification waits for channel "${channel}", which is no longer in the config; restore the channel, or it is given up on at delivery.give_up_after`);
+      // Re-checked every minute: start and reload already warn, and the overdue report follows at an hour.
+      log.debug({ channel, outbox_id: row.id }, `a notification waits for channel "${channel}", which is no longer in the config; restore the channel, or it is given up on at delivery.give_up_after`);
       extra.orphaned?.(row, channel);
     },
     overdue(row) {
