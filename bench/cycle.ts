@@ -10,7 +10,7 @@ import { parseApayResponse } from '../src/sources/apay.js';
 import { createBepaidSource } from '../src/sources/bepaid.js';
 import { MAX_RESPONSE_BYTES } from '../src/sources/source.js';
 import { Simulator } from '../src/simulator/simulator.js';
-import { StateStore } from '../src/store/store.js';
+import { openStore } from '../src/store/open.js';
 import { measure, type Timing } from './measure.js';
 
 export interface CyclePhases {
@@ -29,7 +29,7 @@ export interface CyclePhases {
 }
 
 /** A full A-Pay cycle for `systems` payment systems (one glob rule covering them), phase by phase: the median of several after a warm-up. */
-export async function benchCycle(systems: number): Promise<CyclePhases> {
+export async function benchCycle(systems: number, state?: string): Promise<CyclePhases> {
   const balances = Object.fromEntries(Array.from({ length: systems }, (_, i) => [`upi_${i}`, `${(100_000 + ((i * 7919) % 900_000)).toFixed(2)}`]));
   const accounts = Array.from({ length: 200 }, (_, i) => ({ gatewayId: 1000 + i, account: `4070181084202039${String(i).padStart(4, '0')}`, amount: 1_000_000n + BigInt(i), currency: 'USD' }));
   const sim = await new Simulator({ apay: { projectId: 1, apiKey: 'k', balances }, bepaid: { shopId: '1', secretKey: 's', accounts } }).start();
@@ -52,7 +52,7 @@ ${accounts.map((_, i) => `  - { name: acct-${i}, source: bepaid, account: acct-$
 `;
   const config = parseConfigText(text, { file: path.join(dir, 'config.yaml'), env: {} }).config!;
   const apay = config.sources[0]!;
-  const store = StateStore.open(config.state);
+  const store = await openStore(state ?? config.state);
   const http = createHttpClient();
   const url = `${sim.apayUrl}/Remotes/payment-systems-balances?project_id=1`;
   const signal = new AbortController().signal;
@@ -90,7 +90,7 @@ ${accounts.map((_, i) => `  - { name: acct-${i}, source: bepaid, account: acct-$
   if (bepaidConfig?.type !== 'bepaid') throw new Error('the benchmark config has no bePaid source');
   const bepaid = createBepaidSource(bepaidConfig, { http, retry: DEFAULT_RETRY, retryDeps: realRetryDeps });
   const bepaid200 = await measure(() => bepaid.fetchBalances(signal));
-  store.close();
+  await store.close();
   await sim.stop();
   rmSync(dir, { recursive: true, force: true });
   return { systems, ...phases, bepaid200: bepaid200.timing, cpuMs: ownCpu(phases), cpuMsMax: Math.max(...measured.map(ownCpu)) };

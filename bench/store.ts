@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { initialState } from '../src/rules/alert.js';
-import { StateStore } from '../src/store/store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { measure, round } from './measure.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
@@ -21,15 +21,15 @@ export async function benchStore(accounts = 100, days = 90): Promise<{ rows: num
   const dir = mkdtempSync(path.join(tmpdir(), 'balance-watch-bench-'));
   const file = path.join(dir, 'state.db');
   const now = Date.now();
-  const store = StateStore.open(file);
-  store.commitCycle({
+  const store = SqliteStore.open(file);
+  await store.commitCycle({
     source: 'apay',
     now,
     alerts: Array.from({ length: accounts }, (_, i) => ({ rule: 'UPI', account: `upi_${i}`, state: { ...initialState(now), level: i % 10 === 0 ? ('warning' as const) : ('ok' as const), lastValue: { amount: { units: 123_456n, scale: 2 }, currency: 'INR' }, lastObservedAt: now } })),
     observations: [],
     outbox: [],
   });
-  store.close();
+  await store.close();
   // Bulk insert with the store's schema: a cycle at a time would spend the time in fsync, not in what is measured here.
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -55,9 +55,9 @@ export async function benchStore(accounts = 100, days = 90): Promise<{ rows: num
     await promisify(execFile)(process.execPath, [CLI, 'status', '-c', path.join(dir, 'config.yaml')]);
     runs.push(performance.now() - started);
   }
-  const readonly = StateStore.open(file, { readonly: true });
-  const query = await measure(() => [readonly.alerts(), readonly.pendingMessages(), readonly.failedMessages()]);
-  readonly.close();
+  const readonly = SqliteStore.open(file, { readonly: true });
+  const query = await measure(() => Promise.all([readonly.alerts(), readonly.pendingMessages(), readonly.failedMessages()]));
+  await readonly.close();
   rmSync(dir, { recursive: true, force: true });
   return {
     rows,

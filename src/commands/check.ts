@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { formatDiagnostic } from '../config/diagnostic.js';
@@ -6,7 +5,9 @@ import { configPath } from '../config/file.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { orphanedChannels, orphanWarning } from '../notify/notices.js';
-import { StateStore } from '../store/store.js';
+import { describeLocation, mayHoldState } from '../store/location.js';
+import { openStore } from '../store/open.js';
+import type { StateStore } from '../store/store.js';
 
 export interface CheckOptions {
   readonly config?: string;
@@ -21,7 +22,7 @@ export async function check(options: CheckOptions, io: CommandIo): Promise<void>
     io.out(`${file}: ${count(result.errors.length, 'error')}${result.warnings.length ? `, ${count(result.warnings.length, 'warning')}` : ''}; nothing was started`);
     throw new ExitError(1);
   }
-  const orphans = orphansInStore(result.config);
+  const orphans = await orphansInStore(result.config);
   for (const orphan of orphans) io.out(`${file}: warning: ${orphanWarning(orphan)}`);
   const warnings = result.warnings.length + orphans.length;
   io.out(`${file} is valid${warnings ? ` (${count(warnings, 'warning')})` : ''}.`);
@@ -29,18 +30,18 @@ export async function check(options: CheckOptions, io: CommandIo): Promise<void>
 }
 
 /** Messages the existing state store still owes to channels this config no longer has (renamed or removed). */
-function orphansInStore(config: Config): { channel: string; waiting: number }[] {
-  if (!existsSync(config.state)) return [];
+async function orphansInStore(config: Config): Promise<{ channel: string; waiting: number }[]> {
+  if (!mayHoldState(config.state)) return [];
   let store: StateStore | undefined;
   try {
-    store = StateStore.open(config.state, { readonly: true });
+    store = await openStore(config.state, { readonly: true });
     const waiting = new Map<string, number>();
-    for (const row of store.pendingMessages()) waiting.set(row.channel, (waiting.get(row.channel) ?? 0) + 1);
+    for (const row of await store.pendingMessages()) waiting.set(row.channel, (waiting.get(row.channel) ?? 0) + 1);
     return orphanedChannels([...waiting].map(([channel, n]) => ({ channel, waiting: n })), config);
   } catch {
     return []; // a store check cannot read is the daemon's to report; the config itself is what check judges
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -57,7 +58,7 @@ export function summarize(config: Config): string {
     `  accounts  ${count(accounts, 'bePaid account')} declared`,
     `  channels  ${config.channels.length === 0 ? 'none' : `${count(config.channels.length, 'channel')}: ${config.channels.map((c) => `${c.id} (${c.type})`).join(', ')}`}`,
     `  rules     ${count(config.rules.length, 'rule')}`,
-    `  state     ${config.state}`,
+    `  state     ${describeLocation(config.state)}`,
   ];
   return lines.join('\n');
 }

@@ -15,7 +15,7 @@ import { DEMO_TIMELINE, DEMO_WORLD, demoConfig } from '../simulator/demo-script.
 import { Simulator } from '../simulator/simulator.js';
 import { type SlackDelivery, SlackSink } from '../simulator/slack-sink.js';
 import { type ReceivedMail, SmtpSink } from '../simulator/smtp-sink.js';
-import { StateStore } from '../store/store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { ExitError } from '../cli/exit-error.js';
 
 /** Slack's Block Kit as the plain text a person would read in the channel. */
@@ -46,7 +46,7 @@ export async function demo(_options: object, io: CommandIo): Promise<void> {
   writeFileSync(file, text);
   const loaded = parseConfigText(text, { file, env: io.env });
   if (!loaded.config) throw new ExitError(1, `the demo config is invalid: ${loaded.errors.map((e) => e.message).join('; ')}`);
-  const store = StateStore.open(loaded.config.state);
+  const store = SqliteStore.open(loaded.config.state);
   const daemon = new Daemon({
     log: createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' }),
     store,
@@ -77,7 +77,7 @@ export async function demo(_options: object, io: CommandIo): Promise<void> {
   });
   io.out('\nstopping the demo…');
   await daemon.stop();
-  store.close();
+  await store.close();
   await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { parseDuration } from '../config/duration.js';
@@ -10,6 +9,7 @@ import { changeSince, formatTime, humanDuration } from '../notify/format.js';
 import { renderTable } from '../report/table.js';
 import { sparkline } from '../rules/trend.js';
 import { openStoreOrExit } from './open-store.js';
+import { mayHoldState } from '../store/location.js';
 
 export interface HistoryOptions {
   readonly config?: string;
@@ -28,10 +28,10 @@ export async function history(rule: string, options: HistoryOptions, io: Command
   const located = await locateState(configPath(options.config, io.env), io.env);
   if (!located.ok) throw new ExitError(1, located.error);
   const render = located.value.timezone === undefined ? {} : { timezone: located.value.timezone };
-  if (!existsSync(located.value.state)) throw new ExitError(1, `no state yet at ${located.value.state}: balance-watch has not run with this config`);
-  const store = openStoreOrExit(located.value.state, 1);
+  if (!mayHoldState(located.value.state)) throw new ExitError(1, `no state yet at ${located.value.state}: balance-watch has not run with this config`);
+  const store = await openStoreOrExit(located.value.state, 1);
   try {
-    const alerts = store.alerts();
+    const alerts = await store.alerts();
     const ofRule = alerts.filter((a) => a.rule === rule && (options.account === undefined || a.account === options.account));
     if (ofRule.length === 0) {
       const rules = [...new Set(alerts.map((a) => a.rule))];
@@ -44,7 +44,7 @@ export async function history(rule: string, options: HistoryOptions, io: Command
       );
     }
     const now = Date.now();
-    const sections = ofRule.map((alert) => ({ alert, observations: store.history(alert.source, alert.account, now - since.value) }));
+    const sections = await Promise.all(ofRule.map(async (alert) => ({ alert, observations: await store.history(alert.source, alert.account, now - since.value) })));
     if (options.json) {
       io.out(
         JSON.stringify(
@@ -82,7 +82,7 @@ export async function history(rule: string, options: HistoryOptions, io: Command
         .join('\n\n'),
     );
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -28,7 +28,7 @@ const UNKNOWN = 3;
  */
 export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
   const config = await loadConfigOrExit(options.config, io, UNKNOWN);
-  const store = options.dryRun ? undefined : openStoreOrExit(config.state, UNKNOWN);
+  const store = options.dryRun ? undefined : await openStoreOrExit(config.state, UNKNOWN);
   const log = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn', destination: 2 });
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -56,7 +56,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
         },
         controller.signal,
       );
-      undelivered = store.pendingMessages().length;
+      undelivered = (await store.pendingMessages()).length;
     }
     const rows = cycles.flatMap((cycle) => cycle.plan.rows);
     const failedSources = cycles.filter((cycle) => !cycle.fetched.ok);
@@ -87,7 +87,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
   } finally {
     process.off('SIGINT', stop);
     closeChannels(channels);
-    store?.close();
+    await store?.close();
     log.flush();
   }
 }

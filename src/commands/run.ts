@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import type { CommandIo } from '../cli/io.js';
 import { formatDiagnostic } from '../config/diagnostic.js';
@@ -42,7 +43,7 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
   const file = configPath(options.config, io.env);
   const config = await loadConfigOrExit(options.config, io, 1);
   const log = createLogger({ level: io.env['LOG_LEVEL'] });
-  const store = openStoreOrExit(config.state, 1);
+  const store = await openStoreOrExit(config.state, 1);
   const metrics = createMetrics();
   const daemon = new Daemon({
     log,
@@ -53,18 +54,20 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
     channelDeps: (c: Config) => defaultChannelDeps(c.timezone === undefined ? {} : { timezone: c.timezone }),
     now: Date.now,
     random: Math.random,
+    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    monotonic: () => performance.now(),
   });
   const stopped = untilStopSignal(log);
   try {
     await daemon.start(config);
   } catch (error) {
     await daemon.stop();
-    store.close();
+    await store.close();
     if (error instanceof ListenError) throw new ExitError(1, error.message);
     throw error;
   }
   log.info(
-    { config: file, state: config.state, schedule: config.schedule, sources: config.sources.length, rules: config.rules.length, channels: config.channels.length },
+    { config: file, state: store.location, schedule: config.schedule, sources: config.sources.length, rules: config.rules.length, channels: config.channels.length },
     'balance-watch started',
   );
 
@@ -80,7 +83,7 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
       return;
     }
     for (const warning of loaded.warnings) log.warn(formatDiagnostic(file, warning));
-    daemon.reload(loaded.config);
+    await daemon.reload(loaded.config);
     appliedHash = hash(text ?? '');
     metrics.configReloads.inc({ outcome: 'applied' });
     log.info({ trigger, rules: loaded.config.rules.length, sources: loaded.config.sources.length }, 'config reloaded');
@@ -94,7 +97,7 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
   process.off('SIGHUP', onHup);
   watcher.close();
   await daemon.stop();
-  store.close();
+  await store.close();
   log.info('stopped cleanly');
   log.flush();
 }

@@ -20,14 +20,14 @@ export interface SilenceAddOptions {
 /** Ended and expired silences stay in `silence list` this long. */
 const RECENTLY_MS = 86_400_000;
 
-async function withStore<T>(option: string | undefined, io: CommandIo, work: (store: StateStore, render: RenderOptions) => T): Promise<T> {
+async function withStore<T>(option: string | undefined, io: CommandIo, work: (store: StateStore, render: RenderOptions) => Promise<T>): Promise<T> {
   const located = await locateState(configPath(option, io.env), io.env);
   if (!located.ok) throw new ExitError(1, located.error);
-  const store = openStoreOrExit(located.value.state, 1);
+  const store = await openStoreOrExit(located.value.state, 1);
   try {
-    return work(store, located.value.timezone === undefined ? {} : { timezone: located.value.timezone });
+    return await work(store, located.value.timezone === undefined ? {} : { timezone: located.value.timezone });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -46,13 +46,13 @@ export async function silenceAdd(target: string, options: SilenceAddOptions, io:
   const level = options.level ?? 'warning';
   if (level !== 'warning' && level !== 'critical') throw new ExitError(1, '--level must be warning (critical still notifies) or critical (mute everything)');
   const { rule, account } = parseSilenceTarget(target);
-  await withStore(options.config, io, (store, render) => {
+  await withStore(options.config, io, async (store, render) => {
     const now = Date.now();
     const silence = { rule, account, level, reason, createdAt: now, until: now + duration.value } as const;
-    const id = store.addSilence(silence);
+    const id = await store.addSilence(silence);
     io.out(`silence #${id} added: ${describeSilence({ ...silence, id, endedAt: null, endReason: null })}, until ${formatTime(silence.until, render)}: ${reason}`);
     const probe = { ...silence, id, endedAt: null, endReason: null };
-    if (!store.alerts().some((a) => silenceCovers(probe, a.rule, a.account))) {
+    if (!(await store.alerts()).some((a) => silenceCovers(probe, a.rule, a.account))) {
       io.err(`warning: no alert in the state store matches ${target} yet; check the rule name (balance-watch status lists them). The silence is kept.`);
     }
   });
@@ -60,9 +60,9 @@ export async function silenceAdd(target: string, options: SilenceAddOptions, io:
 
 /** `balance-watch silence list`: silences in force, and those that ended in the last day. */
 export async function silenceList(options: { config?: string; json?: boolean }, io: CommandIo): Promise<void> {
-  await withStore(options.config, io, (store, render) => {
+  await withStore(options.config, io, async (store, render) => {
     const now = Date.now();
-    const all = store.silences(now, now - RECENTLY_MS);
+    const all = await store.silences(now, now - RECENTLY_MS);
     if (options.json) {
       io.out(JSON.stringify(all.map((s) => silenceJson(s, now)), null, 2));
       return;
@@ -108,8 +108,8 @@ export function silenceJson(s: Silence, now: number) {
 export async function silenceRemove(id: string, options: { config?: string }, io: CommandIo): Promise<void> {
   const number = Number(id.replace(/^#/, ''));
   if (!Number.isSafeInteger(number) || number <= 0) throw new ExitError(1, `"${id}" is not a silence id; silence list shows them`);
-  await withStore(options.config, io, (store) => {
-    if (!store.endSilence(number, Date.now(), 'removed')) throw new ExitError(1, `no silence #${number} is in force (silence list shows them)`);
+  await withStore(options.config, io, async (store) => {
+    if (!(await store.endSilence(number, Date.now(), 'removed'))) throw new ExitError(1, `no silence #${number} is in force (silence list shows them)`);
     io.out(`silence #${number} removed: notifications resume at the next check`);
   });
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { CommandIo } from '../cli/io.js';
 import { decimalToNumber, decimalToString } from '../money/decimal.js';
 import { sparkline } from '../rules/trend.js';
@@ -8,7 +7,8 @@ import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
 import { displayState } from '../rules/alert.js';
-import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/channel-health.js';
+import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
+import { describeLocation, mayHoldState } from '../store/location.js';
 import type { OutboxMessage, StoredAlert } from '../store/store.js';
 import { ExitError } from '../cli/exit-error.js';
 import { configPath } from '../config/file.js';
@@ -38,29 +38,29 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
   const located = await locateState(configPath(options.config, io.env), io.env);
   if (!located.ok) throw new ExitError(1, located.error);
   const config = located.value;
-  if (!existsSync(config.state)) {
+  if (!mayHoldState(config.state)) {
     io.out(options.json ? JSON.stringify({ state: config.state, alerts: [], outbox: { pending: [], failed: [] } }, null, 2) : `no state yet at ${config.state}: balance-watch has not run with this config`);
     return;
   }
   // Opened for writing so that a store from an older version is migrated first; status itself writes nothing.
-  const store = openStoreOrExit(config.state, 1);
+  const store = await openStoreOrExit(config.state, 1);
   try {
     const now = Date.now();
-    const alerts = store.alerts();
-    const pending = store.pendingMessages();
-    const failed = store.failedMessages();
+    const alerts = await store.alerts();
+    const pending = await store.pendingMessages();
+    const failed = await store.failedMessages();
     const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
-    const silences = store.silences(now);
-    const channels = store.channels.all(now);
-    const trends = new Map(alerts.map((a) => [a, store.recent(a.source, a.account, TREND_POINTS).map((o) => decimalToNumber(o.value.amount))]));
+    const silences = await store.silences(now);
+    const channels = await store.channels.all(now);
+    const trends = new Map(await Promise.all(alerts.map(async (a) => [a, (await store.recent(a.source, a.account, TREND_POINTS)).map((o) => decimalToNumber(o.value.amount))] as const)));
     if (options.json) {
-      io.out(JSON.stringify({ ...statusJson(config.state, alerts, trends, pending, failed, now), channels: channels.map((c) => channelJson(c, config.channels)), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
+      io.out(JSON.stringify({ ...statusJson(describeLocation(config.state), alerts, trends, pending, failed, now), channels: channels.map((c) => channelJson(c, config.channels)), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
     } else {
       const silenced = silences.length === 0 ? 'No silences.' : `Silences in force (${silences.length}):\n${renderSilences(silences, now, render)}`;
       io.out(`${statusText(alerts, trends, pending, failed, now, render)}\n\n${channelsText(channels, config.channels, now, render)}\n\n${silenced}`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

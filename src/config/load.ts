@@ -6,6 +6,7 @@ import { type Diagnostic, sortDiagnostics } from './diagnostic.js';
 import type { Environment } from './env.js';
 import { type RawConfig, configSchema, TEXT_NUMBER_KEYS } from './schema.js';
 import { BUILT_IN_DEFAULTS, type Config, type HttpListen, type LoadResult, type Rule } from './types.js';
+import { isPostgresUrl } from '../store/location.js';
 import { parseYamlTree } from './yaml-tree.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
@@ -108,6 +109,7 @@ function salvage(data: Record<string, unknown>): { raw: RawConfig; indices: Indi
     sources: sources.kept,
     channels: channels.kept,
     delivery: field(shape.delivery, data['delivery'], { give_up_after: 86_400_000 }),
+    ha: field(shape.ha, data['ha'], { lease: 15_000 }),
     defaults: field(shape.defaults, data['defaults'], {}),
     rules: rules.kept,
   };
@@ -136,12 +138,13 @@ function resolve(raw: RawConfig, file: string): Config {
     file,
     schedule: raw.schedule,
     ...(raw.timezone === undefined ? {} : { timezone: raw.timezone }),
-    state: path.resolve(path.dirname(path.resolve(file)), raw.state),
+    state: isPostgresUrl(raw.state) ? raw.state : path.resolve(path.dirname(path.resolve(file)), raw.state),
     history_retention: raw.history_retention,
     http: { listen: parseListen(raw.http.listen) },
     sources: raw.sources,
     channels: raw.channels,
     delivery: raw.delivery,
+    ha: raw.ha,
     rules,
   };
 }

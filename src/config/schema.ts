@@ -62,7 +62,13 @@ export const configSchema = z
       .string({ error: 'must be a cron expression such as "*/5 * * * *"' })
       .describe('When to check balances: cron with 5 fields, or 6 with seconds first. "*/5 * * * *" = every 5 minutes.'),
     timezone: z.string().optional().describe('IANA time zone for the schedule and times in messages, e.g. Europe/Minsk. Default: the host zone.'),
-    state: z.string().min(1).prefault('./data/state.db').describe('SQLite file for alert state and history; relative to this file. Its folder is created if missing.'),
+    state: z
+      .string()
+      .min(1)
+      .prefault('./data/state.db')
+      .describe(
+        'Where alert state and history are kept: a SQLite file (relative to this file; its folder is created if missing), or a PostgreSQL URL such as postgres://user:${PGPASSWORD}@db:5432/balance_watch for replicas that share it.',
+      ),
     history_retention: durationField('How long balance history (and the event log) is kept in the state store; older observations are pruned.').prefault('90d'),
     http: z
       .strictObject({ listen: listenField.prefault('127.0.0.1:9464') })
@@ -78,6 +84,14 @@ export const configSchema = z
       })
       .prefault({})
       .describe('How notifications are delivered.'),
+    ha: z
+      .strictObject({
+        lease: durationField(
+          'How long the leader lease lasts without renewal (default 15s). The leader renews it every third of that; after a crash a follower takes over within about two leases. Only used with a PostgreSQL state store.',
+        ).prefault('15s'),
+      })
+      .prefault({})
+      .describe('Replicas sharing a PostgreSQL state store: only the holder of the leader lease fetches and sends.'),
     defaults: defaultsSchema.prefault({}),
     rules: z.array(ruleSchema).min(1, 'list at least one rule').describe('The alert rules.'),
   })

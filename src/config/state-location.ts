@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { err, ok, type Result } from '../result.js';
+import { isPostgresUrl } from '../store/location.js';
 import type { Environment } from './env.js';
 import { unreadableMessage } from './file.js';
 import { parseYamlTree } from './yaml-tree.js';
@@ -28,9 +29,10 @@ export async function locateState(file: string, env: Environment): Promise<Resul
   const at = tree.positions.valueAt(['state']);
   const stateProblem = state === undefined ? undefined : tree.errors.find((e) => e.position.line === at.line && e.position.col === at.col);
   if (stateProblem || (state !== undefined && typeof state !== 'string')) {
-    return err(`${file}: state: ${stateProblem?.message ?? 'must be a file path'}; run balance-watch check -c ${file}`);
+    return err(`${file}: state: ${stateProblem?.message ?? 'must be a file path or a postgres:// URL'}; run balance-watch check -c ${file}`);
   }
-  const where = path.resolve(path.dirname(path.resolve(file)), typeof state === 'string' ? state : DEFAULT_STATE);
+  const named = typeof state === 'string' ? state : DEFAULT_STATE;
+  const where = isPostgresUrl(named) ? named : path.resolve(path.dirname(path.resolve(file)), named);
   // Channel ids only, so status can tell which channels messages wait for in vain.
   const ids = Array.isArray(channels) ? channels.flatMap((c: unknown) => (c !== null && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string' ? [(c as { id: string }).id] : [])) : [];
   return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}), channels: ids });

@@ -35,7 +35,7 @@ export interface Config {
   readonly file: string;
   readonly schedule: string;
   readonly timezone?: string;
-  /** Absolute path of the state store. */
+  /** Absolute path of the SQLite state store, or a PostgreSQL URL (with its password: never log it, see redactUrl). */
   readonly state: string;
   /** ms of balance history kept in the store. */
   readonly history_retention: number;
@@ -44,6 +44,8 @@ export interface Config {
   readonly channels: readonly ChannelConfig[];
   /** give_up_after in ms: how long a failing notification is retried. */
   readonly delivery: { readonly give_up_after: number };
+  /** ha.lease in ms: the leader lease's length. */
+  readonly ha: { readonly lease: number };
   readonly rules: readonly Rule[];
 }
 

@@ -7,14 +7,14 @@ import { channelsFor, closeChannels } from '../notify/channels.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/delivery.js';
 import { loggingListener } from '../notify/log-listener.js';
 import { noticeRecipients, orphanedChannels, orphanWarning } from '../notify/notices.js';
-import { isChannelFailing, isChannelUp } from '../store/channel-health.js';
 import type { Channel } from '../notify/message.js';
 import { LEVEL_SEVERITY } from '../rules/alert.js';
 import { queueSummary, summaryMissed } from './summaries.js';
 import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
 import type { SourceConfig } from '../sources/index.js';
-import type { StateStore } from '../store/store.js';
+import { type ChannelHealth, isChannelFailing, isChannelUp, type StateStore } from '../store/store.js';
+import { Leadership } from './leadership.js';
 import { type ChannelReadiness, type Readiness, startHttpServer } from './http-server.js';
 import type { Metrics } from './metrics.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
@@ -30,6 +30,10 @@ export interface DaemonDeps {
   readonly now: () => number;
   readonly random: () => number;
   readonly delivery?: DeliveryOptions;
+  /** This replica's name in the leader lease (host, pid and a random part). */
+  readonly holder?: string;
+  /** A monotonic clock for the lease: performance.now. */
+  readonly monotonic?: () => number;
 }
 
 /** What one config load brings to life: clients, channels and schedules, replaced whole on reload. */
@@ -62,7 +66,13 @@ export class Daemon {
    */
   private readonly running = new Map<string, { readonly work: Promise<void>; graceTick: boolean }>();
   private readonly lastFinished = new Map<string, number>();
-  private readonly controller = new AbortController();
+  /** Aborted when this replica stops leading (or stops): cancels its fetches and sends. */
+  private controller = new AbortController();
+  /** The config to act on: applied while leading, kept while following. */
+  private config: Config | undefined;
+  private leadership: Leadership | undefined;
+  /** Work begun on election or deposition, so stop() can wait for it. */
+  private transition: Promise<void> = Promise.resolve();
   private drainTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -75,54 +85,123 @@ export class Daemon {
     this.startedAt = deps.now();
   }
 
-  /** Starts serving: HTTP first (so health answers at once), then a first cycle of every source right away. */
+  /**
+   * Starts serving: HTTP first (so health answers at once), then the bid for
+   * the lease. The leader (with a SQLite store, always this process) runs a
+   * first cycle of every source right away; a follower waits to take over.
+   */
   async start(config: Config): Promise<{ url?: string }> {
     let url: string | undefined;
+    this.config = config;
     if (config.http.listen) {
       const started = await startHttpServer(config.http.listen, this.deps.metrics.registry, () => this.readiness());
       this.server = started.server;
       url = started.url;
       this.deps.log.info({ url: `${url}/metrics` }, `metrics and health on ${url} (/metrics, /healthz, /readyz)`);
     }
-    this.forgetRemovedRules(config);
-    this.apply(config);
-    this.warnOrphans(config);
-    this.exportChannelHealth();
-    this.scheduleDrain();
-    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
-    this.prune();
+    this.deps.metrics.leader.set(0);
+    this.deps.metrics.storeUp.set(1);
+    const { store, log } = this.deps;
+    store.onConnectivity?.((event) => {
+      this.deps.metrics.storeUp.set(event.kind === 'lost' ? 0 : 1);
+      if (event.kind === 'lost') log.error(`${event.error}; retrying: cycles and deliveries wait for it, nothing owed is lost`);
+      else log.info({ down_ms: event.downMs }, `state store ${store.location} reachable again after ${Math.round(event.downMs / 1000)} s; carrying on from the state it holds`);
+    });
+    const holder = this.deps.holder ?? `balance-watch-${process.pid}`;
+    this.leadership = new Leadership(
+      store.lease,
+      { holder, leaseMs: config.ha.lease, monotonic: this.deps.monotonic ?? (() => performance.now()) },
+      {
+        elected: () => this.changeRole(async () => {
+          if (store.lease.shared) log.info({ holder }, 'this replica took the leader lease: it fetches, evaluates and sends now');
+          await this.lead();
+        }),
+        deposed: (reason) => this.changeRole(async () => {
+          log.warn({ holder }, `this replica stopped leading: ${reason}; it follows now`);
+          await this.follow();
+        }),
+        trouble: (error) => log.debug({ holder }, `leader lease: ${error instanceof Error ? error.message : String(error)}`),
+      },
+    );
+    await this.leadership.start();
+    if (store.lease.shared && !this.leadership.isLeader) {
+      const leader = await store.lease.holder().catch(() => undefined);
+      log.info({ holder, leader }, `following${leader ? ` ${leader}` : ''}: this replica takes over if the leader stops renewing its lease`);
+    }
     return url === undefined ? {} : { url };
   }
 
+  /** Role changes run one after another, and stop() waits for the last. */
+  private changeRole(work: () => Promise<void>): Promise<void> {
+    this.transition = this.transition.then(work, work);
+    return this.transition;
+  }
+
+  /** Becomes the acting replica: schedules, delivery, pruning, from the state the store holds. */
+  private async lead(): Promise<void> {
+    const config = this.config;
+    if (this.stopping || !config) return;
+    this.controller = new AbortController();
+    this.deps.metrics.leader.set(1);
+    await this.forgetRemovedRules(config);
+    this.apply(config);
+    await this.warnOrphans(config);
+    await this.exportChannelHealth();
+    void this.scheduleDrain();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
+    void this.prune();
+  }
+
+  /** Stops acting: no more fetches or sends from here; what is owed stays in the store for the leader. */
+  private async follow(): Promise<void> {
+    this.deps.metrics.leader.set(0);
+    await this.quiesce();
+    this.runtime = undefined;
+  }
+
+  /** Stops schedules and timers, cancels work in flight and waits briefly for it to wind up. */
+  private async quiesce(): Promise<void> {
+    this.runtime?.jobs.forEach((job) => job.stop());
+    this.runtime?.summaryJobs.forEach((job) => job.stop());
+    clearTimeout(this.drainTimer);
+    clearInterval(this.pruneTimer);
+    this.controller.abort();
+    const inFlight = Promise.allSettled([...[...this.running.values()].map((r) => r.work), this.draining ?? Promise.resolve()]);
+    await Promise.race([inFlight, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+    if (this.runtime) closeChannels(this.runtime.channels);
+  }
+
   /** Swaps in a new config; alert state lives in the store, keyed by rule and account, so it survives. */
-  reload(config: Config): void {
-    const current = this.runtime?.config;
-    if (current && (current.state !== config.state || JSON.stringify(current.http) !== JSON.stringify(config.http))) {
-      this.deps.log.warn('state and http.listen changes take effect only after a restart; the other changes are applied now');
+  async reload(config: Config): Promise<void> {
+    const current = this.config;
+    if (current && (current.state !== config.state || JSON.stringify(current.http) !== JSON.stringify(config.http) || current.ha.lease !== config.ha.lease)) {
+      this.deps.log.warn('state, http and ha changes take effect only after a restart; the other changes are applied now');
     }
-    const effective: Config = current ? { ...config, state: current.state, http: current.http } : config;
-    this.forgetRemovedRules(effective);
+    const effective: Config = current ? { ...config, state: current.state, http: current.http, ha: current.ha } : config;
+    this.config = effective;
+    if (!this.runtime) return; // a follower applies it when it takes over
+    await this.forgetRemovedRules(effective);
     this.deps.metrics.alertLevel.reset();
     this.deps.metrics.noData.reset();
     this.deps.metrics.runway.reset();
     this.apply(effective);
-    this.warnOrphans(effective);
+    await this.warnOrphans(effective);
     this.deps.metrics.channelUp.reset();
-    this.exportChannelHealth();
+    await this.exportChannelHealth();
   }
 
   /** Messages owed to a channel the config no longer has are kept, and said so, not dropped. */
-  private warnOrphans(config: Config): void {
-    for (const orphan of orphanedChannels(this.deps.store.channels.all(this.deps.now()), config)) {
+  private async warnOrphans(config: Config): Promise<void> {
+    for (const orphan of orphanedChannels(await this.deps.store.channels.all(this.deps.now()), config)) {
       this.deps.log.warn({ channel: orphan.channel, waiting: orphan.waiting }, orphanWarning(orphan));
     }
   }
 
   /** balance_watch_channel_up for every configured channel, from the store's record of deliveries. */
-  private exportChannelHealth(): void {
+  private async exportChannelHealth(): Promise<void> {
     const runtime = this.runtime;
     if (!runtime) return;
-    const known = new Map(this.deps.store.channels.all(this.deps.now()).map((health) => [health.channel, health]));
+    const known = new Map((await this.deps.store.channels.all(this.deps.now())).map((health) => [health.channel, health]));
     for (const id of runtime.channels.keys()) {
       const health = known.get(id);
       this.deps.metrics.channelUp.set({ channel: id }, health === undefined || isChannelUp(health) ? 1 : 0);
@@ -130,8 +209,8 @@ export class Daemon {
   }
 
   /** Alerts of rules the config no longer has are closed quietly: they would never be evaluated again. */
-  private forgetRemovedRules(config: Config): void {
-    const removed = this.deps.store.removeAlertsExcept(config.rules.map((rule) => rule.name));
+  private async forgetRemovedRules(config: Config): Promise<void> {
+    const removed = await this.deps.store.removeAlertsExcept(config.rules.map((rule) => rule.name));
     if (removed > 0) this.deps.log.info({ removed_rules: removed }, 'alerts of rules no longer in the config were closed quietly');
   }
 
@@ -149,17 +228,17 @@ export class Daemon {
     }
     for (const channel of config.channels) {
       if (channel.summary === undefined) continue;
-      const job: ScheduledJob = this.deps.scheduler(channel.summary, config.timezone, () => this.sendSummary(channel.id, job, false));
+      const job: ScheduledJob = this.deps.scheduler(channel.summary, config.timezone, () => void this.sendSummary(channel.id, job, false));
       runtime.summaryJobs.push(job);
-      this.catchUpSummary(channel.id, job);
+      void this.catchUpSummary(channel.id, job);
     }
   }
 
   /** A summary that fell due while the daemon was down is sent once now, marked late. */
-  private catchUpSummary(channel: string, job: ScheduledJob): void {
+  private async catchUpSummary(channel: string, job: ScheduledJob): Promise<void> {
     try {
-      if (summaryMissed(this.deps.store, channel, this.deps.now())) this.sendSummary(channel, job, true);
-      else this.deps.store.recordSummary(channel, undefined, null, this.nextRun(job));
+      if (await summaryMissed(this.deps.store, channel, this.deps.now())) await this.sendSummary(channel, job, true);
+      else await this.deps.store.recordSummary(channel, undefined, null, this.nextRun(job));
     } catch (error) {
       this.deps.log.error({ channel }, `scheduling the summary failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -172,11 +251,11 @@ export class Daemon {
   }
 
   /** Queues a channel's summary: every balance, its change since the last summary, and what fired and resolved. */
-  private sendSummary(channel: string, job: ScheduledJob, late: boolean): void {
-    if (this.stopping) return;
+  private async sendSummary(channel: string, job: ScheduledJob, late: boolean): Promise<void> {
+    if (this.stopping || this.controller.signal.aborted) return;
     const { store, log } = this.deps;
     try {
-      const summary = queueSummary(store, channel, this.deps.now(), late, this.nextRun(job));
+      const summary = await queueSummary(store, channel, this.deps.now(), late, this.nextRun(job));
       log.info({ channel, balances: summary.balances.length, late }, `summary queued for ${channel}`);
       this.kickDrain();
     } catch (error) {
@@ -190,7 +269,7 @@ export class Daemon {
    * after a start or reload, which the cycle just begun stands for.
    */
   private cycle(id: string, scheduled: boolean): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+    if (this.stopping || this.controller.signal.aborted) return Promise.resolve();
     const inFlight = this.running.get(id);
     if (inFlight) {
       if (inFlight.graceTick && scheduled) inFlight.graceTick = false;
@@ -200,21 +279,22 @@ export class Daemon {
       }
       return inFlight.work;
     }
-    const runtime = this.runtime!;
-    const source = runtime.sources.get(id);
+    const runtime = this.runtime;
+    const source = runtime?.sources.get(id);
+    if (!runtime) return Promise.resolve();
     if (!source) return Promise.resolve();
-    const work = this.runCycle(runtime, source.config, source.client).finally(() => this.running.delete(id));
+    const work = this.runCycle(runtime, source.config, source.client, this.controller.signal).finally(() => this.running.delete(id));
     this.running.set(id, { work, graceTick: !scheduled });
     return work;
   }
 
-  private async runCycle(runtime: Runtime, sourceConfig: SourceConfig, client: BalanceSource): Promise<void> {
+  private async runCycle(runtime: Runtime, sourceConfig: SourceConfig, client: BalanceSource, signal: AbortSignal): Promise<void> {
     const { log, metrics } = this.deps;
     const started = this.deps.now();
     const stopTimer = metrics.cycleDuration.startTimer({ source: client.id });
     try {
-      const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal: this.controller.signal });
-      if (this.controller.signal.aborted) return;
+      const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal });
+      if (signal.aborted) return;
       this.record(client.id, result);
       this.lastFinished.set(client.id, this.deps.now());
       metrics.lastCycle.set({ source: client.id }, this.deps.now() / 1000);
@@ -264,7 +344,7 @@ export class Daemon {
 
   /** Drains the outbox now, or right after the drain in progress. */
   private kickDrain(): void {
-    if (this.stopping && this.controller.signal.aborted) return;
+    if (this.controller.signal.aborted) return;
     if (this.draining) {
       this.drainAgain = true;
       return;
@@ -274,20 +354,22 @@ export class Daemon {
       if (this.drainAgain) {
         this.drainAgain = false;
         this.kickDrain();
-      } else this.scheduleDrain();
+      } else void this.scheduleDrain();
     });
   }
 
   /** Sleeps until the next message is due (or a minute at most), instead of polling: an idle daemon stays idle. */
-  private scheduleDrain(): void {
+  private async scheduleDrain(): Promise<void> {
     clearTimeout(this.drainTimer);
-    if (this.stopping) return;
+    if (this.stopping || this.controller.signal.aborted) return;
     let due: number | undefined;
     try {
-      due = this.deps.store.nextDueAt();
+      due = await this.deps.store.nextDueAt();
     } catch {
       due = undefined;
     }
+    if (this.stopping || this.controller.signal.aborted) return;
+    clearTimeout(this.drainTimer);
     const wait = due === undefined ? IDLE_DRAIN_CHECK_MS : Math.min(IDLE_DRAIN_CHECK_MS, Math.max(MIN_DRAIN_WAIT_MS, due - this.deps.now()));
     this.drainTimer = setTimeout(() => this.kickDrain(), wait);
   }
@@ -296,13 +378,14 @@ export class Daemon {
     const { metrics, store, log } = this.deps;
     const runtime = this.runtime;
     if (!runtime) return;
-    const due = store.nextDueAt();
-    if (due === undefined || due > this.deps.now()) {
-      metrics.outboxPending.set(due === undefined ? 0 : store.pendingCount());
-      return;
-    }
+    const signal = this.controller.signal;
     const count = (outcome: string) => (_row: unknown, channel: string, reason?: string) => metrics.notifications.inc({ channel, outcome, reason: reason ?? 'none' });
     try {
+      const due = await store.nextDueAt();
+      if (due === undefined || due > this.deps.now()) {
+        metrics.outboxPending.set(due === undefined ? 0 : await store.pendingCount());
+        return;
+      }
       await drainOutbox(
         {
           store,
@@ -318,21 +401,21 @@ export class Daemon {
             overdue: (row) => metrics.notificationsOverdue.inc({ channel: row.channel }),
           }),
         },
-        this.controller.signal,
+        signal,
       );
-      metrics.outboxPending.set(store.pendingCount());
-      this.exportChannelHealth();
+      metrics.outboxPending.set(await store.pendingCount());
+      await this.exportChannelHealth();
     } catch (error) {
       log.error(`delivering notifications failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  private prune(): void {
+  private async prune(): Promise<void> {
     try {
       const now = this.deps.now();
       const retention = this.runtime?.config.history_retention;
       if (retention === undefined) return;
-      const removed = this.deps.store.prune(now - retention, now);
+      const removed = await this.deps.store.prune(now - retention, now);
       if (removed.observations + removed.messages > 0) this.deps.log.debug(removed, 'pruned old history');
     } catch (error) {
       this.deps.log.error(`pruning the state store failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -340,12 +423,17 @@ export class Daemon {
   }
 
   /**
-   * Ready once every source finished a cycle within two schedule intervals, and
-   * no channel has given a message up without delivering anything since.
+   * A follower is ready: it serves and stands by. The leader is ready once every
+   * source finished a cycle within two schedule intervals, and no channel has
+   * given a message up without delivering anything since.
    */
-  readiness(): Readiness {
+  async readiness(): Promise<Readiness> {
     const runtime = this.runtime;
-    if (!runtime) return { ready: false, sources: {}, channels: {}, reason: 'not started' };
+    if (this.leadership && !this.leadership.isLeader && !this.stopping) {
+      const leader = await this.deps.store.lease.holder().catch(() => undefined);
+      return { ready: true, role: 'follower', ...(leader === undefined ? {} : { leader }), sources: {}, channels: {} };
+    }
+    if (!runtime) return { ready: false, role: 'leader', sources: {}, channels: {}, reason: this.stopping ? 'stopping' : 'not started' };
     const now = this.deps.now();
     const allowance = 2 * Math.max(...runtime.jobs.map((job) => job.intervalMs()), 1_000);
     const sources: Record<string, { lastCycleAt: string | null; deadline: string | null; ok: boolean }> = {};
@@ -356,9 +444,9 @@ export class Daemon {
     }
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const channels: Record<string, ChannelReadiness> = {};
-    let health: ReturnType<StateStore['channels']['all']> = [];
+    let health: ChannelHealth[] = [];
     try {
-      health = this.deps.store.channels.all(now);
+      health = await this.deps.store.channels.all(now);
     } catch {
       // A store that cannot be read now is the sources' cycles' problem to report.
     }
@@ -375,21 +463,21 @@ export class Daemon {
       ...(late.length > 0 ? [`no recent cycle of: ${late.join(', ')}`] : []),
       ...failing.map(([id, c]) => `channel ${id} is failing: ${c.lastFailure ?? 'it gave a notification up'}`),
     ];
-    return problems.length === 0 ? { ready: true, sources, channels } : { ready: false, sources, channels, reason: problems.join('; ') };
+    return problems.length === 0 ? { ready: true, role: 'leader', sources, channels } : { ready: false, role: 'leader', sources, channels, reason: problems.join('; ') };
   }
 
-  /** Stops scheduling, cancels fetches and sends in flight, waits briefly for cycles to wind up, closes everything. */
+  /**
+   * Stops scheduling, cancels fetches and sends in flight, waits briefly for
+   * them to wind up, then releases the lease at once, so a follower takes over
+   * within about a second instead of waiting for it to expire.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.runtime?.jobs.forEach((job) => job.stop());
-    this.runtime?.summaryJobs.forEach((job) => job.stop());
-    clearTimeout(this.drainTimer);
-    clearInterval(this.pruneTimer);
-    this.controller.abort();
-    const inFlight = Promise.allSettled([...[...this.running.values()].map((r) => r.work), this.draining ?? Promise.resolve()]);
-    await Promise.race([inFlight, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
-    if (this.runtime) closeChannels(this.runtime.channels);
+    await this.transition;
+    await this.quiesce();
+    await this.leadership?.stop();
+    this.deps.metrics.leader.set(0);
     const server = this.server;
     if (server) {
       server.closeAllConnections();

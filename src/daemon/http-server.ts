@@ -15,6 +15,10 @@ export interface ChannelReadiness {
 
 export interface Readiness {
   readonly ready: boolean;
+  /** leader: this replica fetches and sends; follower: another does, and this one waits to take over. */
+  readonly role: 'leader' | 'follower';
+  /** While following: which replica leads, if the store says. */
+  readonly leader?: string;
   readonly sources: Readonly<Record<string, { readonly lastCycleAt: string | null; readonly deadline: string | null; readonly ok: boolean }>>;
   readonly channels: Readonly<Record<string, ChannelReadiness>>;
   readonly reason?: string;
@@ -34,7 +38,7 @@ function listenProblem(listen: { host: string; port: number }, error: NodeJS.Err
 }
 
 /** `/metrics`, `/healthz` (the process answers) and `/readyz` (every source cycled recently, no channel failing). */
-export async function startHttpServer(listen: { host: string; port: number }, registry: Registry, readiness: () => Readiness): Promise<{ server: Server; url: string }> {
+export async function startHttpServer(listen: { host: string; port: number }, registry: Registry, readiness: () => Promise<Readiness>): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -53,8 +57,10 @@ export async function startHttpServer(listen: { host: string; port: number }, re
       return;
     }
     if (path === '/readyz') {
-      const state = readiness();
-      res.writeHead(state.ready ? 200 : 503, { 'Content-Type': 'application/json' }).end(`${JSON.stringify(state)}\n`);
+      readiness().then(
+        (state) => res.writeHead(state.ready ? 200 : 503, { 'Content-Type': 'application/json' }).end(`${JSON.stringify(state)}\n`),
+        () => res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"ready":false,"reason":"readiness could not be determined"}\n'),
+      );
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');

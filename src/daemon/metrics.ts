@@ -7,6 +7,16 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const metrics = {
     registry,
+    leader: new Gauge({
+      name: 'balance_watch_leader',
+      help: '1 while this replica holds the leader lease (fetches, evaluates and sends), 0 while it follows.',
+      registers: [registry],
+    }),
+    storeUp: new Gauge({
+      name: 'balance_watch_store_up',
+      help: '1 while the state store answers, 0 while it cannot be reached.',
+      registers: [registry],
+    }),
     balance: new Gauge({
       name: 'balance_watch_balance',
       help: 'Last balance read, in major units of its currency (an approximation for graphs: thresholds are compared exactly).',

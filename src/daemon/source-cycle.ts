@@ -7,7 +7,7 @@ import type { Point } from '../rules/trend.js';
 import { decimalToNumber } from '../money/decimal.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
-import type { StateStore } from '../store/store.js';
+import type { HistoryStore, StateStore } from '../store/store.js';
 
 export interface SourceCycleResult {
   readonly fetched: FetchResult;
@@ -19,16 +19,34 @@ export interface SourceCycleResult {
   readonly silenced: readonly AlertEvent[];
 }
 
-/** The stored balances of one source's accounts, read once per account and cycle (runway rules and messages need them). */
-function historyLookup(store: StateStore, source: string): HistoryLookup {
-  const cache = new Map<string, { since: number; points: readonly Point[] }>();
-  return (account, since) => {
-    const cached = cache.get(account);
-    if (cached && cached.since <= since) return cached.points.filter((p) => p.at >= since);
-    const points = store.history(source, account, since).map((o) => ({ at: o.at, value: decimalToNumber(o.value.amount) }));
-    cache.set(account, { since, points });
-    return points;
-  };
+/** Passes are bounded: each one can only add accounts to read, and a rule's accounts are known after the first. */
+const MAX_PLANNING_PASSES = 4;
+
+/**
+ * Plans the cycle, reading the history it asks for. The planner is pure and
+ * synchronous, so it runs once with what is already read, says what else it
+ * wanted (runway rules, and the trend of an account with an event), and runs
+ * again once that is read: only those accounts' history is ever read.
+ */
+async function planWithHistory(store: HistoryStore | undefined, plan: (lookup: HistoryLookup) => CycleResult, source: string): Promise<CycleResult> {
+  if (!store) return plan(() => []);
+  const read = new Map<string, { since: number; points: readonly Point[] }>();
+  for (let pass = 1; ; pass += 1) {
+    const wanted = new Map<string, number>();
+    const lookup: HistoryLookup = (account, since) => {
+      const known = read.get(account);
+      if (known && known.since <= since) return known.points.filter((p) => p.at >= since);
+      wanted.set(account, Math.min(since, wanted.get(account) ?? since));
+      return [];
+    };
+    const result = plan(lookup);
+    if (wanted.size === 0 || pass === MAX_PLANNING_PASSES) return result;
+    const since = Math.min(...wanted.values());
+    const histories = await store.histories(source, [...wanted.keys()], since);
+    for (const account of wanted.keys()) {
+      read.set(account, { since, points: (histories.get(account) ?? []).map((o) => ({ at: o.at, value: decimalToNumber(o.value.amount) })) });
+    }
+  }
 }
 
 /**
@@ -45,16 +63,16 @@ export async function runSourceCycle(args: {
   readonly signal: AbortSignal;
 }): Promise<SourceCycleResult> {
   const { config, sourceConfig, source, store } = args;
-  const previous: ReadonlyMap<string, AlertState> = store ? store.loadStates(source.id) : new Map();
+  const previous: ReadonlyMap<string, AlertState> = store ? await store.loadStates(source.id) : new Map();
   const started = args.now();
   const fetched = await source.fetchBalances(args.signal);
   const now = args.now();
-  const plan = planCycle(config, sourceConfig, fetched, previous, now, store ? historyLookup(store, source.id) : undefined);
+  const plan = await planWithHistory(store, (lookup) => planCycle(config, sourceConfig, fetched, previous, now, lookup), source.id);
   // Silences are read every cycle, so one added while the daemon runs applies at its next cycle.
-  const decision = applySilences(plan.events, store ? store.silences(now) : [], now);
+  const decision = applySilences(plan.events, store ? await store.silences(now) : [], now);
   const outbox = digestsFor(config, source.id, decision.send);
   if (store && !args.signal.aborted) {
-    store.commitCycle({
+    await store.commitCycle({
       source: source.id,
       now,
       alerts: plan.rows.flatMap((row) => (row.state ? [{ rule: row.rule, account: row.account, state: row.state }] : [])),

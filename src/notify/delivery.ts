@@ -1,6 +1,6 @@
 import { backoffDelay } from '../net/backoff.js';
 import type { FailureReason } from '../net/failure.js';
-import type { OutboxMessage, StateStore } from '../store/store.js';
+import type { ChannelHealthStore, OutboxMessage, OutboxStore } from '../store/store.js';
 import type { Channel, Message } from './message.js';
 import { deliveryFailureNotice } from './notices.js';
 
@@ -43,7 +43,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
 };
 
 export interface DeliveryDeps {
-  readonly store: StateStore;
+  readonly store: OutboxStore & { readonly channels: ChannelHealthStore };
   readonly channels: ReadonlyMap<string, Channel>;
   /** Who else hears that `failed` gave `message` up (see noticeRecipients). */
   readonly recipientsOf: (message: Message, failed: string) => readonly string[];
@@ -61,8 +61,8 @@ export interface DeliveryDeps {
  * Returns how many rows were attempted.
  */
 export async function drainOutbox(deps: DeliveryDeps, signal: AbortSignal): Promise<number> {
-  for (const row of deps.store.takeNewlyOverdue(deps.now(), deps.options.overdueAfterMs)) deps.listener.overdue(row);
-  const due = deps.store.dueMessages(deps.now());
+  for (const row of await deps.store.takeNewlyOverdue(deps.now(), deps.options.overdueAfterMs)) deps.listener.overdue(row);
+  const due = await deps.store.dueMessages(deps.now());
   const byChannel = new Map<string, OutboxMessage[]>();
   for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
   // Channels are independent: a slow SMTP server never holds up Slack.
@@ -79,9 +79,9 @@ async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly Outbo
     const expired = deps.now() - row.createdAt >= options.giveUpAfterMs;
     if (!channel) {
       // Renamed or removed: kept, and warned about, in case the channel comes back; given up on like any other at the horizon.
-      if (expired) giveUp(deps, row, id, 'unknown_channel', `channel "${id}" is no longer in the config`);
+      if (expired) await giveUp(deps, row, id, 'unknown_channel', `channel "${id}" is no longer in the config`);
       else {
-        store.postpone(row.id, deps.now() + options.orphanRecheckMs, `channel "${id}" is no longer in the config`, 'unknown_channel');
+        await store.postpone(row.id, deps.now() + options.orphanRecheckMs, `channel "${id}" is no longer in the config`, 'unknown_channel');
         listener.orphaned(row, id);
       }
       continue;
@@ -89,42 +89,42 @@ async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly Outbo
     const result = await channel.send(row.message, signal);
     const now = deps.now();
     if (result.ok) {
-      store.markSent(row.id, now);
-      store.channels.delivered(id, now);
+      await store.markSent(row.id, now);
+      await store.channels.delivered(id, now);
       listener.delivered(row, id);
       continue;
     }
     const { failure } = result;
     if (failure.reason === 'cancelled') return; // shutting down: the row stays owed and goes out after the restart
     if (!failure.retryable) {
-      giveUp(deps, row, id, failure.reason, failure.message, channel.label);
+      await giveUp(deps, row, id, failure.reason, failure.message, channel.label);
       continue;
     }
     if (expired) {
-      giveUp(deps, row, id, 'expired', `still failing after ${Math.round(options.giveUpAfterMs / 3_600_000)} h of retries: ${failure.message}`, channel.label);
+      await giveUp(deps, row, id, 'expired', `still failing after ${Math.round(options.giveUpAfterMs / 3_600_000)} h of retries: ${failure.message}`, channel.label);
       continue;
     }
     const wait = failure.retryAfterMs ?? backoffDelay(row.attempts, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs }, deps.random);
     const next = now + Math.max(wait, 1_000);
-    store.markRetry(row.id, next, failure.message, failure.reason);
-    store.channels.failed(id, now, { message: failure.message, reason: failure.reason, gaveUp: false });
+    await store.markRetry(row.id, next, failure.message, failure.reason);
+    await store.channels.failed(id, now, { message: failure.message, reason: failure.reason, gaveUp: false });
     listener.retrying(row, id, failure.reason, failure.message, next);
     return;
   }
 }
 
 /** Records the loss, and tells the rule's other channels (at most once per channel per notice interval). */
-function giveUp(deps: DeliveryDeps, row: OutboxMessage, id: string, reason: GiveUpReason, why: string, label = `channel "${id}"`): void {
+async function giveUp(deps: DeliveryDeps, row: OutboxMessage, id: string, reason: GiveUpReason, why: string, label = `channel "${id}"`): Promise<void> {
   const { store, listener, options } = deps;
   const now = deps.now();
-  store.markFailed(row.id, now, why, reason);
-  store.channels.failed(id, now, { message: why, reason, gaveUp: true });
+  await store.markFailed(row.id, now, why, reason);
+  await store.channels.failed(id, now, { message: why, reason, gaveUp: true });
   listener.gaveUp(row, id, reason, why);
   if (row.message.kind === 'delivery-failure' || row.message.kind === 'test') return;
   const recipients = deps.recipientsOf(row.message, id);
   if (recipients.length === 0) return listener.unheard(row, id, why);
-  if (!store.channels.claimNotice(id, now, options.noticeIntervalMs)) return;
+  if (!(await store.channels.claimNotice(id, now, options.noticeIntervalMs))) return;
   const notice = deliveryFailureNotice(row.message, { channel: id, target: label }, why, now);
-  store.enqueue(row.source, recipients.map((channel) => ({ channel, message: notice })), now);
+  await store.enqueue(row.source, recipients.map((channel) => ({ channel, message: notice })), now);
   listener.noticed(row, id, recipients);
 }

@@ -9,7 +9,7 @@ import { defaultChannelDeps } from '../../src/notify/channel-deps.js';
 import type { HttpClient, HttpResponse } from '../../src/net/http.js';
 import { ok, type Result } from '../../src/result.js';
 import { initialState } from '../../src/rules/alert.js';
-import { StateStore } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
 import { instantRetry, TEST_RETRY } from '../helpers/retry.js';
 
@@ -42,13 +42,15 @@ function manualScheduler() {
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('Daemon scheduling', () => {
-  const stores: StateStore[] = [];
-  afterEach(() => stores.splice(0).forEach((s) => s.close()));
+  const stores: SqliteStore[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+  });
 
   function daemon(clock: { now: number }) {
     const dir = tempDir();
     const config = parseConfigText(CONFIG, { file: path.join(dir, 'config.yaml'), env: {} }).config!;
-    const store = StateStore.open(config.state);
+    const store = SqliteStore.open(config.state);
     stores.push(store);
     const http = heldClient();
     const schedule = manualScheduler();
@@ -92,9 +94,9 @@ describe('Daemon scheduling', () => {
     const clock = { now: 1_000_000 };
     const { d, config } = daemon(clock);
     const store = stores.at(-1)!;
-    store.commitCycle({ source: 'apay', now: 1, alerts: [{ rule: 'renamed away', account: 'bkash_a', state: initialState(1) }], observations: [], outbox: [] });
+    await store.commitCycle({ source: 'apay', now: 1, alerts: [{ rule: 'renamed away', account: 'bkash_a', state: initialState(1) }], observations: [], outbox: [] });
     await d.start(config);
-    expect(store.alerts().map((a) => a.rule)).not.toContain('renamed away');
+    expect((await store.alerts()).map((a) => a.rule)).not.toContain('renamed away');
     await d.stop();
   });
 
@@ -102,13 +104,13 @@ describe('Daemon scheduling', () => {
     const clock = { now: 1_000_000 };
     const { d, config, http } = daemon(clock);
     await d.start(config);
-    expect(d.readiness()).toMatchObject({ ready: false, reason: 'no recent cycle of: apay' });
+    expect(await d.readiness()).toMatchObject({ ready: false, reason: 'no recent cycle of: apay' });
     await flush();
     http.answer();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(d.readiness()).toMatchObject({ ready: true, sources: { apay: { ok: true } } });
+    expect(await d.readiness()).toMatchObject({ ready: true, sources: { apay: { ok: true } } });
     clock.now += 2 * 300_000 + 1;
-    expect(d.readiness()).toMatchObject({ ready: false });
+    expect(await d.readiness()).toMatchObject({ ready: false });
     await d.stop();
   });
 });

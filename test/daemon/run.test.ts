@@ -204,10 +204,10 @@ describe('balance-watch run', () => {
         extra: `channels:\n  - { id: treasury, type: slack, webhook_url: "\${SLACK_WEBHOOK_URL}", summary: "*/2 * * * * *" }`,
       }),
     );
-    const { StateStore } = await import('../../src/store/store.js');
-    const store = StateStore.open(path.join(path.dirname(file), 'state.db'));
-    store.recordSummary('treasury', undefined, Date.now() - 86_400_000, Date.now() - 60_000);
-    store.close();
+    const { SqliteStore } = await import('../../src/store/sqlite-store.js');
+    const store = SqliteStore.open(path.join(path.dirname(file), 'state.db'));
+    await store.recordSummary('treasury', undefined, Date.now() - 86_400_000, Date.now() - 60_000);
+    await store.close();
     const daemon = await start();
     await daemon.waitFor('the late summary', () => texts().some((t) => t.startsWith('Balance summary (late):')));
     sim.setApayBalance('bkash_a', '45000');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DELIVERY, type DeliveryListener, drainOutbox } from '../../src/notify/delivery.js';
 import type { Channel, Message, SendResult } from '../../src/notify/message.js';
-import { StateStore } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
 import { criticalEvent, T0 } from '../helpers/events.js';
 import { noticeRecipients } from '../../src/notify/notices.js';
@@ -24,13 +24,13 @@ function scriptedChannel(id: string, answers: SendResult[]): Channel & { sent: M
 }
 
 /** Queued messages are alerts of one rule that notifies every channel given, unless `test` says otherwise. */
-function setup(channels: Channel[], queued: { channel: string; n: number; test?: boolean }[]) {
-  const store = StateStore.open(path.join(tempDir(), 'state.db'));
+async function setup(channels: Channel[], queued: { channel: string; n: number; test?: boolean }[]) {
+  const store = SqliteStore.open(path.join(tempDir(), 'state.db'));
   let id = 0;
   for (const { channel, n, test } of queued) {
     for (let i = 0; i < n; i += 1) {
       const message: Message = test === false ? { kind: 'alerts', source: 'apay', events: [criticalEvent()] } : { kind: 'test', channel, at: (id += 1) };
-      store.commitCycle({ source: 'apay', now: T0, alerts: [], observations: [], outbox: [{ channel, message }] });
+      await store.commitCycle({ source: 'apay', now: T0, alerts: [], observations: [], outbox: [{ channel, message }] });
     }
   }
   const log: string[] = [];
@@ -65,19 +65,19 @@ const fail = (reason: 'server' | 'client' | 'rate_limited', retryable: boolean, 
 describe('drainOutbox', () => {
   it('marks a message sent only after the channel confirmed it', async () => {
     const slack = scriptedChannel('slack', [{ ok: true }]);
-    const { store, log, deps } = setup([slack], [{ channel: 'slack', n: 1 }]);
+    const { store, log, deps } = await setup([slack], [{ channel: 'slack', n: 1 }]);
     expect(await drainOutbox(deps, new AbortController().signal)).toBe(1);
     expect(log).toEqual(['delivered #1 slack']);
-    expect(store.pendingMessages()).toEqual([]);
+    expect(await store.pendingMessages()).toEqual([]);
     expect(await drainOutbox(deps, new AbortController().signal)).toBe(0);
   });
 
   it('retries with backoff, honours Retry-After, and keeps order within a channel', async () => {
     const slack = scriptedChannel('slack', [fail('server', true), { ok: true }, fail('rate_limited', true, 30_000)]);
-    const { store, log, clock, deps } = setup([slack], [{ channel: 'slack', n: 2 }]);
+    const { store, log, clock, deps } = await setup([slack], [{ channel: 'slack', n: 2 }]);
     await drainOutbox(deps, new AbortController().signal);
     expect(log).toEqual(['retry #1 slack server +2500']);
-    expect(store.pendingMessages()).toHaveLength(2);
+    expect(await store.pendingMessages()).toHaveLength(2);
     clock.now += 2_500;
     await drainOutbox(deps, new AbortController().signal);
     expect(log.slice(1)).toEqual(['delivered #1 slack', 'retry #2 slack rate_limited +30000']);
@@ -89,27 +89,27 @@ describe('drainOutbox', () => {
 
   it('records a permanent failure and goes on with the next message', async () => {
     const slack = scriptedChannel('slack', [fail('client', false), { ok: true }]);
-    const { store, log, deps } = setup([slack], [{ channel: 'slack', n: 2 }]);
+    const { store, log, deps } = await setup([slack], [{ channel: 'slack', n: 2 }]);
     await drainOutbox(deps, new AbortController().signal);
     expect(log).toEqual(['gave up #1 slack client', 'delivered #2 slack']);
-    expect(store.failedMessages()).toHaveLength(1);
+    expect(await store.failedMessages()).toHaveLength(1);
   });
 
   it('keeps channels independent: one failing never holds up another', async () => {
     const slack = scriptedChannel('slack', [fail('server', true)]);
     const email = scriptedChannel('email', []);
-    const { log, deps } = setup([slack, email], [{ channel: 'slack', n: 2 }, { channel: 'email', n: 2 }]);
+    const { log, deps } = await setup([slack, email], [{ channel: 'slack', n: 2 }, { channel: 'email', n: 2 }]);
     await drainOutbox(deps, new AbortController().signal);
     expect(log.sort()).toEqual(['delivered #3 email', 'delivered #4 email', 'retry #1 slack server +2500']);
     expect(slack.sent).toHaveLength(1);
   });
 
   it('keeps what a channel that left the config is owed, and gives it up only at the horizon', async () => {
-    const { store, log, clock, deps } = setup([], [{ channel: 'old', n: 1, test: false }]);
+    const { store, log, clock, deps } = await setup([], [{ channel: 'old', n: 1, test: false }]);
     await drainOutbox(deps, new AbortController().signal);
     expect(log).toEqual(['orphaned #1 old']);
-    expect(store.pendingMessages()).toHaveLength(1);
-    expect(store.nextDueAt()).toBe(T0 + DEFAULT_DELIVERY.orphanRecheckMs);
+    expect(await store.pendingMessages()).toHaveLength(1);
+    expect(await store.nextDueAt()).toBe(T0 + DEFAULT_DELIVERY.orphanRecheckMs);
     clock.now += DEFAULT_DELIVERY.giveUpAfterMs;
     await drainOutbox(deps, new AbortController().signal);
     expect(log.slice(1)).toEqual(['overdue #1', 'gave up #1 old unknown_channel', 'nobody told about #1 old']);
@@ -118,11 +118,11 @@ describe('drainOutbox', () => {
   it('retries a failing channel until give_up_after, then gives up and tells the other channels once', async () => {
     const email = scriptedChannel('email', Array.from({ length: 1_000 }, () => fail('server', true)));
     const slack = scriptedChannel('slack', []);
-    const { store, log, clock, deps } = setup([email, slack], [{ channel: 'email', n: 2, test: false }]);
+    const { store, log, clock, deps } = await setup([email, slack], [{ channel: 'email', n: 2, test: false }]);
     // Backoff grows to 10 min (5 with this jitter), so a day takes about 300 retries.
-    for (let i = 0; i < 1_000 && store.failedMessages().length < 2; i += 1) {
+    for (let i = 0; i < 1_000 && (await store.failedMessages()).length < 2; i += 1) {
       await drainOutbox(deps, new AbortController().signal);
-      clock.now = Math.max(clock.now + 1_000, store.nextDueAt() ?? clock.now);
+      clock.now = Math.max(clock.now + 1_000, (await store.nextDueAt()) ?? clock.now);
     }
     expect(clock.now - T0).toBeGreaterThanOrEqual(DEFAULT_DELIVERY.giveUpAfterMs);
     expect(log.filter((line) => !line.startsWith('retry'))).toEqual([
@@ -136,34 +136,34 @@ describe('drainOutbox', () => {
     const [notice] = slack.sent;
     expect(notice).toMatchObject({ kind: 'delivery-failure', channel: 'email', target: 'Fake email', lost: '[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)' });
     expect(notice).toMatchObject({ problem: expect.stringMatching(/^still failing after 24 h of retries: failed: server$/) });
-    expect(store.channels.all(clock.now).find((h) => h.channel === 'email')).toMatchObject({ gaveUpLastDay: 2, waiting: 0, lastReason: 'expired' });
+    expect((await store.channels.all(clock.now)).find((h) => h.channel === 'email')).toMatchObject({ gaveUpLastDay: 2, waiting: 0, lastReason: 'expired' });
   });
 
   it('tells the other channels of a permanent refusal at once, at most once an hour, and never about a notice', async () => {
     const email = scriptedChannel('email', [fail('client', false), fail('client', false), fail('client', false)]);
     const slack = scriptedChannel('slack', [fail('client', false)]);
-    const { store, log, clock, deps } = setup([email, slack], [{ channel: 'email', n: 2, test: false }]);
+    const { store, log, clock, deps } = await setup([email, slack], [{ channel: 'email', n: 2, test: false }]);
     await drainOutbox(deps, new AbortController().signal);
     expect(log).toEqual(['gave up #1 email client', 'told slack about #1 email', 'gave up #2 email client']);
     await drainOutbox(deps, new AbortController().signal);
     // The notice itself is refused: given up, and nobody is told about it.
     expect(log.slice(3)).toEqual(['gave up #3 slack client']);
     clock.now += DEFAULT_DELIVERY.noticeIntervalMs;
-    store.commitCycle({ source: 'apay', now: clock.now, alerts: [], observations: [], outbox: [{ channel: 'email', message: { kind: 'alerts', source: 'apay', events: [criticalEvent()] } }] });
+    await store.commitCycle({ source: 'apay', now: clock.now, alerts: [], observations: [], outbox: [{ channel: 'email', message: { kind: 'alerts', source: 'apay', events: [criticalEvent()] } }] });
     await drainOutbox(deps, new AbortController().signal);
     expect(log.slice(4)).toEqual(['gave up #4 email client', 'told slack about #4 email']);
   });
 
   it('says so when no other channel can be told', async () => {
     const email = scriptedChannel('email', [fail('client', false)]);
-    const { log, deps } = setup([email], [{ channel: 'email', n: 1, test: false }]);
+    const { log, deps } = await setup([email], [{ channel: 'email', n: 1, test: false }]);
     await drainOutbox(deps, new AbortController().signal);
     expect(log).toEqual(['gave up #1 email client', 'nobody told about #1 email']);
   });
 
   it('reports a message undelivered for an hour, once', async () => {
     const slack = scriptedChannel('slack', [fail('server', true), fail('server', true), fail('server', true)]);
-    const { log, clock, deps } = setup([slack], [{ channel: 'slack', n: 1 }]);
+    const { log, clock, deps } = await setup([slack], [{ channel: 'slack', n: 1 }]);
     clock.now += 3_600_000;
     await drainOutbox(deps, new AbortController().signal);
     clock.now += 600_000;
@@ -173,8 +173,8 @@ describe('drainOutbox', () => {
 
   it('stops at once on shutdown, leaving the message owed', async () => {
     const slack = scriptedChannel('slack', [{ ok: false, failure: { reason: 'cancelled', retryable: false, message: 'cancelled' } }]);
-    const { store, deps } = setup([slack], [{ channel: 'slack', n: 1 }]);
+    const { store, deps } = await setup([slack], [{ channel: 'slack', n: 1 }]);
     await drainOutbox(deps, new AbortController().signal);
-    expect(store.pendingMessages()[0]).toMatchObject({ attempts: 0 });
+    expect((await store.pendingMessages())[0]).toMatchObject({ attempts: 0 });
   });
 });

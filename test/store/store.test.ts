@@ -1,128 +1,246 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { initialState } from '../../src/rules/alert.js';
 import { alertKey } from '../../src/rules/alert-key.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { StateStore, StoreError } from '../../src/store/store.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import { MIGRATIONS } from '../../src/store/sqlite-migrations.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { type StateStore, StoreError } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
 import { bdt, criticalEvent, T0 } from '../helpers/events.js';
+import { createDatabase, hasPostgres } from '../helpers/postgres.js';
 
 const fresh = () => path.join(tempDir(), 'nested', 'folder', 'state.db');
 
-describe('the state store', () => {
-  it('creates its folder, migrates, and reopens an existing file', () => {
+interface Engine {
+  readonly name: string;
+  readonly postgres: boolean;
+  /** A new empty store, and a way to open the same store again (as a restart would). */
+  create(): Promise<{ store: StateStore; reopen: () => Promise<StateStore> }>;
+}
+
+const databases: { drop: () => Promise<void> }[] = [];
+afterAll(async () => {
+  await Promise.all(databases.splice(0).map((db) => db.drop()));
+});
+
+const ENGINES: readonly Engine[] = [
+  {
+    name: 'SQLite',
+    postgres: false,
+    create: async () => {
+      const file = fresh();
+      return { store: SqliteStore.open(file), reopen: async () => SqliteStore.open(file) };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    postgres: true,
+    create: async () => {
+      const db = await createDatabase();
+      databases.push(db);
+      return { store: await PostgresStore.open(db.url), reopen: () => PostgresStore.open(db.url) };
+    },
+  },
+];
+
+// The same contract for both engines: the daemon must not be able to tell them apart.
+describe.each(ENGINES)('the state store on $name', (engine) => {
+  describe.skipIf(engine.postgres && !hasPostgres())('the same contract', () => {
+    it('keeps alert state, with exact money, across a reopen', async () => {
+      const { store, reopen } = await engine.create();
+      const state = { ...initialState(T0), level: 'critical' as const, lastValue: { amount: { units: 90071992547409931n, scale: 2 }, currency: 'USD' } };
+      await store.commitCycle({ source: 'apay', now: T0, alerts: [{ rule: 'r', account: 'a', state }], observations: [], outbox: [] });
+      await store.close();
+      const again = await reopen();
+      expect((await again.loadStates('apay')).get(alertKey('r', 'a'))).toEqual(state);
+      expect((await again.loadStates('bepaid')).size).toBe(0);
+      expect(await again.alerts()).toEqual([{ rule: 'r', account: 'a', source: 'apay', state, updatedAt: T0 }]);
+      await again.close();
+    });
+
+    it('writes state and outbox in one transaction: a crash before sending loses nothing', async () => {
+      const { store, reopen } = await engine.create();
+      const message = { kind: 'alerts' as const, source: 'apay', events: [criticalEvent()] };
+      await store.commitCycle({
+        source: 'apay',
+        now: T0,
+        alerts: [{ rule: 'bKash agent float', account: 'bkash_a', state: { ...initialState(T0), level: 'critical' } }],
+        observations: [{ account: 'bkash_a', value: bdt(850_000n) }],
+        outbox: [{ channel: 'treasury', message }],
+        events: [criticalEvent()],
+      });
+      // The process dies here, before any send: nothing is marked sent.
+      await store.close();
+      const restarted = await reopen();
+      const due = await restarted.dueMessages(T0);
+      expect(due).toHaveLength(1);
+      expect(due[0]!.message).toEqual(message);
+      await restarted.markSent(due[0]!.id, T0 + 1);
+      expect(await restarted.dueMessages(T0 + 2)).toEqual([]);
+      expect(await restarted.history('apay', 'bkash_a', 0)).toEqual([{ at: T0, value: bdt(850_000n) }]);
+      expect(await restarted.eventsBetween(T0, T0 + 1)).toEqual([expect.objectContaining({ rule: criticalEvent().rule, kind: criticalEvent().kind, at: T0 })]);
+      await restarted.close();
+    });
+
+    it('rolls back a cycle that fails half way', async () => {
+      const { store } = await engine.create();
+      const bad = { kind: 'alerts', source: 'apay', events: [] } as const;
+      await expect(
+        store.commitCycle({
+          source: 'apay',
+          now: T0,
+          alerts: [{ rule: 'r', account: 'a', state: initialState(T0) }],
+          observations: [{ account: 'a', value: bdt(1n) }],
+          outbox: [{ channel: null as unknown as string, message: bad }],
+        }),
+      ).rejects.toThrow();
+      expect((await store.loadStates()).size).toBe(0);
+      expect(await store.history('apay', 'a', 0)).toEqual([]);
+      await store.close();
+    });
+
+    it('schedules retries, records permanent failures, and reports overdue messages once', async () => {
+      const { store } = await engine.create();
+      await store.commitCycle({ source: 's', now: T0, alerts: [], observations: [], outbox: [{ channel: 'c', message: { kind: 'test', channel: 'c', at: T0 } }] });
+      const [row] = await store.dueMessages(T0);
+      await store.markRetry(row!.id, T0 + 60_000, 'Slack answered HTTP 503', 'server');
+      expect(await store.dueMessages(T0 + 59_999)).toEqual([]);
+      expect(await store.nextDueAt()).toBe(T0 + 60_000);
+      expect((await store.dueMessages(T0 + 60_000))[0]).toMatchObject({ attempts: 1, lastError: 'Slack answered HTTP 503', lastReason: 'server' });
+      expect(await store.takeNewlyOverdue(T0 + 3_600_000, 3_600_000)).toHaveLength(1);
+      expect(await store.takeNewlyOverdue(T0 + 7_200_000, 3_600_000)).toHaveLength(0);
+      expect(await store.pendingCount()).toBe(1);
+      await store.markFailed(row!.id, T0 + 1, 'Slack answered HTTP 404', 'client');
+      expect(await store.pendingMessages()).toEqual([]);
+      expect((await store.failedMessages())[0]).toMatchObject({ lastError: 'Slack answered HTTP 404' });
+      await store.close();
+    });
+
+    it('keeps messages in the order they were owed, and counts them by channel', async () => {
+      const { store } = await engine.create();
+      const owed = ['first', 'second', 'third'].map((name) => ({ channel: name === 'second' ? 'email' : 'slack', message: { kind: 'test' as const, channel: name, at: T0 } }));
+      await store.enqueue('apay', owed, T0);
+      expect((await store.pendingMessages()).map((m) => (m.message as { channel: string }).channel)).toEqual(['first', 'second', 'third']);
+      await store.channels.delivered('slack', T0 + 1);
+      await store.channels.failed('email', T0 + 2, { message: 'refused', reason: 'client', gaveUp: true });
+      expect(await store.channels.claimNotice('email', T0 + 3, 3_600_000)).toBe(true);
+      expect(await store.channels.claimNotice('email', T0 + 4, 3_600_000)).toBe(false);
+      expect(await store.channels.all(T0 + 5)).toEqual([
+        { channel: 'email', lastSuccessAt: null, lastFailureAt: T0 + 2, lastFailure: 'refused', lastReason: 'client', lastGaveUpAt: T0 + 2, waiting: 1, gaveUpLastDay: 0 },
+        { channel: 'slack', lastSuccessAt: T0 + 1, lastFailureAt: null, lastFailure: null, lastReason: null, lastGaveUpAt: null, waiting: 2, gaveUpLastDay: 0 },
+      ]);
+      await store.close();
+    });
+
+    it('reads history by account, the latest value at a time, and the recent points', async () => {
+      const { store } = await engine.create();
+      for (const [i, units] of [5n, 4n, 3n].entries()) {
+        await store.commitCycle({ source: 's', now: T0 + i * 10, alerts: [], observations: [{ account: 'a', value: bdt(units) }, { account: 'b', value: bdt(units * 10n) }], outbox: [] });
+      }
+      const both = await store.histories('s', ['a', 'b', 'none'], T0 + 10);
+      expect(both.get('a')).toEqual([{ at: T0 + 10, value: bdt(4n) }, { at: T0 + 20, value: bdt(3n) }]);
+      expect(both.get('b')?.map((o) => o.value)).toEqual([bdt(40n), bdt(30n)]);
+      expect(both.has('none')).toBe(false);
+      expect(await store.valueAt('s', 'a', T0 + 15)).toEqual(bdt(4n));
+      expect(await store.valueAt('s', 'a', T0 - 1)).toBeUndefined();
+      expect((await store.recent('s', 'a', 2)).map((o) => o.at)).toEqual([T0 + 10, T0 + 20]);
+      await store.close();
+    });
+
+    it('adds, lists and ends silences; a cycle ends those whose alert resolved', async () => {
+      const { store } = await engine.create();
+      const id = await store.addSilence({ rule: 'r', account: null, level: 'warning', reason: 'top-up asked', createdAt: T0, until: T0 + 3_600_000 });
+      const other = await store.addSilence({ rule: 'r', account: 'a', level: 'critical', reason: 'known', createdAt: T0, until: T0 + 3_600_000 });
+      expect((await store.silences(T0 + 1)).map((s) => s.id)).toEqual([id, other]);
+      expect(await store.endSilence(id, T0 + 2, 'removed')).toBe(true);
+      expect(await store.endSilence(id, T0 + 3, 'removed')).toBe(false);
+      await store.commitCycle({ source: 's', now: T0 + 4, alerts: [], observations: [], outbox: [], endedSilences: [other] });
+      const listed = await store.silences(T0 + 5, T0);
+      expect(listed.map((s) => [s.id, s.endReason])).toEqual([
+        [id, 'removed'],
+        [other, 'the alert resolved'],
+      ]);
+      await store.close();
+    });
+
+    it('queues a summary with its schedule in one step', async () => {
+      const { store } = await engine.create();
+      await store.recordSummary('treasury', undefined, null, T0 + 100);
+      expect(await store.summarySchedule('treasury')).toEqual({ lastSentAt: null, nextDueAt: T0 + 100 });
+      await store.recordSummary('treasury', { kind: 'test', channel: 'treasury', at: T0 }, T0 + 100, T0 + 200);
+      expect(await store.summarySchedule('treasury')).toEqual({ lastSentAt: T0 + 100, nextDueAt: T0 + 200 });
+      expect(await store.pendingMessages()).toEqual([expect.objectContaining({ channel: 'treasury', source: 'summary', createdAt: T0 + 100 })]);
+      await store.close();
+    });
+
+    it('prunes old observations and delivered messages only', async () => {
+      const { store } = await engine.create();
+      await store.commitCycle({ source: 's', now: T0, alerts: [], observations: [{ account: 'a', value: bdt(1n) }], outbox: [{ channel: 'c', message: { kind: 'test', channel: 'c', at: T0 } }] });
+      await store.commitCycle({ source: 's', now: T0 + 10, alerts: [], observations: [{ account: 'a', value: bdt(2n) }], outbox: [] });
+      expect(await store.prune(T0 + 5, T0 + 5)).toEqual({ observations: 1, messages: 0 });
+      expect(await store.pendingMessages()).toHaveLength(1);
+      await store.close();
+    });
+
+    it('forgets alerts of removed rules', async () => {
+      const { store } = await engine.create();
+      await store.commitCycle({
+        source: 's',
+        now: T0,
+        alerts: [
+          { rule: 'keep', account: 'a', state: initialState(T0) },
+          { rule: 'gone', account: 'a', state: initialState(T0) },
+          { rule: 'gone', account: 'b', state: initialState(T0) },
+        ],
+        observations: [],
+        outbox: [],
+      });
+      expect(await store.removeAlertsExcept(['keep'])).toBe(1);
+      expect([...(await store.loadStates()).keys()]).toEqual([alertKey('keep', 'a')]);
+      await store.close();
+    });
+  });
+});
+
+describe('the SQLite store', () => {
+  it('creates its folder, migrates in WAL mode, and reopens an existing file', async () => {
     const file = fresh();
-    StateStore.open(file).close();
+    await SqliteStore.open(file).close();
     const db = new Database(file);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
-    StateStore.open(file).close();
+    await SqliteStore.open(file).close();
   });
 
-  it('keeps alert state, with exact money, across a reopen', () => {
-    const file = fresh();
-    const store = StateStore.open(file);
-    const state = { ...initialState(T0), level: 'critical' as const, lastValue: { amount: { units: 90071992547409931n, scale: 2 }, currency: 'USD' } };
-    store.commitCycle({ source: 'apay', now: T0, alerts: [{ rule: 'r', account: 'a', state }], observations: [], outbox: [] });
-    store.close();
-    const again = StateStore.open(file);
-    expect(again.loadStates('apay').get(alertKey('r', 'a'))).toEqual(state);
-    expect(again.loadStates('bepaid').size).toBe(0);
-    again.close();
-  });
-
-  it('writes state and outbox in one transaction: a crash before sending loses nothing', () => {
-    const file = fresh();
-    const store = StateStore.open(file);
-    const message = { kind: 'alerts' as const, source: 'apay', events: [criticalEvent()] };
-    store.commitCycle({
-      source: 'apay',
-      now: T0,
-      alerts: [{ rule: 'bKash agent float', account: 'bkash_a', state: { ...initialState(T0), level: 'critical' } }],
-      observations: [{ account: 'bkash_a', value: bdt(850_000n) }],
-      outbox: [{ channel: 'treasury', message }],
-    });
-    // The process dies here, before any send: nothing is marked sent.
-    store.close();
-    const restarted = StateStore.open(file);
-    const due = restarted.dueMessages(T0);
-    expect(due).toHaveLength(1);
-    expect(due[0]!.message).toEqual(message);
-    restarted.markSent(due[0]!.id, T0 + 1);
-    expect(restarted.dueMessages(T0 + 2)).toEqual([]);
-    expect(restarted.history('apay', 'bkash_a', 0)).toEqual([{ at: T0, value: bdt(850_000n) }]);
-    restarted.close();
-  });
-
-  it('rolls back a cycle that fails half way', () => {
-    const store = StateStore.open(fresh());
-    const bad = { kind: 'alerts', source: 'apay', events: [] } as const;
-    expect(() =>
-      store.commitCycle({
-        source: 'apay',
-        now: T0,
-        alerts: [{ rule: 'r', account: 'a', state: initialState(T0) }],
-        observations: [],
-        outbox: [{ channel: null as unknown as string, message: bad }],
-      }),
-    ).toThrow();
-    expect(store.loadStates().size).toBe(0);
-    store.close();
-  });
-
-  it('schedules retries, records permanent failures, and reports overdue messages once', () => {
-    const store = StateStore.open(fresh());
-    store.commitCycle({ source: 's', now: T0, alerts: [], observations: [], outbox: [{ channel: 'c', message: { kind: 'test', channel: 'c', at: T0 } }] });
-    const [row] = store.dueMessages(T0);
-    store.markRetry(row!.id, T0 + 60_000, 'Slack answered HTTP 503', 'server');
-    expect(store.dueMessages(T0 + 59_999)).toEqual([]);
-    expect(store.dueMessages(T0 + 60_000)[0]).toMatchObject({ attempts: 1, lastError: 'Slack answered HTTP 503', lastReason: 'server' });
-    expect(store.takeNewlyOverdue(T0 + 3_600_000, 3_600_000)).toHaveLength(1);
-    expect(store.takeNewlyOverdue(T0 + 7_200_000, 3_600_000)).toHaveLength(0);
-    store.markFailed(row!.id, T0 + 1, 'Slack answered HTTP 404', 'client');
-    expect(store.pendingMessages()).toEqual([]);
-    expect(store.failedMessages()[0]).toMatchObject({ lastError: 'Slack answered HTTP 404' });
-    store.close();
-  });
-
-  it('prunes old observations and delivered messages only', () => {
-    const store = StateStore.open(fresh());
-    store.commitCycle({ source: 's', now: T0, alerts: [], observations: [{ account: 'a', value: bdt(1n) }], outbox: [{ channel: 'c', message: { kind: 'test', channel: 'c', at: T0 } }] });
-    store.commitCycle({ source: 's', now: T0 + 10, alerts: [], observations: [{ account: 'a', value: bdt(2n) }], outbox: [] });
-    expect(store.prune(T0 + 5, T0 + 5)).toEqual({ observations: 1, messages: 0 });
-    expect(store.pendingMessages()).toHaveLength(1);
-    store.close();
+  it('always leads: one process uses a file', async () => {
+    const store = SqliteStore.open(fresh());
+    expect(store.lease.shared).toBe(false);
+    expect(await store.lease.acquire('anyone', 1_000)).toBe(true);
+    await store.close();
   });
 
   it('explains a corrupt file, naming it', () => {
     const file = path.join(tempDir(), 'state.db');
     writeFileSync(file, 'this is not a database, but a text file that is long enough to have a header of its own.\n'.repeat(20));
-    expect(() => StateStore.open(file)).toThrow(StoreError);
-    expect(() => StateStore.open(file)).toThrow(`state store ${file} is not a valid balance-watch database`);
+    expect(() => SqliteStore.open(file)).toThrow(StoreError);
+    expect(() => SqliteStore.open(file)).toThrow(`state store ${file} is not a valid balance-watch database`);
   });
 
-  it('refuses a file written by a newer version', () => {
+  it('refuses a file written by a newer version', async () => {
     const file = fresh();
-    StateStore.open(file).close();
+    await SqliteStore.open(file).close();
     const db = new Database(file);
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     db.close();
-    expect(() => StateStore.open(file)).toThrow(/written by a newer balance-watch/);
+    expect(() => SqliteStore.open(file)).toThrow(/written by a newer balance-watch/);
   });
 
   it('explains a folder it cannot create', () => {
     const dir = tempDir({ 'a-file': 'x' });
-    expect(() => StateStore.open(path.join(dir, 'a-file', 'state.db'))).toThrow(StoreError);
-  });
-
-  it('forgets alerts of removed rules', () => {
-    const store = StateStore.open(fresh());
-    store.commitCycle({ source: 's', now: T0, alerts: [{ rule: 'keep', account: 'a', state: initialState(T0) }, { rule: 'gone', account: 'a', state: initialState(T0) }], observations: [], outbox: [] });
-    expect(store.removeAlertsExcept(['keep'])).toBe(1);
-    expect([...store.loadStates().keys()]).toEqual([alertKey('keep', 'a')]);
-    store.close();
+    expect(() => SqliteStore.open(path.join(dir, 'a-file', 'state.db'))).toThrow(StoreError);
   });
 });

@@ -1,43 +1,9 @@
 import type Database from 'better-sqlite3';
-
-/** What the store knows of one channel's deliveries: enough to say whether people are hearing from it. */
-export interface ChannelHealth {
-  readonly channel: string;
-  readonly lastSuccessAt: number | null;
-  readonly lastFailureAt: number | null;
-  readonly lastFailure: string | null;
-  readonly lastReason: string | null;
-  /** When it last gave a message up (permanent refusal, or retried past give_up_after). */
-  readonly lastGaveUpAt: number | null;
-  /** Messages it still owes. */
-  readonly waiting: number;
-  /** Messages it gave up on in the last day. */
-  readonly gaveUpLastDay: number;
-}
-
-/** Up unless its latest outcome was a failure: a channel that never sent is not known to be down. */
-export const isChannelUp = (health: Pick<ChannelHealth, 'lastSuccessAt' | 'lastFailureAt'>): boolean =>
-  health.lastFailureAt === null || (health.lastSuccessAt !== null && health.lastSuccessAt >= health.lastFailureAt);
-
-/** Failing, for readiness: it gave a message up, and has delivered nothing since. */
-export const isChannelFailing = (health: Pick<ChannelHealth, 'lastSuccessAt' | 'lastGaveUpAt'>): boolean =>
-  health.lastGaveUpAt !== null && (health.lastSuccessAt === null || health.lastSuccessAt < health.lastGaveUpAt);
-
-const DAY_MS = 86_400_000;
-
-interface HealthRecord {
-  channel: string;
-  last_success_at: number | null;
-  last_failure_at: number | null;
-  last_failure: string | null;
-  last_reason: string | null;
-  last_gave_up_at: number | null;
-  waiting: number;
-  gave_up_last_day: number;
-}
+import { type HealthRow, toChannelHealth } from './rows.js';
+import { type ChannelHealth, type ChannelHealthStore, DAY_MS } from './store.js';
 
 /** The channel_health table, and the outbox counted by channel. */
-export class ChannelHealthLog {
+export class SqliteChannelHealth implements ChannelHealthStore {
   private readonly statements;
 
   constructor(db: Database.Database) {
@@ -66,30 +32,21 @@ export class ChannelHealthLog {
     };
   }
 
-  delivered(channel: string, now: number): void {
+  async delivered(channel: string, now: number): Promise<void> {
     this.statements.delivered.run(channel, now);
   }
 
-  failed(channel: string, now: number, failure: { readonly message: string; readonly reason: string; readonly gaveUp: boolean }): void {
+  async failed(channel: string, now: number, failure: { readonly message: string; readonly reason: string; readonly gaveUp: boolean }): Promise<void> {
     this.statements.failed.run(channel, now, failure.message, failure.reason, failure.gaveUp ? now : null);
   }
 
   /** Whether a notice about `channel` may go out now (none within `intervalMs`); if so, it is recorded as sent. */
-  claimNotice(channel: string, now: number, intervalMs: number): boolean {
+  async claimNotice(channel: string, now: number, intervalMs: number): Promise<boolean> {
     return this.statements.claimNotice.run(channel, now, now - intervalMs).changes > 0;
   }
 
   /** Every channel that has delivered, failed or still owes something, by id. */
-  all(now: number): ChannelHealth[] {
-    return (this.statements.all.all(now - DAY_MS) as HealthRecord[]).map((r) => ({
-      channel: r.channel,
-      lastSuccessAt: r.last_success_at,
-      lastFailureAt: r.last_failure_at,
-      lastFailure: r.last_failure,
-      lastReason: r.last_reason,
-      lastGaveUpAt: r.last_gave_up_at,
-      waiting: r.waiting,
-      gaveUpLastDay: r.gave_up_last_day,
-    }));
+  async all(now: number): Promise<ChannelHealth[]> {
+    return (this.statements.all.all(now - DAY_MS) as HealthRow[]).map(toChannelHealth);
   }
 }

@@ -1,0 +1,145 @@
+import type { Money } from '../money/money.js';
+import type { Message } from '../notify/message.js';
+import type { EventKind, Level } from '../rules/alert.js';
+import type { Silence } from '../rules/silence.js';
+import { decodeJson } from './codec.js';
+import { decodeState } from './state-codec.js';
+import type { ChannelHealth, LoggedEvent, Observed, OutboxMessage, StoredAlert } from './store.js';
+
+/*
+ * Rows as both engines return them, and their conversion to the store's types.
+ * PostgreSQL returns BIGINT columns as strings (they may exceed 2^53); times in
+ * ms and ids do not, so both are read with Number.
+ */
+
+type Int = number | string;
+const int = (value: Int): number => Number(value);
+const intOrNull = (value: Int | null): number | null => (value === null ? null : Number(value));
+
+export interface ObservationRow {
+  readonly at: Int;
+  readonly units: string;
+  readonly scale: Int;
+  readonly currency: string | null;
+}
+
+export const toMoney = (r: { units: string; scale: Int; currency: string | null }): Money => ({ amount: { units: BigInt(r.units), scale: int(r.scale) }, currency: r.currency });
+
+export const toObserved = (r: ObservationRow): Observed => ({ at: int(r.at), value: toMoney(r) });
+
+export interface AlertRow {
+  readonly rule: string;
+  readonly account: string;
+  readonly source: string;
+  readonly state: string;
+  readonly updated_at: Int;
+}
+
+export const toStoredAlert = (r: AlertRow): StoredAlert => ({ rule: r.rule, account: r.account, source: r.source, state: decodeState(r.state), updatedAt: int(r.updated_at) });
+
+export interface SilenceRow {
+  readonly id: Int;
+  readonly rule: string;
+  readonly account: string | null;
+  readonly level: 'warning' | 'critical';
+  readonly reason: string;
+  readonly created_at: Int;
+  readonly until: Int;
+  readonly ended_at: Int | null;
+  readonly end_reason: string | null;
+}
+
+export const toSilence = (r: SilenceRow): Silence => ({
+  id: int(r.id),
+  rule: r.rule,
+  account: r.account,
+  level: r.level,
+  reason: r.reason,
+  createdAt: int(r.created_at),
+  until: int(r.until),
+  endedAt: intOrNull(r.ended_at),
+  endReason: r.end_reason,
+});
+
+export interface OutboxRow {
+  readonly id: Int;
+  readonly channel: string;
+  readonly source: string;
+  readonly message: string;
+  readonly created_at: Int;
+  readonly attempts: Int;
+  readonly next_attempt_at: Int;
+  readonly last_error: string | null;
+  readonly last_reason: string | null;
+  readonly sent_at: Int | null;
+  readonly failed_at: Int | null;
+}
+
+export const toOutbox = (r: OutboxRow): OutboxMessage => ({
+  id: int(r.id),
+  channel: r.channel,
+  source: r.source,
+  message: decodeJson<Message>(r.message),
+  createdAt: int(r.created_at),
+  attempts: int(r.attempts),
+  nextAttemptAt: int(r.next_attempt_at),
+  lastError: r.last_error,
+  lastReason: r.last_reason,
+  sentAt: intOrNull(r.sent_at),
+  failedAt: intOrNull(r.failed_at),
+});
+
+export interface EventRow {
+  readonly source: string;
+  readonly rule: string;
+  readonly account: string;
+  readonly kind: EventKind;
+  readonly level: Level;
+  readonly at: Int;
+  readonly units: string | null;
+  readonly scale: Int | null;
+  readonly currency: string | null;
+}
+
+export const toLoggedEvent = (r: EventRow): LoggedEvent => ({
+  source: r.source,
+  rule: r.rule,
+  account: r.account,
+  kind: r.kind,
+  level: r.level,
+  at: int(r.at),
+  value: r.units === null || r.scale === null ? null : toMoney({ units: r.units, scale: r.scale, currency: r.currency }),
+});
+
+export interface HealthRow {
+  readonly channel: string;
+  readonly last_success_at: Int | null;
+  readonly last_failure_at: Int | null;
+  readonly last_failure: string | null;
+  readonly last_reason: string | null;
+  readonly last_gave_up_at: Int | null;
+  readonly waiting: Int;
+  readonly gave_up_last_day: Int;
+}
+
+export const toChannelHealth = (r: HealthRow): ChannelHealth => ({
+  channel: r.channel,
+  lastSuccessAt: intOrNull(r.last_success_at),
+  lastFailureAt: intOrNull(r.last_failure_at),
+  lastFailure: r.last_failure,
+  lastReason: r.last_reason,
+  lastGaveUpAt: intOrNull(r.last_gave_up_at),
+  waiting: int(r.waiting),
+  gaveUpLastDay: int(r.gave_up_last_day),
+});
+
+/** Groups observation rows (with their account) by account, keeping their order. */
+export function byAccount(rows: readonly (ObservationRow & { readonly account: string })[]): Map<string, Observed[]> {
+  const grouped = new Map<string, Observed[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.account);
+    if (list) list.push(toObserved(row));
+    else grouped.set(row.account, [toObserved(row)]);
+  }
+  return grouped;
+}
