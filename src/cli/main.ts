@@ -93,6 +93,13 @@ silence
   .action(async (id, options) => (await import('../commands/silence.js')).silenceRemove(id, options, processIo));
 
 program
+  .command('migrate-state')
+  .description('copy a SQLite state store (state, history, outbox, silences) into an empty PostgreSQL one, to run two replicas')
+  .option('--from <file>', 'the SQLite state file, e.g. ./data/state.db')
+  .option('--to <url>', 'the PostgreSQL database, postgres://user:password@host:5432/db (default: $DATABASE_URL)')
+  .action(async (options) => (await import('../commands/migrate-state.js')).migrateState(options, processIo));
+
+program
   .command('demo')
   .description('run the daemon against the built-in simulator: alerts fire, escalate and resolve within a minute (Ctrl-C to stop)')
   .action(async (options) => (await import('../commands/demo.js')).demo(options, processIo));

@@ -86,6 +86,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     expires_at TIMESTAMPTZ NOT NULL
   );
   `,
+  `
+  CREATE TABLE state_imports (
+    source TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    imported_at BIGINT NOT NULL
+  );
+  `,
 ];
 
 /** The table that records the schema version; its own creation is not a migration. */

@@ -99,13 +99,6 @@ export class PostgresStore implements StateStore {
     if (version === 0) throw new StoreError(`state store ${this.location} is empty: the daemon has not run with it yet`);
   }
 
-  /** Whether the store holds nothing yet (what `migrate-state` copies into). */
-  async isEmpty(): Promise<boolean> {
-    const result = await this.db.query<{ n: string }>(
-      'SELECT (SELECT COUNT(*) FROM alerts) + (SELECT COUNT(*) FROM observations) + (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM silences) + (SELECT COUNT(*) FROM events) AS n',
-    );
-    return Number(result.rows[0]?.n ?? 0) === 0;
-  }
 
   /** Runs `work` in one transaction: what `migrate-state` copies with, all or nothing. */
   async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
