@@ -32,6 +32,16 @@ describe('a valid config', () => {
     expect(bepaid.type === 'bepaid' && bepaid.accounts[0]!.account).toBe('40701810842020395221');
   });
 
+  it('keeps a PostgreSQL URL in state: as it is (with its ${VAR} password), and reads ha.lease', () => {
+    const text = `${VALID_CONFIG}\nstate: postgres://bw:\${PGPASSWORD}@db.internal:5432/balance_watch\nha:\n  lease: 20s\n`;
+    const { config, errors } = load(text, { ...TEST_ENV, PGPASSWORD: 'pw-from-env' });
+    expect(errors).toEqual([]);
+    expect(config?.state).toBe('postgres://bw:pw-from-env@db.internal:5432/balance_watch');
+    expect(config?.ha).toEqual({ lease: 20_000 });
+    expect(load(VALID_CONFIG).config?.ha).toEqual({ lease: 15_000 });
+    expect(lines(`${VALID_CONFIG}\nha:\n  lease: soon\n`)).toEqual([expect.stringMatching(/^c\.yaml:\d+:\d+ error: ha\.lease: "soon" is not a duration/)]);
+  });
+
   it('reads YAML numbers from their source text, not through a float', () => {
     const { config } = load(edit('warn_below: 50000', 'warn_below: 0.30000000000000004'));
     expect(config).toBeUndefined();
