@@ -4,6 +4,7 @@ import path from 'node:path';
 import { benchCycle, type CyclePhases } from './cycle.js';
 import { benchIdle, benchLatency } from './daemon.js';
 import { benchEvaluator } from './evaluator.js';
+import { benchDatabase, benchHandOver } from './handover.js';
 import { peakRssMb, round } from './measure.js';
 import { benchStore } from './store.js';
 
@@ -29,7 +30,15 @@ for (const systems of quick ? [1_000, 10_000] : [1_000, 10_000, 50_000]) {
     `2. cycle of ${systems} A-Pay balances: ${[phase('fetch', result.fetch), phase('parse', result.parse), phase('load', result.load), phase('evaluate', result.evaluate), phase('persist', result.persist), phase('queue', result.queue)].join(', ')}; balance-watch CPU ${ms(result.cpuMs)}, the median of several cycles (the slowest ${ms(result.cpuMsMax)}; goal at 10,000: < 250 ms); 200 bePaid accounts ${ms(result.bepaid200.wallMs)}`,
   );
 }
+// The same 10,000-balance cycle with PostgreSQL as the store, for replicas.
+const postgresDb = await benchDatabase();
+const onPostgres = postgresDb ? await benchCycle(10_000, postgresDb.url) : undefined;
+await postgresDb?.drop();
 const at10k = cycles.find((c) => c.systems === 10_000);
+if (onPostgres && at10k) {
+  const io = (c: CyclePhases) => `load ${ms(c.load.wallMs)} / ${ms(c.load.cpuMs)} cpu, persist ${ms(c.persist.wallMs)} / ${ms(c.persist.cpuMs)} cpu`;
+  log(`   on PostgreSQL: balance-watch CPU ${ms(onPostgres.cpuMs)} (SQLite ${ms(at10k.cpuMs)}); ${io(onPostgres)} (SQLite: ${io(at10k)})`);
+} else log('   on PostgreSQL: not measured (no server at BALANCE_WATCH_TEST_POSTGRES or 127.0.0.1:5432)');
 const at50k = cycles.find((c) => c.systems === 50_000);
 const scaling = at10k && at50k ? round(at50k.cpuMs / at10k.cpuMs, 2) : undefined;
 if (scaling !== undefined) log(`   50,000 vs 10,000: ${scaling}× the CPU (linear would be 5×)`);
@@ -54,9 +63,16 @@ log(
   `5. store: ${store.rows.toLocaleString('en')} observations (100 accounts, ${quick ? 7 : 90} days of 5-minute checks: the default retention) = ${store.fileMb} MB (a year unpruned ≈ ${store.yearUnprunedMbEstimate} MB); status ${ms(store.statusCliMs)} as a command, ${ms(store.statusQueryMs)} of it in the store (goal < 200 ms)`,
 );
 
+const handOver = await benchHandOver(quick ? 2 : 5);
+log(
+  handOver
+    ? `6. hand-over between two replicas on PostgreSQL, default ${handOver.leaseMs / 1000} s lease, leader stopped until the follower's first cycle (median of ${handOver.runs}): SIGTERM ${ms(handOver.sigterm.medianMs)} (slowest ${ms(handOver.sigterm.maxMs)}; goal about 1 s); kill -9 ${ms(handOver.sigkill.medianMs)} (slowest ${ms(handOver.sigkill.maxMs)}; goal within two leases, 30 s)`
+    : '6. hand-over: not measured (no PostgreSQL server)',
+);
+
 const file = path.resolve('bench-results.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, store }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, store, cyclePostgres10k: onPostgres, handOver }, null, 2)}\n`,
 );
 log(`\nfigures written to ${file}`);
