@@ -5,7 +5,7 @@ import { configPath } from '../config/file.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { orphanedChannels, orphanWarning } from '../notify/notices.js';
-import { describeLocation, mayHoldState } from '../store/location.js';
+import { describeLocation, isPostgresUrl, mayHoldState } from '../store/location.js';
 import { openStore } from '../store/open.js';
 import type { StateStore } from '../store/store.js';
 
@@ -31,7 +31,8 @@ export async function check(options: CheckOptions, io: CommandIo): Promise<void>
 
 /** Messages the existing state store still owes to channels this config no longer has (renamed or removed). */
 async function orphansInStore(config: Config): Promise<{ channel: string; waiting: number }[]> {
-  if (!mayHoldState(config.state)) return [];
+  // check touches no network: a PostgreSQL store is the daemon's (and status's) to look at.
+  if (isPostgresUrl(config.state) || !mayHoldState(config.state)) return [];
   let store: StateStore | undefined;
   try {
     store = await openStore(config.state, { readonly: true });

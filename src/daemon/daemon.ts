@@ -154,9 +154,12 @@ export class Daemon {
 
   /** Stops acting: no more fetches or sends from here; what is owed stays in the store for the leader. */
   private async follow(): Promise<void> {
-    this.deps.metrics.leader.set(0);
+    const { metrics } = this.deps;
+    metrics.leader.set(0);
     await this.quiesce();
     this.runtime = undefined;
+    // Balances and alert levels are the leader's to report: two replicas exporting them would double every alert rule.
+    for (const gauge of [metrics.balance, metrics.alertLevel, metrics.noData, metrics.runway, metrics.channelUp, metrics.outboxPending]) gauge.reset();
   }
 
   /** Stops schedules and timers, cancels work in flight and waits briefly for it to wind up. */
