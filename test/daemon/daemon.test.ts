@@ -9,6 +9,7 @@ import { defaultChannelDeps } from '../../src/notify/channel-deps.js';
 import type { HttpClient, HttpResponse } from '../../src/net/http.js';
 import { ok, type Result } from '../../src/result.js';
 import { initialState } from '../../src/rules/alert.js';
+import type { Lease } from '../../src/store/lease.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
 import { instantRetry, TEST_RETRY } from '../helpers/retry.js';
@@ -41,17 +42,28 @@ function manualScheduler() {
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Polls `condition` for up to five seconds (the lease loop runs on real timers, a 1 s lease). */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('Daemon scheduling', () => {
   const stores: SqliteStore[] = [];
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
   });
 
-  function daemon(clock: { now: number }) {
+  function daemon(clock: { now: number }, lease?: Lease) {
     const dir = tempDir();
-    const config = parseConfigText(CONFIG, { file: path.join(dir, 'config.yaml'), env: {} }).config!;
-    const store = SqliteStore.open(config.state);
-    stores.push(store);
+    const config = parseConfigText(`${CONFIG}ha: { lease: 1s }\n`, { file: path.join(dir, 'config.yaml'), env: {} }).config!;
+    const file = SqliteStore.open(config.state);
+    stores.push(file);
+    // The file's own lease always grants; a shared store's is stood in for by `lease`.
+    const store = lease ? new Proxy(file, { get: (target, key) => (key === 'lease' ? lease : Reflect.get(target, key, target)) }) : file;
     const http = heldClient();
     const schedule = manualScheduler();
     const metrics = createMetrics();
@@ -90,13 +102,42 @@ describe('Daemon scheduling', () => {
     await d.stop();
   });
 
+  it('stops acting when it loses the lease, clears what only the leader reports, and resumes when it wins it back', async () => {
+    const clock = { now: 1_000_000 };
+    let grant = true;
+    const lease: Lease = { shared: true, acquire: async () => grant, release: async () => undefined, holder: async () => (grant ? undefined : 'other:1:ab') };
+    const { d, config, http, schedule, metrics } = daemon(clock, lease);
+    await d.start(config);
+    await flush();
+    expect(http.waiting()).toBe(1);
+    http.answer();
+    await until(async () => (await metrics.balance.get()).values.length === 1);
+    expect(await d.readiness()).toMatchObject({ role: 'leader' });
+
+    grant = false;
+    await until(async () => (await metrics.leader.get()).values[0]?.value === 0);
+    expect(await d.readiness()).toEqual({ ready: true, role: 'follower', leader: 'other:1:ab', sources: {}, channels: {} });
+    expect((await metrics.balance.get()).values).toEqual([]);
+    schedule.tick();
+    await flush();
+    expect(http.waiting()).toBe(0);
+
+    grant = true;
+    await until(() => http.waiting() === 1);
+    expect((await metrics.leader.get()).values[0]?.value).toBe(1);
+    http.answer();
+    await d.stop();
+  });
+
   it('forgets at start the alerts of rules the config no longer has', async () => {
     const clock = { now: 1_000_000 };
-    const { d, config } = daemon(clock);
+    const { d, config, http } = daemon(clock);
     const store = stores.at(-1)!;
     await store.commitCycle({ source: 'apay', now: 1, alerts: [{ rule: 'renamed away', account: 'bkash_a', state: initialState(1) }], observations: [], outbox: [] });
     await d.start(config);
     expect((await store.alerts()).map((a) => a.rule)).not.toContain('renamed away');
+    await flush();
+    http.answer(); // a cycle left hanging would hold stop() for its whole grace period
     await d.stop();
   });
 
