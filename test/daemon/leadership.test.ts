@@ -5,8 +5,8 @@ import type { Lease } from '../../src/store/lease.js';
 /** A lease whose answers the test decides: true, false, or a store that cannot be reached. */
 function scriptedLease() {
   const calls: string[] = [];
-  const lease = {
-    answer: 'grant' as 'grant' | 'refuse' | 'unreachable',
+  const lease: Lease & { answer: 'grant' | 'refuse' | 'unreachable' } = {
+    answer: 'grant',
     shared: true,
     acquire: async (holder: string) => {
       calls.push(`acquire ${holder}`);
@@ -17,7 +17,7 @@ function scriptedLease() {
       calls.push(`release ${holder}`);
     },
     holder: async () => undefined,
-  } satisfies Lease & { answer: string };
+  };
   return { lease, calls };
 }
 
