@@ -26,7 +26,7 @@ const configOption = ['-c, --config <file>', 'config file (default: $BALANCE_WAT
 
 program
   .command('run')
-  .description('run the daemon: check balances on the schedule, notify, serve metrics and health; reload on SIGHUP or file change')
+  .description('run the daemon: check balances on the schedule, notify, serve the balance board, metrics and health; reload on SIGHUP or file change')
   .option(...configOption)
   .action(async (options) => (await import('../commands/run.js')).run(options, processIo));
 

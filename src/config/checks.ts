@@ -260,6 +260,22 @@ const channelsAreUsed: Check = (context) =>
       : [problem(context, 'warning', [...context.at.channel(i), 'id'], `channel "${channel.id}" is not in any rule's notify list`)],
   );
 
+/** The board shows every balance: served beyond this machine, it should ask who is looking. */
+const boardIsGuarded: Check = (context) => {
+  const { listen, basic, token, authMetrics } = context.config.http;
+  const path = ['http', 'listen'];
+  if (authMetrics && !basic && !token) return [problem(context, 'error', ['http', 'auth_metrics'], 'auth_metrics: true needs http.auth or http.token to check against')];
+  if (listen === false || isLoopbackHost(listen.host) || basic || token) return [];
+  return [
+    problem(
+      context,
+      'warning',
+      path,
+      `http.listen ${listen.host}:${listen.port} serves the balance board to anyone who can reach it; set http.auth (username and password) or http.token, or listen on 127.0.0.1`,
+    ),
+  ];
+};
+
 /** The cross-field checks, in the order their findings are most useful. */
 export const CHECKS: readonly Check[] = [
   uniqueNames,
@@ -275,4 +291,5 @@ export const CHECKS: readonly Check[] = [
   urlsAreSecure,
   channelsAreUsed,
   rulesNotifySomeone,
+  boardIsGuarded,
 ];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelConfigSchema } from '../notify/index.js';
 import { sourceConfigSchema } from '../sources/index.js';
-import { amountField, durationField, hysteresisField, idField, integerField, nonEmptyText, textOrNumberField } from './fields.js';
+import { amountField, durationField, hysteresisField, idField, integerField, nonEmptyText, secretField, textOrNumberField } from './fields.js';
 
 /** Keys whose YAML numbers are read from their source text (see parseYamlTree). */
 export const TEXT_NUMBER_KEYS: ReadonlySet<string> = new Set([
@@ -53,7 +53,7 @@ export const ruleSchema = z
 const listenField = z
   .union([z.literal(false), z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port such as 127.0.0.1:9464, or false')])
   .refine((value) => value === false || Number(value.slice(value.lastIndexOf(':') + 1)) <= 65_535, 'the port must be 0 to 65535')
-  .describe('Address for /metrics, /healthz and /readyz: host:port (port 0 picks a free one), or false to turn it off.');
+  .describe('Address for the board (/), /api, /metrics, /healthz and /readyz: host:port (port 0 picks a free one), or false to turn it off.');
 
 export const configSchema = z
   .strictObject({
@@ -71,9 +71,20 @@ export const configSchema = z
       ),
     history_retention: durationField('How long balance history (and the event log) is kept in the state store; older observations are pruned.').prefault('90d'),
     http: z
-      .strictObject({ listen: listenField.prefault('127.0.0.1:9464') })
+      .strictObject({
+        listen: listenField.prefault('127.0.0.1:9464'),
+        auth: z
+          .strictObject({
+            username: nonEmptyText('The user name the browser asks for.'),
+            password: secretField('Its password (use ${VAR}); compared in constant time.'),
+          })
+          .optional()
+          .describe('Basic authentication for the balance board and its API (/, /api/…); set it when listen is not loopback.'),
+        token: secretField('A bearer token for the balance board and its API (Authorization: Bearer …), for scripts; use ${VAR}.').optional(),
+        auth_metrics: z.boolean({ error: 'must be true or false' }).prefault(false).describe('Also require auth or token for /metrics, /healthz and /readyz (default false: they stay open for Prometheus and probes).'),
+      })
       .prefault({})
-      .describe('The metrics and health endpoint.'),
+      .describe('The balance board (/), its API (/api/status, /api/history), metrics and health.'),
     sources: z.array(sourceConfigSchema).min(1, 'list at least one source').describe('Where balances come from.'),
     channels: z.array(channelConfigSchema).prefault([]).describe('Where notifications go.'),
     delivery: z

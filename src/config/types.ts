@@ -30,6 +30,17 @@ export interface Rule {
 
 export type HttpListen = { readonly host: string; readonly port: number } | false;
 
+/** Who may read the board and its API (and, with authMetrics, metrics and health). */
+export interface HttpAccess {
+  readonly basic?: { readonly username: string; readonly password: string };
+  readonly token?: string;
+  readonly authMetrics: boolean;
+}
+
+export interface HttpSettings extends HttpAccess {
+  readonly listen: HttpListen;
+}
+
 export interface Config {
   /** The config file, as given. */
   readonly file: string;
@@ -39,7 +50,7 @@ export interface Config {
   readonly state: string;
   /** ms of balance history kept in the store. */
   readonly history_retention: number;
-  readonly http: { readonly listen: HttpListen };
+  readonly http: HttpSettings;
   readonly sources: readonly SourceConfig[];
   readonly channels: readonly ChannelConfig[];
   /** give_up_after in ms: how long a failing notification is retried. */

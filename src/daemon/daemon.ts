@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import type { BoardContext, BoardRoutes } from '../board/routes.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { decimalToNumber } from '../money/decimal.js';
@@ -52,6 +53,10 @@ const IDLE_DRAIN_CHECK_MS = 60_000;
 const MIN_DRAIN_WAIT_MS = 250;
 const PRUNE_INTERVAL_MS = 3_600_000;
 const SHUTDOWN_GRACE_MS = 5_000;
+/** The board asks for news about once a cycle, within these bounds. */
+const MIN_BOARD_REFRESH_MS = 1_000;
+const MAX_BOARD_REFRESH_MS = 60_000;
+const DEFAULT_BOARD_REFRESH_MS = 5_000;
 
 /**
  * The daemon: each source cycles on its own schedule (a slow source delays only
@@ -78,6 +83,7 @@ export class Daemon {
   private draining: Promise<void> | undefined;
   private drainAgain = false;
   private server: Server | undefined;
+  private board: BoardRoutes | undefined;
   private stopping = false;
   readonly startedAt: number;
 
@@ -94,10 +100,15 @@ export class Daemon {
     let url: string | undefined;
     this.config = config;
     if (config.http.listen) {
-      const started = await startHttpServer(config.http.listen, this.deps.metrics.registry, () => this.readiness());
+      const started = await startHttpServer(config.http.listen, {
+        registry: this.deps.metrics.registry,
+        readiness: () => this.readiness(),
+        access: config.http,
+        board: (path, query, res) => this.serveBoard(path, query, res),
+      });
       this.server = started.server;
       url = started.url;
-      this.deps.log.info({ url: `${url}/metrics` }, `metrics and health on ${url} (/metrics, /healthz, /readyz)`);
+      this.deps.log.info({ url: `${url}/metrics`, board: `${url}/` }, `balance board on ${url}/; metrics and health on ${url} (/metrics, /healthz, /readyz)`);
     }
     this.deps.metrics.leader.set(0);
     this.deps.metrics.storeUp.set(1);
@@ -129,6 +140,29 @@ export class Daemon {
       log.info({ holder, leader }, `following${leader ? ` ${leader}` : ''}: this replica takes over if the leader stops renewing its lease`);
     }
     return url === undefined ? {} : { url };
+  }
+
+  /** The board is loaded on its first request: a daemon nobody looks at never pays for it. */
+  private async serveBoard(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
+    if (!this.board) {
+      const { BoardRoutes } = await import('../board/routes.js');
+      this.board = new BoardRoutes(() => this.boardContext());
+    }
+    await this.board.handle(path, query, res);
+  }
+
+  private async boardContext(): Promise<BoardContext> {
+    const leading = this.leadership?.isLeader ?? false;
+    const leader = leading ? undefined : await this.deps.store.lease.holder().catch(() => undefined);
+    const interval = this.runtime ? Math.max(...this.runtime.jobs.map((job) => job.intervalMs()), 0) : 0;
+    return {
+      store: this.deps.store,
+      config: this.config!,
+      role: leading ? 'leader' : 'follower',
+      ...(leader === undefined ? {} : { leader }),
+      refreshMs: Math.min(MAX_BOARD_REFRESH_MS, Math.max(MIN_BOARD_REFRESH_MS, interval || DEFAULT_BOARD_REFRESH_MS)),
+      now: this.deps.now(),
+    };
   }
 
   /** Role changes run one after another, and stop() waits for the last. */

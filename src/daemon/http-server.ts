@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { challenge, isAuthorized } from '../board/access.js';
+import type { HttpAccess } from '../config/types.js';
 
 export interface ChannelReadiness {
   /** False while the channel has given a notification up and delivered nothing since. */
@@ -37,12 +39,43 @@ function listenProblem(listen: { host: string; port: number }, error: NodeJS.Err
   return `${where}: cannot listen (${error.code ?? error.message})`;
 }
 
-/** `/metrics`, `/healthz` (the process answers) and `/readyz` (every source cycled recently, no channel failing). */
-export async function startHttpServer(listen: { host: string; port: number }, registry: Registry, readiness: () => Promise<Readiness>): Promise<{ server: Server; url: string }> {
+/** The board's paths (served by src/board, loaded on the first request); its script and style sheet hold no data and are open. */
+const BOARD_PATHS: ReadonlySet<string> = new Set(['/', '/api/status', '/api/history', '/board.js', '/board.css']);
+const BOARD_ASSETS: ReadonlySet<string> = new Set(['/board.js', '/board.css']);
+
+export interface HttpHandlers {
+  readonly registry: Registry;
+  readonly readiness: () => Promise<Readiness>;
+  /** Who may read the board and API (and metrics and health, with authMetrics). */
+  readonly access: HttpAccess;
+  readonly board: (path: string, query: URLSearchParams, res: ServerResponse) => Promise<void>;
+}
+
+/**
+ * The board (`/`, `/api/status`, `/api/history`), `/metrics`, `/healthz` (the
+ * process answers) and `/readyz` (every source cycled recently, no channel
+ * failing). Read-only: anything but GET and HEAD is refused.
+ */
+export async function startHttpServer(listen: { host: string; port: number }, handlers: HttpHandlers): Promise<{ server: Server; url: string }> {
+  const { registry, readiness, access } = handlers;
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://balance-watch.invalid');
+    const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const board = BOARD_PATHS.has(path);
+    const guarded = board ? !BOARD_ASSETS.has(path) : access.authMetrics;
+    if (guarded && !isAuthorized(req.headers.authorization, access)) {
+      res.writeHead(401, { 'WWW-Authenticate': challenge(access), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('authentication required\n');
+      return;
+    }
+    if (board) {
+      handlers.board(path, url.searchParams, res).catch((error: unknown) => {
+        if (res.headersSent) res.destroy();
+        else res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`board unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
       return;
     }
     if (path === '/metrics') {
@@ -63,7 +96,7 @@ export async function startHttpServer(listen: { host: string; port: number }, re
       );
       return;
     }
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try / (the board), /api/status, /metrics, /healthz or /readyz\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new ListenError(listenProblem(listen, error))));

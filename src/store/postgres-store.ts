@@ -24,7 +24,7 @@ import {
   toStoredAlert,
 } from './rows.js';
 import { decodeState, encodeState } from './state-codec.js';
-import { type ConnectivityEvent, type CycleWrite, type LoggedEvent, type Observed, type OutboxMessage, type OwedMessage, SILENCE_MEMORY_MS, type StateStore, StoreError, type StoredAlert } from './store.js';
+import { type ConnectivityEvent, type CycleWrite, type LoggedEvent, type Observed, type OutboxMessage, type OwedMessage, SILENCE_MEMORY_MS, type SourcedObservation, type StateStore, StoreError, type StoredAlert } from './store.js';
 
 type Query = PostgresPool['query'];
 
@@ -287,6 +287,14 @@ export class PostgresStore implements StateStore {
       [source, accounts, since],
     );
     return byAccount(result.rows);
+  }
+
+  async observationsAfter(after: number): Promise<SourcedObservation[]> {
+    const result = await this.db.query<ObservationRow & { source: string; account: string }>(
+      'SELECT source, account, at, units, scale, currency FROM observations WHERE at > $1 ORDER BY at',
+      [after],
+    );
+    return result.rows.map((r) => ({ source: r.source, account: r.account, ...toObserved(r) }));
   }
 
   async addSilence(silence: Omit<Silence, 'id' | 'endedAt' | 'endReason'>): Promise<number> {

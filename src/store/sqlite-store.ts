@@ -25,7 +25,7 @@ import {
 import { decodeState, encodeState } from './state-codec.js';
 import { SqliteChannelHealth } from './sqlite-channel-health.js';
 import { MIGRATIONS } from './sqlite-migrations.js';
-import { type CycleWrite, type LoggedEvent, type Observed, type OutboxMessage, type OwedMessage, SILENCE_MEMORY_MS, type StateStore, StoreError, type StoredAlert } from './store.js';
+import { type CycleWrite, type LoggedEvent, type Observed, type OutboxMessage, type OwedMessage, SILENCE_MEMORY_MS, type SourcedObservation, type StateStore, StoreError, type StoredAlert } from './store.js';
 
 /**
  * The embedded store: one SQLite file, for one process. A cycle's state and the
@@ -240,6 +240,11 @@ export class SqliteStore implements StateStore {
     const rows: (ObservationRow & { account: string })[] = [];
     for (const account of accounts) for (const row of this.sql.history.all(source, account, since) as ObservationRow[]) rows.push({ ...row, account });
     return byAccount(rows);
+  }
+
+  async observationsAfter(after: number): Promise<SourcedObservation[]> {
+    const rows = this.db.prepare('SELECT source, account, at, units, scale, currency FROM observations WHERE at > ? ORDER BY at').all(after) as (ObservationRow & { source: string; account: string })[];
+    return rows.map((r) => ({ source: r.source, account: r.account, ...toObserved(r) }));
   }
 
   async addSilence(silence: Omit<Silence, 'id' | 'endedAt' | 'endReason'>): Promise<number> {

@@ -69,6 +69,8 @@ export interface HistoryStore {
   history(source: string, account: string, since: number): Promise<Observed[]>;
   /** The histories of several accounts of one source since `since`, in one read. */
   histories(source: string, accounts: readonly string[], since: number): Promise<Map<string, Observed[]>>;
+  /** Every observation of every account after `after` (exclusive), oldest first: what the board's charts are built from. */
+  observationsAfter(after: number): Promise<SourcedObservation[]>;
   /** The last balance observed at or before `at`. */
   valueAt(source: string, account: string, at: number): Promise<Money | undefined>;
   /** Events logged within [since, until). */
@@ -103,6 +105,11 @@ export interface ChannelHealthStore {
 export interface Observed {
   readonly at: number;
   readonly value: Money;
+}
+
+export interface SourcedObservation extends Observed {
+  readonly source: string;
+  readonly account: string;
 }
 
 export interface OwedMessage {

@@ -60,7 +60,7 @@ export class DaemonProcess {
   }
 
   get httpUrl(): string {
-    const line = this.lines.find((l) => typeof l['url'] === 'string' && l.msg.startsWith('metrics and health'));
+    const line = this.lines.find((l) => typeof l['url'] === 'string' && l.msg.includes('metrics and health on'));
     return String(line?.['url'] ?? '').replace(/\/metrics$/, '');
   }
 

@@ -1,0 +1,69 @@
+/*
+ * The page's only script and style sheet, served from the daemon itself (the
+ * Content-Security-Policy allows nothing else): no build step, nothing fetched
+ * from elsewhere, so the board works on a host without internet.
+ */
+
+/** Asks /api/status about once a cycle; when the data moved on, fetches the page and swaps its <main> in place. */
+export const BOARD_SCRIPT = `'use strict';
+(() => {
+  const every = Math.max(1000, Number(document.body.dataset.refreshMs) || 5000);
+  const live = document.getElementById('live');
+  let seen = null;
+  const say = (text, ok) => {
+    live.textContent = text;
+    live.className = ok ? 'live on' : 'live off';
+  };
+  async function tick() {
+    try {
+      const status = await fetch('/api/status', { cache: 'no-store', credentials: 'same-origin' });
+      if (!status.ok) throw new Error('HTTP ' + status.status);
+      const updated = (await status.json()).updated_at;
+      if (seen !== null && updated !== seen) {
+        const page = await fetch(location.pathname, { cache: 'no-store', credentials: 'same-origin' });
+        if (!page.ok) throw new Error('HTTP ' + page.status);
+        const next = new DOMParser().parseFromString(await page.text(), 'text/html');
+        const main = next.getElementById('board');
+        if (main) {
+          document.getElementById('board').replaceWith(document.adoptNode(main));
+          document.title = next.title;
+        }
+      }
+      seen = updated;
+      say('live', true);
+    } catch (error) {
+      say('not updating: the daemon does not answer (' + error.message + ')', false);
+    }
+    setTimeout(tick, every);
+  }
+  tick();
+})();
+`;
+
+export const BOARD_STYLE = `:root { color-scheme: light dark; --ok: #2e7d32; --pending: #8d6e00; --warning: #e65100; --critical: #c62828; --nodata: #616161; --silenced: #5e35b1; --line: #1565c0; --muted: #777; }
+body { font: 14px/1.4 system-ui, sans-serif; margin: 0 1rem 2rem; }
+header { display: flex; align-items: baseline; gap: 1rem; }
+h1 { font-size: 1.3rem; margin: .8rem 0 .2rem; }
+h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+.meta, small { color: var(--muted); }
+.live.on { color: var(--ok); } .live.off { color: var(--critical); font-weight: 600; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8883; vertical-align: top; }
+th { position: sticky; top: 0; background: Canvas; font-weight: 600; }
+.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; color: #fff; background: var(--ok); white-space: nowrap; }
+.s-ok .badge { background: var(--ok); } .s-pending .badge { background: var(--pending); } .s-warning .badge { background: var(--warning); }
+.s-critical .badge { background: var(--critical); } .s-no-data .badge { background: var(--nodata); } .s-silenced .badge { background: var(--silenced); }
+tr.s-critical { background: #c628281a; } tr.s-warning { background: #e651001a; }
+.up { color: var(--ok); } .down { color: var(--critical); } .flat { color: var(--muted); }
+span.w { color: var(--warning); } span.c { color: var(--critical); }
+.chart { width: 120px; height: 30px; }
+.chart polyline { fill: none; stroke: var(--line); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+.chart line { stroke-width: 1; stroke-dasharray: 3 2; vector-effect: non-scaling-stroke; }
+.chart line.w { stroke: var(--warning); } .chart line.c { stroke: var(--critical); }
+.below { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 0 2rem; }
+.events { list-style: none; padding: 0; margin: 0; } .events li { padding: .15rem 0; border-bottom: 1px solid #8882; }
+.events time { color: var(--muted); font-variant-numeric: tabular-nums; }
+.e-firing b, .e-escalation b, .e-delivery_failed b { color: var(--critical); } .e-resolved b { color: var(--ok); } .e-silenced b { color: var(--silenced); }
+.c-up .badge { background: var(--ok); } .c-retrying .badge { background: var(--warning); } .c-failing .badge { background: var(--critical); }
+`;

@@ -1,0 +1,166 @@
+import type { Config } from '../config/types.js';
+import { subtractDecimal } from '../money/decimal.js';
+import type { Money } from '../money/money.js';
+import { type AlertState, displayState, type EventKind, type Level } from '../rules/alert.js';
+import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
+import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
+import type { ChannelHealth, LoggedEvent, OutboxMessage, StoredAlert } from '../store/store.js';
+
+/** What a row shows as its state, with its colour: `silenced` is a firing alert someone muted. */
+export type BoardState = 'critical' | 'warning' | 'no data' | 'silenced' | 'pending' | 'ok';
+
+/** A point of the 24-hour chart: the balance in major units (a chart needs no exactness). */
+export interface ChartPoint {
+  readonly at: number;
+  readonly value: number;
+}
+
+export interface BoardRow {
+  readonly rule: string;
+  readonly account: string;
+  readonly source: string;
+  readonly state: BoardState;
+  readonly level: Level;
+  /** When the alert left ok (or last resolved). */
+  readonly since: number;
+  readonly balance: Money | null;
+  readonly observedAt: number | null;
+  /** The balance minus the one before it, in its currency. */
+  readonly change: Money | null;
+  readonly thresholds: Thresholds | null;
+  /** Time until the trend crosses the critical level (or zero), for rules with runway_below while it falls. */
+  readonly runwayMs: number | null;
+  readonly silence: Pick<Silence, 'id' | 'until' | 'reason' | 'level'> | null;
+  readonly points: readonly ChartPoint[];
+}
+
+export interface BoardEvent {
+  readonly at: number;
+  readonly kind: EventKind | 'delivery_failed' | 'silenced' | 'silence_ended';
+  readonly rule: string;
+  readonly account: string;
+  readonly level: Level | null;
+  readonly value: Money | null;
+  readonly detail: string | null;
+}
+
+export interface Board {
+  readonly generatedAt: number;
+  /** The latest write behind these facts (a cycle, an event, a delivery): the page refreshes when it moves. */
+  readonly updatedAt: number;
+  readonly timezone: string | undefined;
+  readonly role: 'leader' | 'follower';
+  readonly leader: string | undefined;
+  readonly rows: readonly BoardRow[];
+  readonly events: readonly BoardEvent[];
+  readonly channels: readonly ChannelHealth[];
+  readonly silences: readonly Silence[];
+}
+
+export interface BoardInput {
+  readonly config: Pick<Config, 'rules' | 'timezone'>;
+  readonly alerts: readonly StoredAlert[];
+  /** Chart points by seriesKey(source, account), oldest first. */
+  readonly series: ReadonlyMap<string, readonly ChartPoint[]>;
+  /** Silences in force, and those that ended lately (their end is an event). */
+  readonly silences: readonly Silence[];
+  readonly events: readonly LoggedEvent[];
+  /** Messages given up on, newest first. */
+  readonly failed: readonly OutboxMessage[];
+  readonly channels: readonly ChannelHealth[];
+  readonly now: number;
+  readonly role: 'leader' | 'follower';
+  readonly leader?: string;
+}
+
+/** How many recent events the board lists. */
+export const BOARD_EVENTS = 50;
+
+export const seriesKey = (source: string, account: string): string => `${source}\u0000${account}`;
+
+const ORDER: Readonly<Record<BoardState, number>> = { critical: 0, warning: 1, 'no data': 2, silenced: 3, pending: 4, ok: 5 };
+
+function stateOf(state: AlertState, silence: Silence | undefined): BoardState {
+  const shown = displayState(state);
+  if (silence && state.level !== 'ok' && (silence.level === 'critical' || state.level === 'warning')) return 'silenced';
+  if (state.noDataSince !== undefined && shown !== 'critical' && shown !== 'warning') return 'no data';
+  return shown;
+}
+
+function changeOf(state: AlertState): Money | null {
+  const { lastValue: value, previousValue: previous } = state;
+  if (!value || !previous || value.currency !== previous.currency) return null;
+  return { amount: subtractDecimal(value.amount, previous.amount), currency: value.currency };
+}
+
+/** The runway is shown only while its projection is of the latest observation. */
+function runwayOf(state: AlertState): number | null {
+  const projection = state.projection;
+  return projection?.ms !== undefined && projection.at === state.lastObservedAt ? projection.ms : null;
+}
+
+/**
+ * The board's facts, from what the store holds: one row per rule and account,
+ * firing first, then by severity, then the shortest runway; the recent events
+ * and delivery failures, newest first.
+ */
+export function buildBoard(input: BoardInput): Board {
+  const rules = new Map(input.config.rules.map((rule) => [rule.name, rule]));
+  const inForce = input.silences.filter((s) => isActive(s, input.now));
+  const rows = input.alerts.map((alert): BoardRow => {
+    const { state } = alert;
+    const rule = rules.get(alert.rule);
+    const silence = inForce.find((s) => silenceCovers(s, alert.rule, alert.account));
+    const thresholds = rule ? thresholdsIn(rule, state.lastValue?.currency ?? null) : undefined;
+    return {
+      rule: alert.rule,
+      account: alert.account,
+      source: alert.source,
+      state: stateOf(state, silence),
+      level: state.level,
+      since: state.since,
+      balance: state.lastValue ?? null,
+      observedAt: state.lastObservedAt ?? null,
+      change: changeOf(state),
+      thresholds: thresholds?.ok ? thresholds.value : null,
+      runwayMs: runwayOf(state),
+      silence: silence ? { id: silence.id, until: silence.until, reason: silence.reason, level: silence.level } : null,
+      points: input.series.get(seriesKey(alert.source, alert.account)) ?? [],
+    };
+  });
+  rows.sort(
+    (a, b) =>
+      ORDER[a.state] - ORDER[b.state] ||
+      (a.runwayMs ?? Number.POSITIVE_INFINITY) - (b.runwayMs ?? Number.POSITIVE_INFINITY) ||
+      a.rule.localeCompare(b.rule) ||
+      a.account.localeCompare(b.account),
+  );
+  const events: BoardEvent[] = [
+    ...input.events.map((e): BoardEvent => ({ at: e.at, kind: e.kind, rule: e.rule, account: e.account, level: e.level, value: e.value, detail: null })),
+    ...input.silences.flatMap((s): BoardEvent[] => [
+      { at: s.createdAt, kind: 'silenced', rule: s.rule, account: s.account ?? '*', level: s.level, value: null, detail: s.reason },
+      ...(s.endedAt === null ? [] : [{ at: s.endedAt, kind: 'silence_ended' as const, rule: s.rule, account: s.account ?? '*', level: s.level, value: null, detail: s.endReason }]),
+    ]),
+    ...input.failed.flatMap((m): BoardEvent[] =>
+      m.failedAt === null ? [] : [{ at: m.failedAt, kind: 'delivery_failed', rule: m.channel, account: '', level: null, value: null, detail: m.lastError }],
+    ),
+  ];
+  events.sort((a, b) => b.at - a.at);
+  const updatedAt = Math.max(
+    0,
+    ...input.alerts.map((a) => a.updatedAt),
+    ...events.map((e) => e.at),
+    ...input.channels.flatMap((h) => [h.lastSuccessAt ?? 0, h.lastFailureAt ?? 0]),
+  );
+  return {
+    generatedAt: input.now,
+    updatedAt,
+    timezone: input.config.timezone,
+    role: input.role,
+    leader: input.leader,
+    rows,
+    events: events.slice(0, BOARD_EVENTS),
+    channels: input.channels,
+    silences: inForce,
+  };
+}

@@ -1,0 +1,138 @@
+import { compareDecimal, formatDecimal } from '../money/decimal.js';
+import { formatMoney, type Money } from '../money/money.js';
+import { humanDuration } from '../notify/time.js';
+import type { ChannelHealth } from '../store/store.js';
+import { isChannelFailing, isChannelUp } from '../store/store.js';
+import type { Board, BoardEvent, BoardRow, BoardState } from './board.js';
+import { chartSvg } from './chart.js';
+
+export interface PageOptions {
+  /** How often the page's script asks whether something changed (about one cycle). */
+  readonly refreshMs: number;
+  /** Appended to the asset URLs so a new version is fetched after an upgrade. */
+  readonly assetVersion: string;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Every text that comes from the config, the APIs or the store goes through this: a rule named `<script>` is text. */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/** Times in the config's zone: one formatter for the whole page (making one per cell is most of the cost). */
+function timeFormatter(zone: string | undefined, now: number): (ms: number) => string {
+  const timeZone = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const today = format.format(now).slice(0, 10);
+  return (ms) => {
+    const text = format.format(ms).replace(',', '');
+    return text.startsWith(today) ? text.slice(11) : text.slice(0, 16);
+  };
+}
+
+const STATE_LABEL: Readonly<Record<BoardState, string>> = { critical: 'critical', warning: 'warning', 'no data': 'no data', silenced: 'silenced', pending: 'pending', ok: 'ok' };
+const stateClass = (state: BoardState) => `s-${state.replace(' ', '-')}`;
+
+function change(value: Money | null): string {
+  if (!value) return '';
+  const sign = compareDecimal(value.amount, { units: 0n, scale: 0 });
+  if (sign === 0) return '<span class="flat">0</span>';
+  return `<span class="${sign > 0 ? 'up' : 'down'}">${sign > 0 ? '+' : ''}${escapeHtml(formatDecimal(value.amount))}</span>`;
+}
+
+function levels(row: BoardRow): string {
+  const t = row.thresholds;
+  if (!t) return '';
+  const part = (name: string, below: typeof t.warn, back: typeof t.warnRecover) =>
+    below === undefined ? '' : `<span class="${name}">${name === 'w' ? 'warn' : 'crit'} &lt; ${escapeHtml(formatDecimal(below))}${back ? `, back at ${escapeHtml(formatDecimal(back))}` : ''}</span>`;
+  return [part('w', t.warn, t.warnRecover), part('c', t.critical, t.criticalRecover)].filter(Boolean).join('<br>');
+}
+
+function row(r: BoardRow, time: (ms: number) => string, now: number): string {
+  const state = r.state === 'silenced' ? `silenced (${r.level})` : STATE_LABEL[r.state];
+  const since = r.level !== 'ok' ? `<br><small>for ${humanDuration(now - r.since)}</small>` : '';
+  const silence = r.silence ? `<br><small>until ${escapeHtml(time(r.silence.until))}: ${escapeHtml(r.silence.reason)}</small>` : '';
+  const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
+  const seen = r.observedAt === null ? '' : `<br><small>${escapeHtml(time(r.observedAt))}</small>`;
+  return `<tr class="${stateClass(r.state)}"><td><span class="badge">${escapeHtml(state)}</span>${since}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td class="n">${balance}${seen}</td><td class="n">${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${chartSvg(r.points, r.thresholds, now)}</td></tr>`;
+}
+
+const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
+  firing: 'fired',
+  escalation: 'escalated',
+  improvement: 'improved',
+  resolved: 'resolved',
+  repeat: 'still firing',
+  no_data: 'no data',
+  no_data_resolved: 'data again',
+  runway: 'runway short',
+  runway_resolved: 'runway ok',
+  delivery_failed: 'delivery failed',
+  silenced: 'silenced',
+  silence_ended: 'silence ended',
+};
+
+function event(e: BoardEvent, time: (ms: number) => string): string {
+  const what = e.kind === 'delivery_failed' ? `channel ${e.rule}` : `${e.rule} / ${e.account}`;
+  const level = e.level && e.kind !== 'resolved' && e.kind !== 'silence_ended' ? ` (${e.level})` : '';
+  const value = e.value ? `, ${formatMoney(e.value)}` : '';
+  const detail = e.detail ? `: ${e.detail}` : '';
+  return `<li class="e-${e.kind}"><time>${escapeHtml(time(e.at))}</time> <b>${EVENT_LABEL[e.kind]}</b>${escapeHtml(level)} ${escapeHtml(what)}${escapeHtml(value)}${escapeHtml(detail)}</li>`;
+}
+
+function channel(h: ChannelHealth, time: (ms: number) => string): string {
+  const state = isChannelFailing(h) ? 'failing' : isChannelUp(h) ? 'up' : 'retrying';
+  const when = (ms: number | null) => (ms === null ? '—' : escapeHtml(time(ms)));
+  return `<tr class="c-${state}"><td>${escapeHtml(h.channel)}</td><td><span class="badge">${state}</span></td><td>${when(h.lastSuccessAt)}</td><td>${when(h.lastFailureAt)}${h.lastFailure ? `<br><small>${escapeHtml(h.lastFailure)}</small>` : ''}</td><td class="n">${h.waiting}</td><td class="n">${h.gaveUpLastDay}</td></tr>`;
+}
+
+function counts(board: Board): string {
+  const tally = new Map<BoardState, number>();
+  for (const r of board.rows) tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
+  const order: BoardState[] = ['critical', 'warning', 'no data', 'silenced', 'pending', 'ok'];
+  return order
+    .filter((s) => tally.has(s))
+    .map((s) => `<span class="${stateClass(s)}"><span class="badge">${tally.get(s)} ${STATE_LABEL[s]}</span></span>`)
+    .join(' ');
+}
+
+/** The title says what matters at a glance, even in a background tab. */
+export function pageTitle(board: Board): string {
+  const firing = board.rows.filter((r) => r.state === 'critical' || r.state === 'warning' || r.state === 'no data').length;
+  return firing === 0 ? 'balance-watch: all ok' : `balance-watch: ${firing} firing`;
+}
+
+/** The inside of <main>: what the script swaps in when something changed. */
+export function renderBoardMain(board: Board): string {
+  const time = timeFormatter(board.timezone, board.generatedAt);
+  const now = board.generatedAt;
+  const zone = escapeHtml(board.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const role = board.role === 'follower' ? ` · this replica follows${board.leader ? ` ${escapeHtml(board.leader)}` : ''}; the leader acts` : '';
+  const rows = board.rows.map((r) => row(r, time, now)).join('\n');
+  const events = board.events.length === 0 ? '<p>Nothing happened in the last 24 hours.</p>' : `<ol class="events">${board.events.map((e) => event(e, time)).join('')}</ol>`;
+  const channels =
+    board.channels.length === 0
+      ? '<p>No deliveries yet.</p>'
+      : `<table><thead><tr><th>Channel</th><th>State</th><th>Last delivered</th><th>Last failure</th><th class="n">Waiting</th><th class="n">Given up (24 h)</th></tr></thead><tbody>${board.channels.map((h) => channel(h, time)).join('')}</tbody></table>`;
+  return `<p class="meta">Updated <time id="updated" data-at="${now}">${escapeHtml(time(now))}</time> (${zone})${role}</p>
+<p class="counts">${board.rows.length === 0 ? 'No balances yet: the first cycle has not finished.' : counts(board)}</p>
+<table class="balances"><thead><tr><th>State</th><th>Rule</th><th>Account</th><th>Source</th><th class="n">Balance</th><th class="n">Change</th><th>Levels</th><th>Runway</th><th>Last 24 h</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<div class="below"><section><h2>Recent events</h2>${events}</section><section><h2>Channels</h2>${channels}</section></div>`;
+}
+
+/** The whole page: readable with JavaScript off (it reloads every minute then), live with it on. */
+export function renderBoardPage(board: Board, options: PageOptions): string {
+  const v = encodeURIComponent(options.assetVersion);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(pageTitle(board))}</title>
+<link rel="stylesheet" href="/board.css?v=${v}"><script src="/board.js?v=${v}" defer></script>
+<noscript><meta http-equiv="refresh" content="60"></noscript></head>
+<body data-refresh-ms="${Math.round(options.refreshMs)}"><header><h1>balance-watch</h1><span id="live" class="live"></span></header>
+<main id="board">
+${renderBoardMain(board)}
+</main></body></html>
+`;
+}

@@ -1,0 +1,94 @@
+import type { ServerResponse } from 'node:http';
+import type { Config } from '../config/types.js';
+import { parseDuration } from '../config/duration.js';
+import { decimalToString } from '../money/decimal.js';
+import type { StateStore } from '../store/store.js';
+import { packageVersion } from '../version.js';
+import { BOARD_SCRIPT, BOARD_STYLE } from './assets.js';
+import { type Board, buildBoard } from './board.js';
+import { boardJson } from './board-json.js';
+import { send, sendJson } from './headers.js';
+import { renderBoardPage } from './render-board.js';
+import { ChartSeries } from './series.js';
+
+/** What a request needs from the daemon, read when it arrives (the config may have been reloaded, the role changed). */
+export interface BoardContext {
+  readonly store: StateStore;
+  readonly config: Config;
+  readonly role: 'leader' | 'follower';
+  readonly leader?: string;
+  /** About one cycle: how often the page asks for news. */
+  readonly refreshMs: number;
+  readonly now: number;
+}
+
+const DAY_MS = 86_400_000;
+const FAILURES_SHOWN = 20;
+
+/** The board's pages: read-only views of the store, built per request. */
+export class BoardRoutes {
+  private readonly series = new ChartSeries();
+  private readonly version = packageVersion();
+
+  constructor(private readonly context: () => Promise<BoardContext>) {}
+
+  async handle(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
+    if (path === '/board.js') return send(res, 200, 'text/javascript; charset=utf-8', BOARD_SCRIPT, 'asset');
+    if (path === '/board.css') return send(res, 200, 'text/css; charset=utf-8', BOARD_STYLE, 'asset');
+    const context = await this.context();
+    if (path === '/api/history') return this.history(context, query, res);
+    const board = await this.board(context);
+    if (path === '/api/status') return sendJson(res, 200, boardJson(board));
+    return send(res, 200, 'text/html; charset=utf-8', renderBoardPage(board, { refreshMs: context.refreshMs, assetVersion: this.version }));
+  }
+
+  /** Everything the page shows, from the store: alerts, a day of charts, events, silences and channels. */
+  async board(context: BoardContext): Promise<Board> {
+    const { store, now } = context;
+    const [alerts, series, silences, events, failed, channels] = await Promise.all([
+      store.alerts(),
+      this.series.refresh(store, now),
+      store.silences(now, now - DAY_MS),
+      store.eventsBetween(now - DAY_MS, now + 1),
+      store.failedMessages(FAILURES_SHOWN),
+      store.channels.all(now),
+    ]);
+    const known = new Set(context.config.channels.map((c) => c.id));
+    return buildBoard({
+      config: context.config,
+      alerts,
+      series,
+      silences,
+      events,
+      failed: failed.filter((m) => m.failedAt !== null && m.failedAt >= now - DAY_MS),
+      channels: channels.filter((h) => known.has(h.channel) || h.waiting > 0),
+      now,
+      role: context.role,
+      ...(context.leader === undefined ? {} : { leader: context.leader }),
+    });
+  }
+
+  /** GET /api/history?rule=…[&account=…][&since=24h]: every observation, exact. */
+  private async history(context: BoardContext, query: URLSearchParams, res: ServerResponse): Promise<void> {
+    const rule = query.get('rule');
+    if (!rule) return sendJson(res, 400, { error: 'name the rule: /api/history?rule=NAME[&account=ACCOUNT][&since=24h]' });
+    const since = parseDuration(query.get('since') ?? '24h');
+    if (!since.ok) return sendJson(res, 400, { error: `since: ${since.error}` });
+    const account = query.get('account');
+    const alerts = (await context.store.alerts()).filter((a) => a.rule === rule && (account === null || a.account === account));
+    if (alerts.length === 0) return sendJson(res, 404, { error: account === null ? `no rule "${rule}" in the state store` : `rule "${rule}" has no account "${account}"` });
+    const from = context.now - since.value;
+    const accounts = await Promise.all(
+      alerts.map(async (alert) => {
+        const observations = await context.store.history(alert.source, alert.account, from);
+        return {
+          account: alert.account,
+          source: alert.source,
+          currency: observations.at(-1)?.value.currency ?? alert.state.lastValue?.currency ?? null,
+          observations: observations.map((o) => ({ at: new Date(o.at).toISOString(), balance: decimalToString(o.value.amount) })),
+        };
+      }),
+    );
+    return sendJson(res, 200, { rule, since: new Date(from).toISOString(), accounts });
+  }
+}
