@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -82,6 +84,24 @@ rules:
   return { drops, medianMs: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)), maxMs: round(Math.max(...latencies)) };
 }
 
+/** A port nothing listens on now (the daemon's address must be known before it logs it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** What a browser fetches: the page, its script and style sheet, and the status it polls. */
+async function visitBoard(url: string): Promise<void> {
+  for (const path of ['/', '/board.js', '/board.css', '/api/status']) {
+    const response = await fetch(`${url}${path}`);
+    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+    await response.arrayBuffer();
+  }
+}
+
 function procStats(pid: number): { rssMb: number; cpuSeconds: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
@@ -105,18 +125,19 @@ export interface IdleFigures {
  * the state a daemon that has ever alerted idles in. With `tls`, the APIs and
  * Slack are reached over https, as in production.
  */
-export async function benchIdle(seconds = 60, { alerting = false, tls = false } = {}): Promise<IdleFigures> {
+export async function benchIdle(seconds = 60, { alerting = false, tls = false, board = false } = {}): Promise<IdleFigures> {
   const sim = await new Simulator(DEMO_WORLD).start();
   const slack = await new SlackSink().start();
   const smtp = await new SmtpSink().start();
   const fronts = tls ? await Promise.all([sim.apayUrl, sim.bepaidUrl, slack.url].map((url) => new TlsFront(url).start())) : [];
   const [apayUrl, bepaidUrl, slackUrl] = tls ? fronts.map((front) => front.url()) : [sim.apayUrl, sim.bepaidUrl, slack.url];
   if (alerting) sim.setApayBalance('bkash_a', '20000.00');
+  const port = await freePort();
   const started = Date.now();
   const daemon = startDaemon(
     `schedule: "*/5 * * * *"
 state: ./state.db
-http: { listen: "127.0.0.1:0" }
+http: { listen: "127.0.0.1:${port}" }
 ${sources({ apayUrl: apayUrl!, bepaidUrl: bepaidUrl! })}
 channels:
   - { id: treasury, type: slack, webhook_url: "${slackUrl}" }
@@ -134,6 +155,8 @@ rules:
     const startToFirstFetchMs = Date.now() - started;
     if (alerting) await until('the alert by Slack and email', () => slack.received.length > 0 && smtp.received.length > 0, 20_000);
     await sleep(5_000);
+    // Someone opens the board and leaves it open for a few refreshes, then closes it.
+    if (board) for (let i = 0; i < 3; i += 1) await visitBoard(`http://127.0.0.1:${port}`);
     const settled = procStats(daemon.child.pid!);
     await sleep(Math.max(0, started + seconds * 1000 - Date.now()));
     const end = procStats(daemon.child.pid!);

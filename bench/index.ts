@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchCycle, type CyclePhases } from './cycle.js';
+import { benchBoard } from './board.js';
 import { benchIdle, benchLatency } from './daemon.js';
 import { benchEvaluator } from './evaluator.js';
 import { benchDatabase, benchHandOver } from './handover.js';
@@ -49,14 +50,17 @@ log(`3. detection latency, 1 s schedule, ${latency.drops} drops: median ${ms(lat
 
 // Both at once: they are idle most of the minute, and the benchmark stays within its five minutes.
 const idleSeconds = quick ? 15 : 60;
-const [idle, idleAfterAlert, idleOverTls] = await Promise.all([
+const [idle, idleAfterAlert, idleOverTls, idleAfterBoard] = await Promise.all([
   benchIdle(idleSeconds),
   benchIdle(idleSeconds, { alerting: true }),
   benchIdle(idleSeconds, { tls: true }),
+  benchIdle(idleSeconds, { board: true }),
 ]);
 log(`4. idle run, ${idle.seconds} s: RSS ${idle.rssMb} MB (goal ≤ 80 MB), CPU ${idle.cpuSecondsTotal} s in all, ${idle.cpuSecondsIdle} s between cycles; start to first fetch ${ms(idle.startToFirstFetchMs)} (goal < 1 s)`);
 log(`   the same after alerting by Slack and email at start: RSS ${idleAfterAlert.rssMb} MB, ${idleAfterAlert.cpuSecondsIdle} s of CPU between cycles`);
 log(`   the same with the APIs and Slack over https: RSS ${idleOverTls.rssMb} MB, ${idleOverTls.cpuSecondsIdle} s of CPU between cycles`);
+log(`   the same after the board was opened (three visits): RSS ${idleAfterBoard.rssMb} MB, ${round(idleAfterBoard.rssMb - idle.rssMb)} MB more than without (goal < 3 MB)`);
+
 
 const store = await benchStore(100, quick ? 7 : 90);
 log(
@@ -70,9 +74,14 @@ log(
     : '6. hand-over: not measured (no PostgreSQL server)',
 );
 
+const board = await benchBoard(1_000);
+log(
+  `7. board, 1,000 accounts with a day of 5-minute history: ${ms(board.pageMs)} per page (store reads and HTML; ${ms(board.renderMs)} of it the HTML), median of 20 (goal < 50 ms); ${board.pageKb} KB (goal < 500 KB); the first page after a start ${ms(board.firstPageMs)} (it reads the day of history)`,
+);
+
 const file = path.resolve('bench-results.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, store, cyclePostgres10k: onPostgres, handOver }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, idleAfterBoard, board, store, cyclePostgres10k: onPostgres, handOver }, null, 2)}\n`,
 );
 log(`\nfigures written to ${file}`);

@@ -50,20 +50,22 @@ h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8883; vertical-align: top; }
 th { position: sticky; top: 0; background: Canvas; font-weight: 600; }
-.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; color: #fff; background: var(--ok); white-space: nowrap; }
-.s-ok .badge { background: var(--ok); } .s-pending .badge { background: var(--pending); } .s-warning .badge { background: var(--warning); }
-.s-critical .badge { background: var(--critical); } .s-no-data .badge { background: var(--nodata); } .s-silenced .badge { background: var(--silenced); }
+.n, table.balances td:nth-child(5), table.balances td:nth-child(6), table.balances th:nth-child(5), table.balances th:nth-child(6) { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* A state is a <b> badge in its row's colour (short markup: a board may have a thousand rows). */
+td b, .counts b { display: inline-block; padding: 0 .45rem; border-radius: .6rem; color: #fff; background: var(--ok); font-weight: 600; white-space: nowrap; }
+.s-ok b { background: var(--ok); } .s-pending b { background: var(--pending); } .s-warning b { background: var(--warning); }
+.s-critical b { background: var(--critical); } .s-no-data b { background: var(--nodata); } .s-silenced b { background: var(--silenced); }
+i { font-style: normal; } i.w, i.c { white-space: nowrap; display: inline-block; }
 tr.s-critical { background: #c628281a; } tr.s-warning { background: #e651001a; }
 .up { color: var(--ok); } .down { color: var(--critical); } .flat { color: var(--muted); }
-span.w { color: var(--warning); } span.c { color: var(--critical); }
-.chart { width: 120px; height: 30px; }
-.chart polyline { fill: none; stroke: var(--line); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
-.chart line { stroke-width: 1; stroke-dasharray: 3 2; vector-effect: non-scaling-stroke; }
-.chart line.w { stroke: var(--warning); } .chart line.c { stroke: var(--critical); }
+i.w { color: var(--warning); } i.c { color: var(--critical); }
+td svg { width: 120px; height: 30px; }
+svg polyline { fill: none; stroke: var(--line); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+svg path { fill: none; stroke-width: 1; stroke-dasharray: 3 2; vector-effect: non-scaling-stroke; }
+svg path.w { stroke: var(--warning); } svg path.c { stroke: var(--critical); }
 .below { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 0 2rem; }
 .events { list-style: none; padding: 0; margin: 0; } .events li { padding: .15rem 0; border-bottom: 1px solid #8882; }
 .events time { color: var(--muted); font-variant-numeric: tabular-nums; }
 .e-firing b, .e-escalation b, .e-delivery_failed b { color: var(--critical); } .e-resolved b { color: var(--ok); } .e-silenced b { color: var(--silenced); }
-.c-up .badge { background: var(--ok); } .c-retrying .badge { background: var(--warning); } .c-failing .badge { background: var(--critical); }
+.c-up b { background: var(--ok); } .c-retrying b { background: var(--warning); } .c-failing b { background: var(--critical); }
 `;

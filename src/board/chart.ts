@@ -1,10 +1,11 @@
 import { decimalToNumber } from '../money/decimal.js';
+import { humanDuration } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
 import type { ChartPoint } from './board.js';
 
 /** The chart's drawing box: small whole numbers keep a thousand charts light. */
-const WIDTH = 120;
-const HEIGHT = 30;
+const WIDTH = 96;
+const HEIGHT = 24;
 const DAY_MS = 86_400_000;
 
 /**
@@ -13,7 +14,7 @@ const DAY_MS = 86_400_000;
  * Coordinates are computed here, so no user text ever reaches the SVG.
  */
 export function chartSvg(points: readonly ChartPoint[], thresholds: Thresholds | null, now: number): string {
-  if (points.length === 0) return '<svg class="chart" viewBox="0 0 120 30" role="img" aria-label="no history yet"></svg>';
+  if (points.length === 0) return '<svg viewBox="0 0 96 24"><title>no history yet</title></svg>';
   const levels = [thresholds?.warn, thresholds?.critical].map((d) => (d === undefined ? undefined : decimalToNumber(d)));
   const values = points.map((p) => p.value);
   const shown = [...values, ...levels.filter((v): v is number => v !== undefined)];
@@ -23,14 +24,15 @@ export function chartSvg(points: readonly ChartPoint[], thresholds: Thresholds |
     high += 1;
     low -= 1;
   }
-  const from = now - DAY_MS;
-  const x = (at: number) => Math.round(Math.min(WIDTH, Math.max(0, ((at - from) / DAY_MS) * WIDTH)));
+  // A store younger than a day is drawn over the time it has, so the first hour is not a dot at the right edge.
+  const from = Math.max(now - DAY_MS, points[0]!.at);
+  const span = Math.max(now - from, 1);
+  const x = (at: number) => Math.round(Math.min(WIDTH, Math.max(0, ((at - from) / span) * WIDTH)));
   const y = (value: number) => Math.round(HEIGHT - 1 - ((value - low) / (high - low)) * (HEIGHT - 2));
   const line = points.map((p) => `${x(p.at)},${y(p.value)}`).join(' ');
   const [warn, critical] = levels;
-  const rule = (value: number | undefined, kind: string) => (value === undefined ? '' : `<line class="${kind}" x1="0" x2="120" y1="${y(value)}" y2="${y(value)}"/>`);
-  return `<svg class="chart" viewBox="0 0 120 30" role="img" aria-label="the last 24 hours">${rule(warn, 'w')}${rule(critical, 'c')}<polyline points="${line}"/></svg>`;
+  const rule = (value: number | undefined, kind: string) => (value === undefined ? '' : `<path class="${kind}" d="M0 ${y(value)}H96"/>`);
+  // A day is what the column says; a younger history says how long it covers.
+  const label = now - from >= DAY_MS - 60_000 ? '' : `<title>the last ${humanDuration(now - from)}</title>`;
+  return `<svg viewBox="0 0 96 24">${label}${rule(warn, 'w')}${rule(critical, 'c')}<polyline points="${line}"/></svg>`;
 }
-
-/** One point per hour (the last balance of each), so a day's chart holds 24 points however often balances are read. */
-export const CHART_BUCKET_MS = 3_600_000;

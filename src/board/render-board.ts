@@ -1,6 +1,7 @@
 import { compareDecimal, formatDecimal } from '../money/decimal.js';
 import { formatMoney, type Money } from '../money/money.js';
 import { humanDuration } from '../notify/time.js';
+import type { Thresholds } from '../rules/thresholds.js';
 import type { ChannelHealth } from '../store/store.js';
 import { isChannelFailing, isChannelUp } from '../store/store.js';
 import type { Board, BoardEvent, BoardRow, BoardState } from './board.js';
@@ -16,7 +17,7 @@ export interface PageOptions {
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Every text that comes from the config, the APIs or the store goes through this: a rule named `<script>` is text. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export const escapeHtml = (text: string): string => (/[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text);
 
 /** Times in the config's zone: one formatter for the whole page (making one per cell is most of the cost). */
 function timeFormatter(zone: string | undefined, now: number): (ms: number) => string {
@@ -31,29 +32,47 @@ function timeFormatter(zone: string | undefined, now: number): (ms: number) => s
 
 const STATE_LABEL: Readonly<Record<BoardState, string>> = { critical: 'critical', warning: 'warning', 'no data': 'no data', silenced: 'silenced', pending: 'pending', ok: 'ok' };
 const stateClass = (state: BoardState) => `s-${state.replace(' ', '-')}`;
+/** Most rows are ok: theirs is the default style, and a thousand `class="s-ok"` would be 16 KB. */
+const rowOpen = (state: BoardState) => (state === 'ok' ? '<tr>' : `<tr class="${stateClass(state)}">`);
 
 function change(value: Money | null): string {
   if (!value) return '';
   const sign = compareDecimal(value.amount, { units: 0n, scale: 0 });
-  if (sign === 0) return '<span class="flat">0</span>';
-  return `<span class="${sign > 0 ? 'up' : 'down'}">${sign > 0 ? '+' : ''}${escapeHtml(formatDecimal(value.amount))}</span>`;
+  if (sign === 0) return '<i class="flat">0</i>';
+  return `<i class="${sign > 0 ? 'up' : 'down'}">${sign > 0 ? '+' : ''}${escapeHtml(formatDecimal(value.amount))}</i>`;
 }
 
-function levels(row: BoardRow): string {
-  const t = row.thresholds;
-  if (!t) return '';
-  const part = (name: string, below: typeof t.warn, back: typeof t.warnRecover) =>
-    below === undefined ? '' : `<span class="${name}">${name === 'w' ? 'warn' : 'crit'} &lt; ${escapeHtml(formatDecimal(below))}${back ? `, back at ${escapeHtml(formatDecimal(back))}` : ''}</span>`;
-  return [part('w', t.warn, t.warnRecover), part('c', t.critical, t.criticalRecover)].filter(Boolean).join('<br>');
+/**
+ * Short, as a thousand rows repeat it: "<50,000.00 ↑55,000.00" in the warning
+ * colour reads "warns below 50,000, recovers at 55,000" (the header says so).
+ * Rows of one rule and currency share one Thresholds object: formatted once.
+ */
+function levelsFormatter(): (row: BoardRow) => string {
+  const formatted = new Map<Thresholds, string>();
+  return (row) => {
+    const t = row.thresholds;
+    if (!t) return '';
+    let text = formatted.get(t);
+    if (text === undefined) {
+      const part = (name: string, below: typeof t.warn, back: typeof t.warnRecover) =>
+        below === undefined ? '' : `<i class="${name}">&lt;${escapeHtml(formatDecimal(below))}${back ? ` ↑${escapeHtml(formatDecimal(back))}` : ''}</i>`;
+      text = [part('w', t.warn, t.warnRecover), part('c', t.critical, t.criticalRecover)].filter(Boolean).join(' ');
+      formatted.set(t, text);
+    }
+    return text;
+  };
 }
 
-function row(r: BoardRow, time: (ms: number) => string, now: number): string {
+/** A balance read this long before the latest one is marked with its time: its source may be failing. */
+const STALE_AFTER_MS = 120_000;
+
+function row(r: BoardRow, time: (ms: number) => string, now: number, latest: number, levels: (row: BoardRow) => string): string {
   const state = r.state === 'silenced' ? `silenced (${r.level})` : STATE_LABEL[r.state];
   const since = r.level !== 'ok' ? `<br><small>for ${humanDuration(now - r.since)}</small>` : '';
   const silence = r.silence ? `<br><small>until ${escapeHtml(time(r.silence.until))}: ${escapeHtml(r.silence.reason)}</small>` : '';
   const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
-  const seen = r.observedAt === null ? '' : `<br><small>${escapeHtml(time(r.observedAt))}</small>`;
-  return `<tr class="${stateClass(r.state)}"><td><span class="badge">${escapeHtml(state)}</span>${since}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td class="n">${balance}${seen}</td><td class="n">${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${chartSvg(r.points, r.thresholds, now)}</td></tr>`;
+  const stale = r.observedAt !== null && latest - r.observedAt > STALE_AFTER_MS ? `<br><small>read ${escapeHtml(time(r.observedAt))}</small>` : '';
+  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${chartSvg(r.points, r.thresholds, now)}</td></tr>`;
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
@@ -82,7 +101,7 @@ function event(e: BoardEvent, time: (ms: number) => string): string {
 function channel(h: ChannelHealth, time: (ms: number) => string): string {
   const state = isChannelFailing(h) ? 'failing' : isChannelUp(h) ? 'up' : 'retrying';
   const when = (ms: number | null) => (ms === null ? '—' : escapeHtml(time(ms)));
-  return `<tr class="c-${state}"><td>${escapeHtml(h.channel)}</td><td><span class="badge">${state}</span></td><td>${when(h.lastSuccessAt)}</td><td>${when(h.lastFailureAt)}${h.lastFailure ? `<br><small>${escapeHtml(h.lastFailure)}</small>` : ''}</td><td class="n">${h.waiting}</td><td class="n">${h.gaveUpLastDay}</td></tr>`;
+  return `<tr class="c-${state}"><td>${escapeHtml(h.channel)}</td><td><b>${state}</b></td><td>${when(h.lastSuccessAt)}</td><td>${when(h.lastFailureAt)}${h.lastFailure ? `<br><small>${escapeHtml(h.lastFailure)}</small>` : ''}</td><td class="n">${h.waiting}</td><td class="n">${h.gaveUpLastDay}</td></tr>`;
 }
 
 function counts(board: Board): string {
@@ -91,7 +110,7 @@ function counts(board: Board): string {
   const order: BoardState[] = ['critical', 'warning', 'no data', 'silenced', 'pending', 'ok'];
   return order
     .filter((s) => tally.has(s))
-    .map((s) => `<span class="${stateClass(s)}"><span class="badge">${tally.get(s)} ${STATE_LABEL[s]}</span></span>`)
+    .map((s) => `<span class="${stateClass(s)}"><b>${tally.get(s)} ${STATE_LABEL[s]}</b></span>`)
     .join(' ');
 }
 
@@ -107,7 +126,9 @@ export function renderBoardMain(board: Board): string {
   const now = board.generatedAt;
   const zone = escapeHtml(board.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
   const role = board.role === 'follower' ? ` · this replica follows${board.leader ? ` ${escapeHtml(board.leader)}` : ''}; the leader acts` : '';
-  const rows = board.rows.map((r) => row(r, time, now)).join('\n');
+  const latest = Math.max(0, ...board.rows.map((r) => r.observedAt ?? 0));
+  const levels = levelsFormatter();
+  const rows = board.rows.map((r) => row(r, time, now, latest, levels)).join('\n');
   const events = board.events.length === 0 ? '<p>Nothing happened in the last 24 hours.</p>' : `<ol class="events">${board.events.map((e) => event(e, time)).join('')}</ol>`;
   const channels =
     board.channels.length === 0
@@ -115,7 +136,7 @@ export function renderBoardMain(board: Board): string {
       : `<table><thead><tr><th>Channel</th><th>State</th><th>Last delivered</th><th>Last failure</th><th class="n">Waiting</th><th class="n">Given up (24 h)</th></tr></thead><tbody>${board.channels.map((h) => channel(h, time)).join('')}</tbody></table>`;
   return `<p class="meta">Updated <time id="updated" data-at="${now}">${escapeHtml(time(now))}</time> (${zone})${role}</p>
 <p class="counts">${board.rows.length === 0 ? 'No balances yet: the first cycle has not finished.' : counts(board)}</p>
-<table class="balances"><thead><tr><th>State</th><th>Rule</th><th>Account</th><th>Source</th><th class="n">Balance</th><th class="n">Change</th><th>Levels</th><th>Runway</th><th>Last 24 h</th></tr></thead>
+<table class="balances"><thead><tr><th>State</th><th>Rule</th><th>Account</th><th>Source</th><th>Balance</th><th>Change</th><th>Levels: <i class="w">warn</i>, <i class="c">critical</i> below; ↑ recovers at</th><th>Runway</th><th>Last 24 h</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

@@ -32,14 +32,14 @@ export class BoardRoutes {
 
   constructor(private readonly context: () => Promise<BoardContext>) {}
 
-  async handle(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
-    if (path === '/board.js') return send(res, 200, 'text/javascript; charset=utf-8', BOARD_SCRIPT, 'asset');
-    if (path === '/board.css') return send(res, 200, 'text/css; charset=utf-8', BOARD_STYLE, 'asset');
+  async handle(path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding = ''): Promise<void> {
+    if (path === '/board.js') return send(res, 200, 'text/javascript; charset=utf-8', BOARD_SCRIPT, 'asset', {}, acceptEncoding);
+    if (path === '/board.css') return send(res, 200, 'text/css; charset=utf-8', BOARD_STYLE, 'asset', {}, acceptEncoding);
     const context = await this.context();
-    if (path === '/api/history') return this.history(context, query, res);
+    if (path === '/api/history') return this.history(context, query, res, acceptEncoding);
     const board = await this.board(context);
-    if (path === '/api/status') return sendJson(res, 200, boardJson(board));
-    return send(res, 200, 'text/html; charset=utf-8', renderBoardPage(board, { refreshMs: context.refreshMs, assetVersion: this.version }));
+    if (path === '/api/status') return sendJson(res, 200, boardJson(board), acceptEncoding);
+    return send(res, 200, 'text/html; charset=utf-8', renderBoardPage(board, { refreshMs: context.refreshMs, assetVersion: this.version }), 'live', {}, acceptEncoding);
   }
 
   /** Everything the page shows, from the store: alerts, a day of charts, events, silences and channels. */
@@ -69,7 +69,7 @@ export class BoardRoutes {
   }
 
   /** GET /api/history?rule=…[&account=…][&since=24h]: every observation, exact. */
-  private async history(context: BoardContext, query: URLSearchParams, res: ServerResponse): Promise<void> {
+  private async history(context: BoardContext, query: URLSearchParams, res: ServerResponse, acceptEncoding: string): Promise<void> {
     const rule = query.get('rule');
     if (!rule) return sendJson(res, 400, { error: 'name the rule: /api/history?rule=NAME[&account=ACCOUNT][&since=24h]' });
     const since = parseDuration(query.get('since') ?? '24h');
@@ -89,6 +89,6 @@ export class BoardRoutes {
         };
       }),
     );
-    return sendJson(res, 200, { rule, since: new Date(from).toISOString(), accounts });
+    return sendJson(res, 200, { rule, since: new Date(from).toISOString(), accounts }, acceptEncoding);
   }
 }

@@ -1,20 +1,41 @@
 import { decimalToNumber } from '../money/decimal.js';
 import type { HistoryStore } from '../store/store.js';
 import { type ChartPoint, seriesKey } from './board.js';
-import { CHART_BUCKET_MS } from './chart.js';
 
 const DAY_MS = 86_400_000;
 /** Read again on each refresh, in case a source's cycle committed a little after a later one. */
 const OVERLAP_MS = 60_000;
+/** A chart draws at most this many points; a series keeps at most twice as many between thinnings. */
+export const CHART_POINTS = 20;
 
 /**
- * The last 24 hours of every balance, one point per hour (the hour's last
- * balance), kept in memory and topped up from the store on each request: the
- * first page reads a day of history, later ones only what is new. A day of a
- * thousand accounts is 25 points each, whatever the schedule.
+ * Keeps the last point of each of `count` equal slices of the series' time span:
+ * a day at a 5-minute schedule and a minute at a 2-second one both draw as
+ * `count` points (or fewer), evenly spread.
+ */
+export function thin(points: readonly ChartPoint[], count = CHART_POINTS): ChartPoint[] {
+  if (points.length <= count) return [...points];
+  const first = points[0]!.at;
+  const span = points[points.length - 1]!.at - first || 1;
+  const kept: ChartPoint[] = [];
+  let slice = -1;
+  for (const point of points) {
+    const at = Math.min(count - 1, Math.floor(((point.at - first) / span) * count));
+    if (at === slice) kept[kept.length - 1] = point;
+    else kept.push(point);
+    slice = at;
+  }
+  return kept;
+}
+
+/**
+ * The last 24 hours of every balance, thinned, kept in memory and topped up
+ * from the store on each request: the first page reads a day of history, later
+ * ones only what is new. A thousand accounts keep under a hundred points each,
+ * whatever the schedule.
  */
 export class ChartSeries {
-  private readonly buckets = new Map<string, Map<number, ChartPoint>>();
+  private readonly series = new Map<string, ChartPoint[]>();
   private readAfter: number | undefined;
 
   async refresh(store: Pick<HistoryStore, 'observationsAfter'>, now: number): Promise<ReadonlyMap<string, readonly ChartPoint[]>> {
@@ -23,21 +44,25 @@ export class ChartSeries {
     const rows = await store.observationsAfter(after);
     for (const row of rows) {
       const key = seriesKey(row.source, row.account);
-      let hours = this.buckets.get(key);
-      if (!hours) this.buckets.set(key, (hours = new Map()));
-      const hour = Math.floor(row.at / CHART_BUCKET_MS);
-      const kept = hours.get(hour);
-      if (!kept || kept.at <= row.at) hours.set(hour, { at: row.at, value: decimalToNumber(row.value.amount) });
+      let points = this.series.get(key);
+      if (!points) this.series.set(key, (points = []));
+      // Rows come oldest first; the overlap re-reads a few already kept.
+      if (points.length > 0 && row.at <= points[points.length - 1]!.at) continue;
+      points.push({ at: row.at, value: decimalToNumber(row.value.amount) });
     }
     if (rows.length > 0) this.readAfter = Math.max(this.readAfter ?? 0, rows[rows.length - 1]!.at);
     else this.readAfter ??= from;
-    const series = new Map<string, readonly ChartPoint[]>();
-    const oldest = Math.floor(from / CHART_BUCKET_MS);
-    for (const [key, hours] of this.buckets) {
-      for (const hour of hours.keys()) if (hour < oldest) hours.delete(hour);
-      if (hours.size === 0) this.buckets.delete(key);
-      else series.set(key, [...hours.values()].sort((a, b) => a.at - b.at));
+    const shown = new Map<string, readonly ChartPoint[]>();
+    for (const [key, points] of this.series) {
+      const fresh = points.filter((p) => p.at >= from);
+      if (fresh.length === 0) {
+        this.series.delete(key);
+        continue;
+      }
+      const kept = fresh.length > 2 * CHART_POINTS ? thin(fresh) : fresh;
+      this.series.set(key, kept);
+      shown.set(key, thin(kept));
     }
-    return series;
+    return shown;
   }
 }

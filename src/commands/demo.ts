@@ -61,6 +61,8 @@ export async function demo(_options: object, io: CommandIo): Promise<void> {
   const { url } = await daemon.start(loaded.config);
   io.out(
     [
+      `Open the balance board: ${url}/   (it updates itself as the story unfolds)`,
+      '',
       'balance-watch demo: a simulated A-Pay and bePaid, and Slack and email sinks, all on 127.0.0.1.',
       'The real daemon checks balances every 2 seconds; a script moves the balances. Within a minute you will see',
       'a runway forecast before any threshold is crossed, a warning, a quiet move inside the hysteresis band, an escalation',

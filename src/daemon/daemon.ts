@@ -104,7 +104,7 @@ export class Daemon {
         registry: this.deps.metrics.registry,
         readiness: () => this.readiness(),
         access: config.http,
-        board: (path, query, res) => this.serveBoard(path, query, res),
+        board: (path, query, res, acceptEncoding) => this.serveBoard(path, query, res, acceptEncoding),
       });
       this.server = started.server;
       url = started.url;
@@ -143,12 +143,12 @@ export class Daemon {
   }
 
   /** The board is loaded on its first request: a daemon nobody looks at never pays for it. */
-  private async serveBoard(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
+  private async serveBoard(path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding: string): Promise<void> {
     if (!this.board) {
       const { BoardRoutes } = await import('../board/routes.js');
       this.board = new BoardRoutes(() => this.boardContext());
     }
-    await this.board.handle(path, query, res);
+    await this.board.handle(path, query, res, acceptEncoding);
   }
 
   private async boardContext(): Promise<BoardContext> {

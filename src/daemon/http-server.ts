@@ -48,7 +48,7 @@ export interface HttpHandlers {
   readonly readiness: () => Promise<Readiness>;
   /** Who may read the board and API (and metrics and health, with authMetrics). */
   readonly access: HttpAccess;
-  readonly board: (path: string, query: URLSearchParams, res: ServerResponse) => Promise<void>;
+  readonly board: (path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding: string) => Promise<void>;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
       return;
     }
     if (board) {
-      handlers.board(path, url.searchParams, res).catch((error: unknown) => {
+      handlers.board(path, url.searchParams, res, String(req.headers['accept-encoding'] ?? '')).catch((error: unknown) => {
         if (res.headersSent) res.destroy();
         else res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`board unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
       });

@@ -42,6 +42,18 @@ describe('a valid config', () => {
     expect(lines(`${VALID_CONFIG}\nha:\n  lease: soon\n`)).toEqual([expect.stringMatching(/^c\.yaml:\d+:\d+ error: ha\.lease: "soon" is not a duration/)]);
   });
 
+  it('warns when the board is served beyond this machine without a password or token', () => {
+    const open = (http: string) => lines(`${VALID_CONFIG}\nhttp:\n${http}\n`);
+    expect(open('  listen: 0.0.0.0:9464')).toEqual([
+      expect.stringMatching(/warning: http\.listen 0\.0\.0\.0:9464 serves the balance board to anyone who can reach it; set http\.auth .* or http\.token, or listen on 127\.0\.0\.1$/),
+    ]);
+    expect(open('  listen: 0.0.0.0:9464\n  token: t0ken')).toEqual([]);
+    expect(open('  listen: 127.0.0.1:9464')).toEqual([]);
+    expect(open('  listen: 127.0.0.1:9464\n  auth_metrics: true')).toEqual([expect.stringMatching(/error: auth_metrics: true needs http\.auth or http\.token/)]);
+    const guarded = load(`${VALID_CONFIG}\nhttp:\n  listen: 0.0.0.0:9464\n  auth: { username: treasury, password: "\${BOARD_PASSWORD}" }\n`, { ...TEST_ENV, BOARD_PASSWORD: 'pw' });
+    expect(guarded.config?.http).toEqual({ listen: { host: '0.0.0.0', port: 9464 }, basic: { username: 'treasury', password: 'pw' }, authMetrics: false });
+  });
+
   it('reads YAML numbers from their source text, not through a float', () => {
     const { config } = load(edit('warn_below: 50000', 'warn_below: 0.30000000000000004'));
     expect(config).toBeUndefined();

@@ -6,6 +6,12 @@ describe('balance-watch demo', () => {
     const demo = new DaemonProcess(['demo'], {});
     try {
       await demo.waitForLog(/Press Ctrl-C to stop/);
+      // The board's address comes first, so a newcomer opens it and watches.
+      const board = /^Open the balance board: (http:\/\/127\.0\.0\.1:\d+\/) /.exec(demo.raw[0] ?? '');
+      expect(board).not.toBeNull();
+      await demo.waitForLog(/\[WARNING\] 2 balance alerts from apay/, 30_000);
+      const page = await (await fetch(board![1]!)).text();
+      expect(page).toMatch(/<tr class="s-warning"><td><span class="badge">warning<\/span>.*<td>bKash agent float<\/td>/);
       await demo.waitForLog(/Slack #treasury received: \[RESOLVED\] \d+ balance alerts from apay/, 75_000);
       const output = demo.raw.join('\n');
       expect(output).toMatch(/\[WARNING\] bKash agent float: 45,000.00 BDT/);

@@ -1,0 +1,243 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { challenge, isAuthorized } from '../../src/board/access.js';
+import { type BoardInput, buildBoard, seriesKey } from '../../src/board/board.js';
+import { boardJson } from '../../src/board/board-json.js';
+import { chartSvg } from '../../src/board/chart.js';
+import { escapeHtml, renderBoardPage } from '../../src/board/render-board.js';
+import { CHART_POINTS, ChartSeries, thin } from '../../src/board/series.js';
+import { parseConfigText } from '../../src/config/load.js';
+import { type AlertState, initialState } from '../../src/rules/alert.js';
+import type { SourcedObservation, StoredAlert } from '../../src/store/store.js';
+import { bdt, T0 } from '../helpers/events.js';
+
+const CONFIG = parseConfigText(
+  `schedule: "*/5 * * * *"
+timezone: Asia/Dhaka
+sources:
+  - { id: apay, type: apay, base_url: "https://apay.example.com", project_id: 1, api_key: k, currencies: { "*": BDT } }
+rules:
+  - { name: "bKash", source: apay, payment_system: "bkash_*", warn_below: 50000, critical_below: 10000 }
+  - { name: "<script>alert(1)</script>", source: apay, payment_system: "evil", warn_below: 100 }
+`,
+  { file: '/etc/bw/config.yaml', env: {} },
+).config!;
+
+const NOW = T0 + 86_400_000;
+
+function alert(account: string, state: Partial<AlertState>, rule = 'bKash'): StoredAlert {
+  return { rule, account, source: 'apay', state: { ...initialState(T0), lastValue: bdt(6_000_000n), lastObservedAt: NOW - 1_000, ...state }, updatedAt: NOW - 1_000 };
+}
+
+const input = (overrides: Partial<BoardInput> = {}): BoardInput => ({
+  config: CONFIG,
+  alerts: [],
+  series: new Map(),
+  silences: [],
+  events: [],
+  failed: [],
+  channels: [],
+  now: NOW,
+  role: 'leader',
+  ...overrides,
+});
+
+describe('the board model', () => {
+  it('puts firing alerts first, by severity, then the shortest runway', () => {
+    const board = buildBoard(
+      input({
+        alerts: [
+          alert('bkash_ok', {}),
+          alert('bkash_pending', { warnStreak: 1 }),
+          alert('bkash_runway_long', { projection: { at: NOW - 1_000, ms: 7_200_000, target: 'critical' } }),
+          alert('bkash_runway_short', { projection: { at: NOW - 1_000, ms: 600_000, target: 'critical' } }),
+          alert('bkash_warning', { level: 'warning', lastValue: bdt(4_000_000n) }),
+          alert('bkash_critical', { level: 'critical', lastValue: bdt(500_000n) }),
+          alert('bkash_nodata', { noDataSince: NOW - 60_000 }),
+        ],
+      }),
+    );
+    expect(board.rows.map((r) => `${r.state} ${r.account}`)).toEqual([
+      'critical bkash_critical',
+      'warning bkash_warning',
+      'no data bkash_nodata',
+      'pending bkash_pending',
+      'ok bkash_runway_short',
+      'ok bkash_runway_long',
+      'ok bkash_ok',
+    ]);
+  });
+
+  it('shows a muted alert as silenced, unless the silence mutes only warnings and it is critical', () => {
+    const silence = { id: 1, rule: 'bKash', account: null, reason: 'top-up asked', createdAt: NOW - 600_000, until: NOW + 3_600_000, endedAt: null, endReason: null };
+    const board = buildBoard(
+      input({
+        alerts: [alert('bkash_a', { level: 'warning' }), alert('bkash_b', { level: 'critical' })],
+        silences: [{ ...silence, level: 'warning' }],
+      }),
+    );
+    expect(board.rows.map((r) => [r.account, r.state])).toEqual([
+      ['bkash_b', 'critical'],
+      ['bkash_a', 'silenced'],
+    ]);
+    expect(board.rows[1]!.silence).toEqual({ id: 1, level: 'warning', until: NOW + 3_600_000, reason: 'top-up asked' });
+    expect(board.events[0]).toMatchObject({ kind: 'silenced', rule: 'bKash', account: '*', detail: 'top-up asked' });
+  });
+
+  it('gives each row its levels in its currency, its change since the last check, and its runway only while current', () => {
+    const [row] = buildBoard(
+      input({ alerts: [alert('bkash_a', { previousValue: bdt(6_500_000n), projection: { at: NOW - 999_999, ms: 5, target: 'critical' } })] }),
+    ).rows;
+    expect(row!.change).toEqual(bdt(-500_000n));
+    expect(row!.thresholds).toEqual({
+      warn: { units: 5_000_000n, scale: 2 },
+      critical: { units: 1_000_000n, scale: 2 },
+      warnRecover: { units: 5_500_000n, scale: 2 },
+      criticalRecover: { units: 1_100_000n, scale: 2 },
+    });
+    expect(row!.runwayMs).toBeNull();
+  });
+
+  it('lists events and delivery failures newest first', () => {
+    const board = buildBoard(
+      input({
+        events: [{ source: 'apay', rule: 'bKash', account: 'bkash_a', kind: 'firing', level: 'warning', at: NOW - 5_000, value: bdt(4_000_000n) }],
+        failed: [
+          { id: 9, channel: 'finance', source: 'apay', message: { kind: 'test', channel: 'finance', at: 0 }, createdAt: 0, attempts: 1, nextAttemptAt: 0, lastError: 'mailbox unavailable', lastReason: 'client', sentAt: null, failedAt: NOW - 1_000 },
+        ],
+      }),
+    );
+    expect(board.events.map((e) => e.kind)).toEqual(['delivery_failed', 'firing']);
+    expect(boardJson(board).events[0]).toEqual({ at: new Date(NOW - 1_000).toISOString(), kind: 'delivery_failed', rule: null, account: null, channel: 'finance', level: null, value: null, currency: null, detail: 'mailbox unavailable' });
+  });
+
+  it('reports exact amounts in its JSON, with stable field names', () => {
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { level: 'warning', lastValue: bdt(4_000_001n), previousValue: bdt(4_000_000n) })] }));
+    expect(boardJson(board)).toMatchObject({
+      role: 'leader',
+      timezone: 'Asia/Dhaka',
+      updated_at: new Date(NOW - 1_000).toISOString(),
+      balances: [
+        {
+          rule: 'bKash',
+          account: 'bkash_a',
+          source: 'apay',
+          state: 'warning',
+          level: 'warning',
+          balance: '40000.01',
+          currency: 'BDT',
+          change: '0.01',
+          warn_below: '50000.00',
+          critical_below: '10000.00',
+          recover_above: '55000.00',
+          critical_recover_above: '11000.00',
+          runway_seconds: null,
+          silence: null,
+        },
+      ],
+    });
+  });
+});
+
+describe('the board page', () => {
+  it('renders every name as text: a rule called <script> cannot run', () => {
+    const evil = '<script>alert(1)</script>';
+    const html = renderBoardPage(buildBoard(input({ alerts: [alert('evil', {}, evil), alert('"><img src=x onerror=alert(2)>', {})] })), { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain('<script src="/board.js?v=1" defer></script>');
+    expect(html).not.toMatch(/<img|style=/);
+  });
+
+  it('escapes the five HTML characters', () => {
+    expect(escapeHtml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
+  });
+
+  it('weighs under 500 KB for 1,000 accounts with a day of charts', () => {
+    const alerts = Array.from({ length: 1_000 }, (_, i) => alert(`bkash_${i}`, { level: i % 10 === 0 ? 'warning' : 'ok', previousValue: bdt(6_000_100n) }));
+    // Charts as the cache hands them over: thinned to their most points, each point moving.
+    const series = new Map(alerts.map((a, i) => [seriesKey('apay', a.account), Array.from({ length: CHART_POINTS }, (_, j) => ({ at: NOW - 86_400_000 + j * 3_600_000, value: 60_000 + ((i * 7 + j * 13) % 40) * 1_000 }))]));
+    const html = renderBoardPage(buildBoard(input({ alerts, series })), { refreshMs: 5_000, assetVersion: '1' });
+    expect(Buffer.byteLength(html)).toBeLessThan(500_000);
+  });
+});
+
+describe('the chart', () => {
+  const thresholds = { warn: { units: 5_000_000n, scale: 2 }, critical: { units: 1_000_000n, scale: 2 } };
+
+  it('draws the balance over its span, with dashed warning and critical lines', () => {
+    const svg = chartSvg(
+      [
+        { at: NOW - 86_400_000, value: 60_000 },
+        { at: NOW - 43_200_000, value: 35_000 },
+        { at: NOW, value: 10_000 },
+      ],
+      thresholds,
+      NOW,
+    );
+    expect(svg).toBe(
+      '<svg viewBox="0 0 96 24"><path class="w" d="M0 5H96"/><path class="c" d="M0 23H96"/><polyline points="0,1 48,12 96,23"/></svg>',
+    );
+  });
+
+  it('draws a younger history over the time it covers, and nothing when there is none', () => {
+    expect(chartSvg([{ at: NOW - 60_000, value: 1 }, { at: NOW, value: 2 }], null, NOW)).toBe('<svg viewBox="0 0 96 24"><title>the last 1 min</title><polyline points="0,23 96,1"/></svg>');
+    expect(chartSvg([], thresholds, NOW)).not.toContain('polyline');
+  });
+
+  it('thins any series to at most the points asked, evenly, keeping the latest', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 86_400_000 }), { minLength: 1, maxLength: 500 }), fc.integer({ min: 2, max: 60 }), (times, count) => {
+        const points = [...times].sort((a, b) => a - b).map((at) => ({ at, value: at }));
+        const kept = thin(points, count);
+        expect(kept.length).toBeLessThanOrEqual(Math.max(count, 1));
+        expect(kept.at(-1)).toEqual(points.at(-1));
+        expect(kept.every((p, i) => i === 0 || p.at > kept[i - 1]!.at)).toBe(true);
+        expect(kept.every((p) => points.includes(p))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('the chart series cache', () => {
+  it('reads a day once, then only what is new, and forgets what is older than a day', async () => {
+    const reads: number[] = [];
+    const rows: SourcedObservation[] = [];
+    const store = { observationsAfter: async (after: number) => (reads.push(after), rows.filter((r) => r.at > after)) };
+    const series = new ChartSeries();
+    rows.push({ source: 'apay', account: 'a', at: NOW - 90_000_000, value: bdt(1n) }, { source: 'apay', account: 'a', at: NOW - 1_000, value: bdt(200n) });
+    expect((await series.refresh(store, NOW)).get(seriesKey('apay', 'a'))).toEqual([{ at: NOW - 1_000, value: 2 }]);
+    rows.push({ source: 'apay', account: 'a', at: NOW + 5_000, value: bdt(300n) });
+    expect((await series.refresh(store, NOW + 10_000)).get(seriesKey('apay', 'a'))).toEqual([
+      { at: NOW - 1_000, value: 2 },
+      { at: NOW + 5_000, value: 3 },
+    ]);
+    expect(reads).toEqual([NOW - 86_400_000, NOW - 1_000 - 60_000]);
+    expect((await series.refresh(store, NOW + 86_400_000 + 2_000)).get(seriesKey('apay', 'a'))).toEqual([{ at: NOW + 5_000, value: 3 }]);
+  });
+});
+
+describe('board access', () => {
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const access = { basic: { username: 'treasury', password: 'pa:ss' }, token: 'tok-123', authMetrics: false };
+
+  it.each([
+    ['the right user and password (a colon in the password)', basic('treasury', 'pa:ss'), true],
+    ['a wrong password', basic('treasury', 'pass'), false],
+    ['a wrong user', basic('finance', 'pa:ss'), false],
+    ['the bearer token', 'Bearer tok-123', true],
+    ['a wrong token', 'Bearer tok-124', false],
+    ['no header', undefined, false],
+    ['garbage', 'Basic !!!', false],
+    ['another scheme', 'Digest abc', false],
+  ])('%s', (_what, header, expected) => {
+    expect(isAuthorized(header, access)).toBe(expected);
+  });
+
+  it('is open when neither auth nor token is set, and challenges for Basic when it is', () => {
+    expect(isAuthorized(undefined, { authMetrics: false })).toBe(true);
+    expect(challenge(access)).toBe('Basic realm="balance-watch", charset="UTF-8"');
+    expect(challenge({ token: 't', authMetrics: false })).toBe('Bearer realm="balance-watch"');
+  });
+});

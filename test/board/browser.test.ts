@@ -1,0 +1,114 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Simulator } from '../../src/simulator/simulator.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { DaemonProcess } from '../helpers/daemon.js';
+import { simulatedConfig, simulator } from '../helpers/simulated.js';
+
+const CHROMIUM = inject('chromium');
+/** Kept out of git (.gitignore): a look at the page as the test left it. */
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const XSS = '<script>alert(1)</script>';
+
+const RULES = `  - name: bKash agent float
+    source: apay
+    payment_system: bkash_a
+    warn_below: 50000
+    critical_below: 10000
+  - name: "${XSS}"
+    source: apay
+    payment_system: "upi_*"
+    warn_below: 200000
+`;
+
+/** The real daemon, a real browser: what treasury sees, with JavaScript on. */
+describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
+  let sim: Simulator;
+  let daemon: DaemonProcess;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  const violations: string[] = [];
+
+  beforeAll(async () => {
+    sim = await simulator().start();
+    const file = path.join(tempDir(), 'config.yaml');
+    writeFileSync(file, simulatedConfig(sim, { schedule: '* * * * * *', rules: RULES, timeout: '1s' }).replace('listen: false', 'listen: 127.0.0.1:0'));
+    daemon = new DaemonProcess(['run', '-c', file], { LOG_LEVEL: 'info' });
+    await daemon.waitForLog(/balance-watch started/);
+    await daemon.nextCycles('apay', 1);
+    origin = daemon.httpUrl;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM as string,
+      // The machine has no other network: the browser must not try to reach Google's services.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(`${origin}/`);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (page) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'board.png'), fullPage: true }).catch(() => undefined);
+    }
+    await browser?.close();
+    await daemon?.stop('SIGKILL').catch(() => undefined);
+    await sim?.stop();
+  });
+
+  it('shows every rule and account with its balance and state', async () => {
+    const row = page.locator('table.balances tbody tr', { hasText: 'bkash_a' });
+    await expect(row.locator('td').nth(1).textContent()).resolves.toBe('bKash agent float');
+    await expect(row.locator('td').nth(4).textContent()).resolves.toBe('80,000.00 BDT');
+    await expect(row.locator('td').first().textContent()).resolves.toBe('ok');
+    expect(await page.locator('table.balances tbody tr').count()).toBe(3);
+    expect(await page.title()).toBe('balance-watch: all ok');
+    await page.locator('#live', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('shows a change in the balances without a reload', async () => {
+    await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+    sim.setApayBalance('bkash_a', '45000');
+    const warning = page.locator('table.balances tbody tr.s-warning', { hasText: 'bKash agent float' });
+    await warning.waitFor({ timeout: 15_000 });
+    await expect(warning.locator('td').nth(4).textContent()).resolves.toBe('45,000.00 BDT');
+    await expect(warning.locator('td').nth(5).textContent()).resolves.toBe('-35,000.00');
+    expect(await page.title()).toBe('balance-watch: 1 firing');
+    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+    await page.locator('.events li', { hasText: 'fired' }).first().waitFor({ timeout: 5_000 });
+  });
+
+  it('renders a rule named like a script as text, and runs nothing but its own script', async () => {
+    const cells = page.locator('table.balances td', { hasText: XSS });
+    expect(await cells.count()).toBe(2);
+    expect(await cells.first().textContent()).toBe(XSS);
+    expect(dialogs).toEqual([]);
+    expect(violations).toEqual([]);
+  });
+
+  it('makes no request off the host', async () => {
+    expect(requests.length).toBeGreaterThan(3);
+    expect(requests.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
+  });
+
+  it('works with JavaScript off: the same facts, rendered by the server', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const quiet = await context.newPage();
+    await quiet.goto(`${origin}/`);
+    expect(await quiet.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('td').nth(4).textContent()).toBe('45,000.00 BDT');
+    await context.close();
+  });
+});
