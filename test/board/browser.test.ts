@@ -80,14 +80,14 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
   });
 
   it('shows a change in the balances without a reload', async () => {
-    await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+    await page.evaluate(() => Object.assign(globalThis, { stillTheSamePage: true }));
     sim.setApayBalance('bkash_a', '45000');
     const warning = page.locator('table.balances tbody tr.s-warning', { hasText: 'bKash agent float' });
     await warning.waitFor({ timeout: 15_000 });
     await expect(warning.locator('td').nth(4).textContent()).resolves.toBe('45,000.00 BDT');
     await expect(warning.locator('td').nth(5).textContent()).resolves.toBe('-35,000.00');
     expect(await page.title()).toBe('balance-watch: 1 firing');
-    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
     await page.locator('.events li', { hasText: 'fired' }).first().waitFor({ timeout: 5_000 });
   });
 
