@@ -92,7 +92,7 @@ const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
 
 function event(e: BoardEvent, time: (ms: number) => string): string {
   const what = e.kind === 'delivery_failed' ? `channel ${e.rule}` : `${e.rule} / ${e.account}`;
-  const level = e.level && e.kind !== 'resolved' && e.kind !== 'silence_ended' ? ` (${e.level})` : '';
+  const level = e.level && e.level !== 'ok' && e.kind !== 'resolved' && e.kind !== 'silence_ended' ? ` (${e.level})` : '';
   const value = e.value ? `, ${formatMoney(e.value)}` : '';
   const detail = e.detail ? `: ${e.detail}` : '';
   return `<li class="e-${e.kind}"><time>${escapeHtml(time(e.at))}</time> <b>${EVENT_LABEL[e.kind]}</b>${escapeHtml(level)} ${escapeHtml(what)}${escapeHtml(value)}${escapeHtml(detail)}</li>`;

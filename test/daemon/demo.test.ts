@@ -11,7 +11,7 @@ describe('balance-watch demo', () => {
       expect(board).not.toBeNull();
       await demo.waitForLog(/\[WARNING\] 2 balance alerts from apay/, 30_000);
       const page = await (await fetch(board![1]!)).text();
-      expect(page).toMatch(/<tr class="s-warning"><td><span class="badge">warning<\/span>.*<td>bKash agent float<\/td>/);
+      expect(page).toMatch(/<tr class="s-warning"><td><b>warning<\/b>.*<td>bKash agent float<\/td>/);
       await demo.waitForLog(/Slack #treasury received: \[RESOLVED\] \d+ balance alerts from apay/, 75_000);
       const output = demo.raw.join('\n');
       expect(output).toMatch(/\[WARNING\] bKash agent float: 45,000.00 BDT/);
