@@ -36,6 +36,7 @@ export function boardJson(board: Board) {
       runway_seconds: r.runwayMs === null ? null : Math.round(r.runwayMs / 1000),
       silence: r.silence ? { id: r.silence.id, level: r.silence.level, until: iso(r.silence.until), reason: r.silence.reason } : null,
     })),
+    sources: board.sources.map((s) => ({ id: s.id, type: s.type, url: s.url, last_read_at: iso(s.lastReadAt) })),
     events: board.events.map((e) => ({
       at: iso(e.at),
       kind: e.kind,

@@ -44,6 +44,15 @@ export interface BoardEvent {
   readonly detail: string | null;
 }
 
+/** A source as the board shows it: its address without credentials, query or fragment. */
+export interface BoardSource {
+  readonly id: string;
+  readonly type: string;
+  readonly url: string;
+  /** The latest balance read from it. */
+  readonly lastReadAt: number | null;
+}
+
 export interface Board {
   readonly generatedAt: number;
   /** The latest write behind these facts (a cycle, an event, a delivery): the page refreshes when it moves. */
@@ -52,13 +61,14 @@ export interface Board {
   readonly role: 'leader' | 'follower';
   readonly leader: string | undefined;
   readonly rows: readonly BoardRow[];
+  readonly sources: readonly BoardSource[];
   readonly events: readonly BoardEvent[];
   readonly channels: readonly ChannelHealth[];
   readonly silences: readonly Silence[];
 }
 
 export interface BoardInput {
-  readonly config: Pick<Config, 'rules' | 'timezone'>;
+  readonly config: Pick<Config, 'rules' | 'timezone' | 'sources'>;
   readonly alerts: readonly StoredAlert[];
   /** Chart points by seriesKey(source, account), oldest first. */
   readonly series: ReadonlyMap<string, readonly ChartPoint[]>;
@@ -75,6 +85,16 @@ export interface BoardInput {
 
 /** How many recent events the board lists. */
 export const BOARD_EVENTS = 50;
+
+/** An address fit to show anyone: user, password, query and fragment dropped (a key may hide in any of them). */
+export function publicUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
 
 /** Code-point order: stable across hosts and locales, and far cheaper than localeCompare for a thousand rows. */
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -171,6 +191,12 @@ export function buildBoard(input: BoardInput): Board {
     role: input.role,
     leader: input.leader,
     rows,
+    sources: input.config.sources.map((source) => ({
+      id: source.id,
+      type: source.type,
+      url: publicUrl(source.base_url),
+      lastReadAt: Math.max(0, ...rows.filter((r) => r.source === source.id).map((r) => r.observedAt ?? 0)) || null,
+    })),
     events: events.slice(0, BOARD_EVENTS),
     channels: input.channels,
     silences: inForce,

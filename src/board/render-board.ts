@@ -104,6 +104,11 @@ function channel(h: ChannelHealth, time: (ms: number) => string): string {
   return `<tr class="c-${state}"><td>${escapeHtml(h.channel)}</td><td><b>${state}</b></td><td>${when(h.lastSuccessAt)}</td><td>${when(h.lastFailureAt)}${h.lastFailure ? `<br><small>${escapeHtml(h.lastFailure)}</small>` : ''}</td><td class="n">${h.waiting}</td><td class="n">${h.gaveUpLastDay}</td></tr>`;
 }
 
+function sources(board: Board, time: (ms: number) => string): string {
+  const rows = board.sources.map((s) => `<tr><td>${escapeHtml(s.id)}</td><td>${escapeHtml(s.type)}</td><td>${escapeHtml(s.url)}</td><td>${s.lastReadAt === null ? '—' : escapeHtml(time(s.lastReadAt))}</td></tr>`);
+  return `<table><thead><tr><th>Source</th><th>Type</th><th>Address</th><th>Last read</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function counts(board: Board): string {
   const tally = new Map<BoardState, number>();
   for (const r of board.rows) tally.set(r.state, (tally.get(r.state) ?? 0) + 1);
@@ -140,7 +145,7 @@ export function renderBoardMain(board: Board): string {
 <tbody>
 ${rows}
 </tbody></table>
-<div class="below"><section><h2>Recent events</h2>${events}</section><section><h2>Channels</h2>${channels}</section></div>`;
+<div class="below"><section><h2>Recent events</h2>${events}</section><section><h2>Channels</h2>${channels}<h2>Sources</h2>${sources(board, time)}</section></div>`;
 }
 
 /** The whole page: readable with JavaScript off (it reloads every minute then), live with it on. */

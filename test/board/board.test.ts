@@ -111,6 +111,15 @@ describe('the board model', () => {
     expect(boardJson(board).events[0]).toEqual({ at: new Date(NOW - 1_000).toISOString(), kind: 'delivery_failed', rule: null, account: null, channel: 'finance', level: null, value: null, currency: null, detail: 'mailbox unavailable' });
   });
 
+  it('shows sources by their address only: no user, password or query (a key may hide there)', () => {
+    const config = { ...CONFIG, sources: [{ ...CONFIG.sources[0]!, base_url: 'https://ops:s3cret@apay.example.com/v1?api_key=k3y#x' }] };
+    const board = buildBoard(input({ config, alerts: [alert('bkash_a', {})] }));
+    expect(board.sources).toEqual([{ id: 'apay', type: 'apay', url: 'https://apay.example.com/v1', lastReadAt: NOW - 1_000 }]);
+    const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toContain('<td>https://apay.example.com/v1</td>');
+    expect(html).not.toMatch(/s3cret|k3y|ops@/);
+  });
+
   it('reports exact amounts in its JSON, with stable field names', () => {
     const board = buildBoard(input({ alerts: [alert('bkash_a', { level: 'warning', lastValue: bdt(4_000_001n), previousValue: bdt(4_000_000n) })] }));
     expect(boardJson(board)).toMatchObject({
