@@ -4,6 +4,7 @@ import path from 'node:path';
 import { benchCycle, type CyclePhases } from './cycle.js';
 import { benchBoard } from './board.js';
 import { benchIdle, benchLatency } from './daemon.js';
+import { benchStartToFirstRequest, benchWholeCycle, type WholeCycle } from './whole.js';
 import { benchEvaluator } from './evaluator.js';
 import { benchDatabase, benchHandOver } from './handover.js';
 import { peakRssMb, round } from './measure.js';
@@ -45,6 +46,20 @@ const scaling = at10k && at50k ? round(at50k.cpuMs / at10k.cpuMs, 2) : undefined
 if (scaling !== undefined) log(`   50,000 vs 10,000: ${scaling}× the CPU (linear would be 5×)`);
 log(`   peak RSS of the benchmark process: ${peakRssMb()} MB`);
 
+// The same cycles as a user runs them: the whole `run` process, measured from outside.
+const whole: WholeCycle[] = [];
+for (const systems of quick ? [1_000, 10_000] : [1_000, 10_000, 50_000]) whole.push(await benchWholeCycle(systems, quick ? 5 : 10));
+for (const w of whole) {
+  const goal = w.systems === 10_000 ? ' (goals at 10,000: < 250 ms CPU, < 120 MB)' : '';
+  log(`2w. whole \`run\` process, ${w.systems} balances, 1 s schedule: ${ms(w.cpuMsPerCycle)} of CPU per cycle over ${w.cycles} cycles, RSS ${w.rssMb} MB${goal}`);
+}
+const whole10k = whole.find((w) => w.systems === 10_000);
+const whole50k = whole.find((w) => w.systems === 50_000);
+const wholeScaling = whole10k && whole50k ? round(whole50k.cpuMsPerCycle / whole10k.cpuMsPerCycle, 2) : undefined;
+if (wholeScaling !== undefined) log(`    50,000 vs 10,000: ${wholeScaling}× the CPU per cycle (linear would be 5×)`);
+const startUp = await benchStartToFirstRequest(5);
+log(`2s. process start to the first request the simulator receives: median ${ms(startUp.medianMs)} of ${startUp.runs} starts, slowest ${ms(startUp.maxMs)} (goal < 500 ms)`);
+
 const latency = await benchLatency(quick ? 5 : 20);
 log(`3. detection latency, 1 s schedule, ${latency.drops} drops: median ${ms(latency.medianMs)}, p95 ${ms(latency.p95Ms)}, max ${ms(latency.maxMs)} (goal: p95 ≤ 1,150 ms)`);
 
@@ -78,6 +93,6 @@ log(
 const file = path.resolve('bench-results.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, idleAfterBoard, board, store, cyclePostgres10k: onPostgres, handOver }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, idleAfterBoard, board, whole, wholeScaling50kVs10k: wholeScaling, startUp, store, cyclePostgres10k: onPostgres, handOver }, null, 2)}\n`,
 );
 log(`\nfigures written to ${file}`);
