@@ -51,7 +51,7 @@ const whole: WholeCycle[] = [];
 for (const systems of quick ? [1_000, 10_000] : [1_000, 10_000, 50_000]) whole.push(await benchWholeCycle(systems, quick ? 5 : 10));
 for (const w of whole) {
   const goal = w.systems === 10_000 ? ' (goals at 10,000: < 250 ms CPU, < 120 MB)' : '';
-  log(`2w. whole \`run\` process, ${w.systems} balances, 1 s schedule: ${ms(w.cpuMsPerCycle)} of CPU per cycle over ${w.cycles} cycles, RSS ${w.rssMb} MB${goal}`);
+  log(`2w. whole \`run\` process, ${w.systems} balances, 1 s schedule: ${ms(w.cpuMsPerCycle)} of CPU per cycle over ${w.cycles} cycles, RSS ${w.rssMb} MB (at most ${w.rssMaxMb})${goal}`);
 }
 const whole10k = whole.find((w) => w.systems === 10_000);
 const whole50k = whole.find((w) => w.systems === 50_000);

@@ -58,7 +58,9 @@ export interface WholeCycle {
   readonly cycles: number;
   /** The process's own CPU (all threads: GC, libuv) over the window, per cycle it ran. */
   readonly cpuMsPerCycle: number;
+  /** Resident memory sampled every 250 ms over the window: the median, and the most. */
   readonly rssMb: number;
+  readonly rssMaxMb: number;
 }
 
 /**
@@ -76,10 +78,21 @@ export async function benchWholeCycle(systems: number, seconds = 10, extraEnv: R
     await until('three cycles', () => sim.apay.requests >= 3, 120_000);
     const before = procStats(child.pid!);
     const requestsBefore = sim.apay.requests;
-    await sleep(seconds * 1000);
+    const rss: number[] = [];
+    const end = Date.now() + seconds * 1000;
+    while (Date.now() < end) {
+      await sleep(250);
+      rss.push(procStats(child.pid!).rssMb);
+    }
     const after = procStats(child.pid!);
     const cycles = sim.apay.requests - requestsBefore;
-    return { systems, cycles, cpuMsPerCycle: round(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(cycles, 1)), rssMb: round(after.rssMb) };
+    return {
+      systems,
+      cycles,
+      cpuMsPerCycle: round(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(cycles, 1)),
+      rssMb: round(percentile(rss, 50)),
+      rssMaxMb: round(Math.max(...rss)),
+    };
   } finally {
     await stop(child);
     await sim.stop();

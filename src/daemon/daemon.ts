@@ -10,6 +10,7 @@ import { loggingListener } from '../notify/log-listener.js';
 import { noticeRecipients, orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { Channel } from '../notify/message.js';
 import { LEVEL_SEVERITY } from '../rules/alert.js';
+import { alertKey } from '../rules/alert-key.js';
 import { queueSummary, summaryMissed } from './summaries.js';
 import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
@@ -19,7 +20,7 @@ import { Leadership } from './leadership.js';
 import { type ChannelReadiness, type Readiness, startHttpServer } from './http-server.js';
 import type { Metrics } from './metrics.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
-import { runSourceCycle, type SourceCycleResult } from './source-cycle.js';
+import { runSourceCycle, type SourceCycleResult, SourceMemory } from './source-cycle.js';
 
 export interface DaemonDeps {
   readonly log: Logger;
@@ -40,11 +41,19 @@ export interface DaemonDeps {
 /** What one config load brings to life: clients, channels and schedules, replaced whole on reload. */
 interface Runtime {
   readonly config: Config;
-  readonly sources: ReadonlyMap<string, { readonly config: SourceConfig; readonly client: BalanceSource }>;
+  readonly sources: ReadonlyMap<string, { readonly config: SourceConfig; readonly client: BalanceSource; readonly memory: SourceMemory }>;
+  /** What each source's gauges last showed, so an unchanged one is not set again. */
+  readonly exported: ReadonlyMap<string, ExportedGauges>;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly jobs: ScheduledJob[];
   /** Summary schedules, apart from the source jobs: their day-long interval must not stretch readiness. */
   readonly summaryJobs: ScheduledJob[];
+}
+
+/** The values a source's gauges last showed: balances by account and currency, alert gauges by alertKey. */
+interface ExportedGauges {
+  readonly balances: Map<string, number>;
+  readonly alerts: Map<string, string>;
 }
 
 /** With nothing due, the outbox is still looked at this often (another process, such as `once`, may have queued). */
@@ -256,8 +265,15 @@ export class Daemon {
     previous?.jobs.forEach((job) => job.stop());
     previous?.summaryJobs.forEach((job) => job.stop());
     if (previous) closeChannels(previous.channels);
-    const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps) }]));
-    const runtime: Runtime = { config, sources, channels: channelsFor(config, this.deps.channelDeps(config)), jobs: [], summaryJobs: [] };
+    const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps), memory: new SourceMemory() }]));
+    const runtime: Runtime = {
+      config,
+      sources,
+      exported: new Map(config.sources.map((source) => [source.id, { balances: new Map(), alerts: new Map() }])),
+      channels: channelsFor(config, this.deps.channelDeps(config)),
+      jobs: [],
+      summaryJobs: [],
+    };
     this.runtime = runtime;
     for (const id of sources.keys()) {
       runtime.jobs.push(this.deps.scheduler(config.schedule, config.timezone, () => this.cycle(id, true)));
@@ -320,19 +336,19 @@ export class Daemon {
     const source = runtime?.sources.get(id);
     if (!runtime) return Promise.resolve();
     if (!source) return Promise.resolve();
-    const work = this.runCycle(runtime, source.config, source.client, this.controller.signal).finally(() => this.running.delete(id));
+    const work = this.runCycle(runtime, source.config, source.client, source.memory, this.controller.signal).finally(() => this.running.delete(id));
     this.running.set(id, { work, graceTick: !scheduled });
     return work;
   }
 
-  private async runCycle(runtime: Runtime, sourceConfig: SourceConfig, client: BalanceSource, signal: AbortSignal): Promise<void> {
+  private async runCycle(runtime: Runtime, sourceConfig: SourceConfig, client: BalanceSource, memory: SourceMemory, signal: AbortSignal): Promise<void> {
     const { log, metrics } = this.deps;
     const started = this.deps.now();
     const stopTimer = metrics.cycleDuration.startTimer({ source: client.id });
     try {
-      const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal });
+      const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal, memory });
       if (signal.aborted) return;
-      this.record(client.id, result);
+      this.record(client.id, result, runtime.exported.get(client.id)!);
       this.lastFinished.set(client.id, this.deps.now());
       metrics.lastCycle.set({ source: client.id }, this.deps.now() / 1000);
       const { plan, fetched } = result;
@@ -363,19 +379,38 @@ export class Daemon {
     }
   }
 
-  private record(source: string, result: SourceCycleResult): void {
+  /**
+   * Metrics from a cycle. A gauge is set only when its value moved since this
+   * config last exported it: with 10,000 balances, a prom-client set per label
+   * set per cycle is a good part of the daemon's CPU.
+   */
+  private record(source: string, result: SourceCycleResult, exported: ExportedGauges): void {
     const { metrics } = this.deps;
     metrics.fetches.inc({ source, outcome: result.fetched.ok ? 'ok' : result.fetched.failure.reason });
     const errors = result.fetched.ok ? result.fetched.readings.filter((r) => !r.balance.ok).length : 0;
     if (errors > 0) metrics.accountErrors.inc({ source }, errors);
-    for (const o of result.plan.observations) metrics.balance.set({ source, account: o.account, currency: o.value.currency ?? '' }, decimalToNumber(o.value.amount));
+    for (const o of result.plan.observations) {
+      const value = decimalToNumber(o.value.amount);
+      const key = `${o.account}\u0000${o.value.currency ?? ''}`;
+      if (exported.balances.get(key) === value) continue;
+      exported.balances.set(key, value);
+      metrics.balance.set({ source, account: o.account, currency: o.value.currency ?? '' }, value);
+    }
     for (const row of result.plan.rows) {
-      if (!row.state) continue;
-      metrics.alertLevel.set({ rule: row.rule, account: row.account }, LEVEL_SEVERITY[row.state.level]);
-      metrics.noData.set({ rule: row.rule, account: row.account }, row.state.noDataSince === undefined ? 0 : 1);
-      const projection = row.state.projection;
-      if (projection?.ms !== undefined && projection.at === row.state.lastObservedAt) metrics.runway.set({ rule: row.rule, account: row.account }, projection.ms / 1000);
-      else metrics.runway.remove({ rule: row.rule, account: row.account });
+      const state = row.state;
+      if (!state) continue;
+      const projection = state.projection;
+      const runway = projection?.ms !== undefined && projection.at === state.lastObservedAt ? projection.ms / 1000 : undefined;
+      const noData = state.noDataSince === undefined ? 0 : 1;
+      const shown = `${state.level}|${noData}|${runway ?? ''}`;
+      const key = alertKey(row.rule, row.account);
+      if (exported.alerts.get(key) === shown) continue;
+      exported.alerts.set(key, shown);
+      const labels = { rule: row.rule, account: row.account };
+      metrics.alertLevel.set(labels, LEVEL_SEVERITY[state.level]);
+      metrics.noData.set(labels, noData);
+      if (runway !== undefined) metrics.runway.set(labels, runway);
+      else metrics.runway.remove(labels);
     }
   }
 

@@ -8,6 +8,22 @@ import { decimalToNumber } from '../money/decimal.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
 import type { HistoryStore, StateStore } from '../store/store.js';
+import { observationDue, stateDue, type Written } from '../store/write-policy.js';
+import type { Money } from '../money/money.js';
+import { alertKey } from '../rules/alert-key.js';
+
+/**
+ * What a daemon remembers of one source between cycles, while it is the one
+ * writing: the alert states (so they are not read back and decoded every cycle)
+ * and what it last wrote (so only what changed, or a heartbeat, is written).
+ * A new one starts with every config load and every election.
+ */
+export class SourceMemory {
+  /** Updated in place: a new 10,000-entry map every second would be garbage the GC keeps for long. */
+  states: Map<string, AlertState> | undefined;
+  readonly writtenStates = new Map<string, Written<AlertState>>();
+  readonly writtenBalances = new Map<string, Written<Money>>();
+}
 
 export interface SourceCycleResult {
   readonly fetched: FetchResult;
@@ -61,9 +77,11 @@ export async function runSourceCycle(args: {
   readonly store: StateStore | undefined;
   readonly now: () => number;
   readonly signal: AbortSignal;
+  /** The daemon's memory of this source; without one (once), everything is read and written. */
+  readonly memory?: SourceMemory;
 }): Promise<SourceCycleResult> {
-  const { config, sourceConfig, source, store } = args;
-  const previous: ReadonlyMap<string, AlertState> = store ? await store.loadStates(source.id) : new Map();
+  const { config, sourceConfig, source, store, memory } = args;
+  const previous: Map<string, AlertState> = memory?.states ?? (store ? await store.loadStates(source.id) : new Map());
   const started = args.now();
   const fetched = await source.fetchBalances(args.signal);
   const now = args.now();
@@ -72,15 +90,32 @@ export async function runSourceCycle(args: {
   const decision = applySilences(plan.events, store ? await store.silences(now) : [], now);
   const outbox = digestsFor(config, source.id, decision.send);
   if (store && !args.signal.aborted) {
-    await store.commitCycle({
-      source: source.id,
-      now,
-      alerts: plan.rows.flatMap((row) => (row.state ? [{ rule: row.rule, account: row.account, state: row.state }] : [])),
-      observations: plan.observations,
-      outbox,
-      events: plan.events,
-      endedSilences: decision.ended,
-    });
+    const alerts = plan.rows.flatMap((row) =>
+      row.state && (!memory || stateDue(row.state, memory.writtenStates.get(alertKey(row.rule, row.account)), now)) ? [{ rule: row.rule, account: row.account, state: row.state }] : [],
+    );
+    const observations = memory ? plan.observations.filter((o) => observationDue(o.value, memory.writtenBalances.get(o.account), now)) : plan.observations;
+    try {
+      await store.commitCycle({
+        source: source.id,
+        now,
+        alerts,
+        observations,
+        outbox,
+        events: plan.events,
+        endedSilences: decision.ended,
+      });
+    } catch (error) {
+      // What the store holds is unknown now: the next cycle reads it back.
+      if (memory) memory.states = undefined;
+      throw error;
+    }
+    if (memory) {
+      // `previous` is the memory's own map (or the one just read): the plan's states replace its entries.
+      for (const [key, state] of plan.states) previous.set(key, state);
+      memory.states = previous;
+      for (const alert of alerts) memory.writtenStates.set(alertKey(alert.rule, alert.account), { value: alert.state, at: now });
+      for (const o of observations) memory.writtenBalances.set(o.account, { value: o.value, at: now });
+    }
   }
   return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted };
 }

@@ -43,6 +43,24 @@ describe('balance-watch run', () => {
     await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
   });
 
+  it('writes a steady balance to the history only every few minutes, and every change at once', async () => {
+    const daemon = await start();
+    await daemon.nextCycles('apay', 3);
+    const { SqliteStore } = await import('../../src/store/sqlite-store.js');
+    const points = async () => {
+      const store = SqliteStore.open(path.join(path.dirname(file), 'state.db'), { readonly: true });
+      try {
+        return (await store.history('apay', 'bkash_a', 0)).map((o) => o.value.amount.units);
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await points()).toEqual([8_000_000n]);
+    sim.setApayBalance('bkash_a', '79000');
+    await daemon.nextCycles('apay', 3);
+    expect(await points()).toEqual([8_000_000n, 7_900_000n]);
+  });
+
   it('fires once and holds, stays quiet in the band, escalates, improves and resolves', async () => {
     const daemon = await start();
     sim.setApayBalance('bkash_a', '45000');
