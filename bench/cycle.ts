@@ -11,6 +11,9 @@ import { createBepaidSource } from '../src/sources/bepaid.js';
 import { MAX_RESPONSE_BYTES } from '../src/sources/source.js';
 import { Simulator } from '../src/simulator/simulator.js';
 import { openStore } from '../src/store/open.js';
+import { observationDue, stateDue } from '../src/store/write-policy.js';
+import { SourceMemory } from '../src/daemon/source-cycle.js';
+import { alertKey } from '../src/rules/alert-key.js';
 import { measure, type Timing } from './measure.js';
 
 export interface CyclePhases {
@@ -57,24 +60,27 @@ ${accounts.map((_, i) => `  - { name: acct-${i}, source: bepaid, account: acct-$
   const url = `${sim.apayUrl}/Remotes/payment-systems-balances?project_id=1`;
   const signal = new AbortController().signal;
 
+  const memory = new SourceMemory();
   const once = async (now: number) => {
     const fetch = await measure(() => sendWithRetry(http, { method: 'GET', url, headers: { apikey: 'k' }, timeoutMs: 30_000, maxBytes: MAX_RESPONSE_BYTES, signal }, DEFAULT_RETRY, realRetryDeps));
     const response = fetch.result.outcome;
     if (!response.ok) throw new Error(response.error.message);
     const parse = await measure(() => parseApayResponse(response.value, apay.type === 'apay' ? apay : { currencies: {} }));
-    const load = await measure(() => store.loadStates('apay'));
+    // As the daemon does: states read once and kept, and only what is due written (see src/store/write-policy.ts).
+    const load = await measure(async () => (memory.states ??= await store.loadStates('apay')));
     const evaluate = await measure(() => planCycle(config, apay, parse.result, load.result, now));
     const plan = evaluate.result;
     const queue = await measure(() => digestsFor(config, 'apay', plan.events));
-    const persist = await measure(() =>
-      store.commitCycle({
-        source: 'apay',
-        now,
-        alerts: plan.rows.flatMap((row) => (row.state ? [{ rule: row.rule, account: row.account, state: row.state }] : [])),
-        observations: plan.observations,
-        outbox: queue.result,
-      }),
-    );
+    const persist = await measure(async () => {
+      const alerts = plan.rows.flatMap((row) =>
+        row.state && stateDue(row.state, memory.writtenStates.get(alertKey(row.rule, row.account)), now) ? [{ rule: row.rule, account: row.account, state: row.state }] : [],
+      );
+      const observations = plan.observations.filter((o) => observationDue(o.value, memory.writtenBalances.get(o.account), now));
+      await store.commitCycle({ source: 'apay', now, alerts, observations, outbox: queue.result });
+      for (const [key, state] of plan.states) memory.states!.set(key, state);
+      for (const alert of alerts) memory.writtenStates.set(alertKey(alert.rule, alert.account), { value: alert.state, at: now });
+      for (const o of observations) memory.writtenBalances.set(o.account, { value: o.value, at: now });
+    });
     return { fetch: fetch.timing, parse: parse.timing, load: load.timing, evaluate: evaluate.timing, persist: persist.timing, queue: queue.timing };
   };
   // A daemon runs cycle after cycle: after a warm-up (which also creates every alert row),
