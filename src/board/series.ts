@@ -40,8 +40,10 @@ export class ChartSeries {
 
   async refresh(store: Pick<HistoryStore, 'observationsAfter'>, now: number): Promise<ReadonlyMap<string, readonly ChartPoint[]>> {
     const from = now - DAY_MS;
-    const after = this.readAfter === undefined ? from : Math.max(from, this.readAfter - OVERLAP_MS);
-    const rows = await store.observationsAfter(after);
+    const first = this.readAfter === undefined;
+    const after = first ? from : Math.max(from, this.readAfter! - OVERLAP_MS);
+    // The first read covers a day: only as many points as a chart keeps are read (the last of each slice), not every reading.
+    const rows = first ? await store.observationsAfter(after, DAY_MS / (2 * CHART_POINTS)) : await store.observationsAfter(after);
     for (const row of rows) {
       const key = seriesKey(row.source, row.account);
       let points = this.series.get(key);

@@ -289,11 +289,17 @@ export class PostgresStore implements StateStore {
     return byAccount(result.rows);
   }
 
-  async observationsAfter(after: number): Promise<SourcedObservation[]> {
-    const result = await this.db.query<ObservationRow & { source: string; account: string }>(
-      'SELECT source, account, at, units, scale, currency FROM observations WHERE at > $1 ORDER BY at',
-      [after],
-    );
+  async observationsAfter(after: number, everyMs?: number): Promise<SourcedObservation[]> {
+    const result =
+      everyMs === undefined
+        ? await this.db.query<ObservationRow & { source: string; account: string }>('SELECT source, account, at, units, scale, currency FROM observations WHERE at > $1 ORDER BY at', [after])
+        : await this.db.query<ObservationRow & { source: string; account: string }>(
+            `SELECT * FROM (
+               SELECT DISTINCT ON (source, account, at / $2::bigint) source, account, at, units, scale, currency
+               FROM observations WHERE at > $1 ORDER BY source, account, at / $2::bigint, at DESC
+             ) last_of_slice ORDER BY at`,
+            [after, Math.max(1, Math.floor(everyMs))],
+          );
     return result.rows.map((r) => ({ source: r.source, account: r.account, ...toObserved(r) }));
   }
 

@@ -242,8 +242,15 @@ export class SqliteStore implements StateStore {
     return byAccount(rows);
   }
 
-  async observationsAfter(after: number): Promise<SourcedObservation[]> {
-    const rows = this.db.prepare('SELECT source, account, at, units, scale, currency FROM observations WHERE at > ? ORDER BY at').all(after) as (ObservationRow & { source: string; account: string })[];
+  async observationsAfter(after: number, everyMs?: number): Promise<SourcedObservation[]> {
+    // SQLite returns the other columns of the row that holds MAX(at): the slice's last observation.
+    const rows = (
+      everyMs === undefined
+        ? this.db.prepare('SELECT source, account, at, units, scale, currency FROM observations WHERE at > ? ORDER BY at').all(after)
+        : this.db
+            .prepare('SELECT source, account, MAX(at) AS at, units, scale, currency FROM observations WHERE at > ? GROUP BY source, account, at / CAST(? AS INTEGER) ORDER BY at')
+            .all(after, Math.max(1, Math.floor(everyMs)))
+    ) as (ObservationRow & { source: string; account: string })[];
     return rows.map((r) => ({ source: r.source, account: r.account, ...toObserved(r) }));
   }
 

@@ -69,8 +69,12 @@ export interface HistoryStore {
   history(source: string, account: string, since: number): Promise<Observed[]>;
   /** The histories of several accounts of one source since `since`, in one read. */
   histories(source: string, accounts: readonly string[], since: number): Promise<Map<string, Observed[]>>;
-  /** Every observation of every account after `after` (exclusive), oldest first: what the board's charts are built from. */
-  observationsAfter(after: number): Promise<SourcedObservation[]>;
+  /**
+   * Observations of every account after `after` (exclusive), oldest first: what
+   * the board's charts are built from. With `everyMs`, only the last of each
+   * account in each slice of that length (a day of history, read in one go).
+   */
+  observationsAfter(after: number, everyMs?: number): Promise<SourcedObservation[]>;
   /** The last balance observed at or before `at`. */
   valueAt(source: string, account: string, at: number): Promise<Money | undefined>;
   /** Events logged within [since, until). */

@@ -150,6 +150,25 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       await store.close();
     });
 
+    it("reads every account's observations after a time, or only the last of each slice", async () => {
+      const { store } = await engine.create();
+      for (const [at, units] of [[T0 + 1, 1n], [T0 + 5, 2n], [T0 + 12, 3n], [T0 + 15, 4n]] as const) {
+        await store.commitCycle({ source: 's', now: at, alerts: [], observations: [{ account: 'a', value: bdt(units) }, { account: 'b', value: bdt(units * 10n) }], outbox: [] });
+      }
+      const all = await store.observationsAfter(T0 + 1);
+      expect(all.map((o) => `${o.account}@${o.at - T0}`).sort()).toEqual(['a@12', 'a@15', 'a@5', 'b@12', 'b@15', 'b@5']);
+      // Slices of 10 ms from the epoch: T0 is a multiple of 10, so [T0, T0+10) and [T0+10, T0+20).
+      const sampled = await store.observationsAfter(T0, 10);
+      expect(sampled.map((o) => [o.account, o.at - T0, o.value.amount.units]).sort()).toEqual([
+        ['a', 15, 4n],
+        ['a', 5, 2n],
+        ['b', 15, 40n],
+        ['b', 5, 20n],
+      ]);
+      expect(sampled.map((o) => o.at)).toEqual([...sampled.map((o) => o.at)].sort((x, y) => x - y));
+      await store.close();
+    });
+
     it('adds, lists and ends silences; a cycle ends those whose alert resolved', async () => {
       const { store } = await engine.create();
       const id = await store.addSilence({ rule: 'r', account: null, level: 'warning', reason: 'top-up asked', createdAt: T0, until: T0 + 3_600_000 });
