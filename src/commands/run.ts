@@ -6,17 +6,28 @@ import { formatDiagnostic } from '../config/diagnostic.js';
 import { configPath } from '../config/file.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { watchConfigFile } from '../daemon/config-watch.js';
 import { ExitError } from '../cli/exit-error.js';
-import { Daemon } from '../daemon/daemon.js';
-import { ListenError } from '../daemon/http-server.js';
-import { createLogger, type Logger } from '../daemon/logger.js';
-import { createMetrics } from '../daemon/metrics.js';
-import { cronScheduler } from '../daemon/scheduler.js';
-import { defaultChannelDeps } from '../notify/channel-deps.js';
+import { type FirstFetches, startFirstFetches } from '../daemon/first-fetch.js';
+import type { Logger } from '../daemon/logger.js';
+import { isPostgresUrl } from '../store/location.js';
 import { defaultSourceDeps } from '../sources/deps.js';
 import { loadConfigOrExit } from './load-config.js';
-import { openStoreOrExit } from './open-store.js';
+
+/*
+ * Only what the first fetch needs is imported up front (the config loader and
+ * the sources); the rest of the daemon loads while that request is on the wire.
+ */
+const loadDaemonModules = () =>
+  Promise.all([
+    import('../daemon/daemon.js'),
+    import('../daemon/http-server.js'),
+    import('../daemon/logger.js'),
+    import('../daemon/metrics.js'),
+    import('../daemon/scheduler.js'),
+    import('../daemon/config-watch.js'),
+    import('../notify/channel-deps.js'),
+    import('./open-store.js'),
+  ]);
 
 export interface RunOptions {
   readonly config?: string;
@@ -42,20 +53,32 @@ function untilStopSignal(log: Logger): Promise<string> {
 export async function run(options: RunOptions, io: CommandIo): Promise<void> {
   const file = configPath(options.config, io.env);
   const config = await loadConfigOrExit(options.config, io, 1);
+  const sourceDeps = defaultSourceDeps();
+  // With PostgreSQL this process may follow another replica: it fetches nothing until it leads.
+  const firstFetches: FirstFetches | undefined = isPostgresUrl(config.state) ? undefined : startFirstFetches(config, sourceDeps);
+  const [{ Daemon }, { ListenError }, { createLogger }, { createMetrics }, { cronScheduler }, { watchConfigFile }, { defaultChannelDeps }, { openStoreOrExit }] =
+    await loadDaemonModules();
   const log = createLogger({ level: io.env['LOG_LEVEL'] });
-  const store = await openStoreOrExit(config.state, 1);
+  let store;
+  try {
+    store = await openStoreOrExit(config.state, 1);
+  } catch (error) {
+    firstFetches?.cancel();
+    throw error;
+  }
   const metrics = createMetrics();
   const daemon = new Daemon({
     log,
     store,
     metrics,
     scheduler: cronScheduler,
-    sourceDeps: defaultSourceDeps(),
+    sourceDeps,
     channelDeps: (c: Config) => defaultChannelDeps(c.timezone === undefined ? {} : { timezone: c.timezone }),
     now: Date.now,
     random: Math.random,
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     monotonic: () => performance.now(),
+    ...(firstFetches === undefined ? {} : { firstFetches }),
   });
   const stopped = untilStopSignal(log);
   try {

@@ -16,7 +16,9 @@ import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
 import type { SourceConfig } from '../sources/index.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp, type StateStore } from '../store/store.js';
+import type { FirstFetches } from './first-fetch.js';
 import { Leadership } from './leadership.js';
+import type { FetchResult } from '../sources/source.js';
 import { type ChannelReadiness, type Readiness, startHttpServer } from './http-server.js';
 import type { Metrics } from './metrics.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
@@ -36,6 +38,8 @@ export interface DaemonDeps {
   readonly holder?: string;
   /** A monotonic clock for the lease: performance.now. */
   readonly monotonic?: () => number;
+  /** Each source's first fetch, begun before the daemon loaded (run does this with a SQLite store). */
+  readonly firstFetches?: FirstFetches;
 }
 
 /** What one config load brings to life: clients, channels and schedules, replaced whole on reload. */
@@ -49,6 +53,8 @@ interface Runtime {
   /** Summary schedules, apart from the source jobs: their day-long interval must not stretch readiness. */
   readonly summaryJobs: ScheduledJob[];
 }
+
+const prefetch = (fetch: Promise<FetchResult> | undefined) => (fetch === undefined ? {} : { prefetched: fetch });
 
 /** The values a source's gauges last showed: balances by account and currency, alert gauges by alertKey. */
 interface ExportedGauges {
@@ -198,6 +204,7 @@ export class Daemon {
   /** Stops acting: no more fetches or sends from here; what is owed stays in the store for the leader. */
   private async follow(): Promise<void> {
     const { metrics } = this.deps;
+    this.deps.firstFetches?.cancel();
     metrics.leader.set(0);
     await this.quiesce();
     this.runtime = undefined;
@@ -346,7 +353,7 @@ export class Daemon {
     const started = this.deps.now();
     const stopTimer = metrics.cycleDuration.startTimer({ source: client.id });
     try {
-      const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal, memory });
+      const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal, memory, ...prefetch(this.deps.firstFetches?.take(client.id)) });
       if (signal.aborted) return;
       this.record(client.id, result, runtime.exported.get(client.id)!);
       this.lastFinished.set(client.id, this.deps.now());
@@ -546,6 +553,7 @@ export class Daemon {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.deps.firstFetches?.cancel();
     await this.transition;
     await this.quiesce();
     await this.leadership?.stop();

@@ -79,11 +79,13 @@ export async function runSourceCycle(args: {
   readonly signal: AbortSignal;
   /** The daemon's memory of this source; without one (once), everything is read and written. */
   readonly memory?: SourceMemory;
+  /** A fetch already begun for this cycle (the first one, begun while the daemon loaded). */
+  readonly prefetched?: Promise<FetchResult>;
 }): Promise<SourceCycleResult> {
   const { config, sourceConfig, source, store, memory } = args;
   const previous: Map<string, AlertState> = memory?.states ?? (store ? await store.loadStates(source.id) : new Map());
   const started = args.now();
-  const fetched = await source.fetchBalances(args.signal);
+  const fetched = await (args.prefetched ?? source.fetchBalances(args.signal));
   const now = args.now();
   const plan = await planWithHistory(store, (lookup) => planCycle(config, sourceConfig, fetched, previous, now, lookup), source.id);
   // Silences are read every cycle, so one added while the daemon runs applies at its next cycle.

@@ -9,6 +9,7 @@ import { defaultChannelDeps } from '../../src/notify/channel-deps.js';
 import type { HttpClient, HttpResponse } from '../../src/net/http.js';
 import { ok, type Result } from '../../src/result.js';
 import { initialState } from '../../src/rules/alert.js';
+import type { FirstFetches } from '../../src/daemon/first-fetch.js';
 import type { Lease } from '../../src/store/lease.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../helpers/cli.js';
@@ -57,7 +58,7 @@ describe('Daemon scheduling', () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
   });
 
-  function daemon(clock: { now: number }, lease?: Lease) {
+  function daemon(clock: { now: number }, lease?: Lease, firstFetches?: FirstFetches) {
     const dir = tempDir();
     const config = parseConfigText(`${CONFIG}ha: { lease: 1s }\n`, { file: path.join(dir, 'config.yaml'), env: {} }).config!;
     const file = SqliteStore.open(config.state);
@@ -76,6 +77,7 @@ describe('Daemon scheduling', () => {
       channelDeps: () => defaultChannelDeps({}),
       now: () => clock.now,
       random: () => 0.5,
+      ...(firstFetches ? { firstFetches } : {}),
     });
     return { d, config, http, schedule, metrics };
   }
@@ -125,6 +127,25 @@ describe('Daemon scheduling', () => {
     grant = true;
     await until(() => http.waiting() === 1);
     expect((await metrics.leader.get()).values[0]?.value).toBe(1);
+    http.answer();
+    await d.stop();
+  });
+
+  it('takes the fetch begun before it loaded for its first cycle, and fetches for itself after', async () => {
+    const clock = { now: 1_000_000 };
+    const taken: string[] = [];
+    const first: FirstFetches = {
+      take: (source) => (taken.push(source), taken.length === 1 ? Promise.resolve({ ok: true, readings: [{ account: 'bkash_a', balance: ok({ amount: { units: 42n, scale: 0 }, currency: null }) }] }) : undefined),
+      cancel: () => undefined,
+    };
+    const { d, config, http, schedule, metrics } = daemon(clock, undefined, first);
+    await d.start(config);
+    await until(async () => (await metrics.balance.get()).values[0]?.value === 42);
+    expect(http.waiting()).toBe(0);
+    schedule.tick();
+    await flush();
+    expect(http.waiting()).toBe(1);
+    expect(taken).toEqual(['apay', 'apay']);
     http.answer();
     await d.stop();
   });
