@@ -159,6 +159,16 @@ describe('the board page', () => {
     expect(html).not.toMatch(/<img|style=/);
   });
 
+  it('marks a balance as stale only when its reading is older than the stored heartbeat allows', () => {
+    const html = renderBoardPage(
+      buildBoard(input({ alerts: [alert('bkash_now', {}), alert('bkash_steady', { lastObservedAt: NOW - 1_000 - 4 * 60_000 }), alert('bkash_lost', { lastObservedAt: NOW - 1_000 - 10 * 60_000 })] })),
+      { refreshMs: 5_000, assetVersion: '1' },
+    );
+    const row = (account: string) => html.split('\n').find((line) => line.includes(`<td>${account}</td>`))!;
+    expect(row('bkash_steady')).not.toContain('<small>read');
+    expect(row('bkash_lost')).toContain('<small>read 14:49:59</small>');
+  });
+
   it('escapes the five HTML characters', () => {
     expect(escapeHtml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
   });
