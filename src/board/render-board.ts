@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html.js';
 import { compareDecimal, formatDecimal } from '../money/decimal.js';
 import { formatMoney, type Money } from '../money/money.js';
 import { humanDuration } from '../notify/time.js';
@@ -15,10 +16,6 @@ export interface PageOptions {
   readonly assetVersion: string;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Every text that comes from the config, the APIs or the store goes through this: a rule named `<script>` is text. */
-export const escapeHtml = (text: string): string => (/[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text);
 
 /** Times in the config's zone: one formatter for the whole page (making one per cell is most of the cost). */
 function timeFormatter(zone: string | undefined, now: number): (ms: number) => string {

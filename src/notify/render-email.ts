@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html.js';
 import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
 import { formatMoney } from '../money/money.js';
 import type { Message, RenderOptions } from './message.js';
@@ -8,10 +9,6 @@ export interface EmailContent {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const FOOTER = 'Sent by balance-watch. `balance-watch status` shows every firing alert.';
