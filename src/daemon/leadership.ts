@@ -9,6 +9,8 @@ export interface LeadershipEvents {
   trouble(error: unknown): void;
 }
 
+const LEASE_RAN_OUT = 'the lease ran out before a renewal succeeded (the store is unreachable or did not answer in time)';
+
 export interface LeadershipOptions {
   readonly holder: string;
   readonly leaseMs: number;
@@ -28,6 +30,8 @@ export class Leadership {
   /** When the lease last confirmed runs out, by the monotonic clock. */
   private heldUntil = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Fires when the lease last confirmed runs out: a renewal that hangs (a cut network) must not keep this replica acting. */
+  private expiry: NodeJS.Timeout | undefined;
   private stopped = false;
   private ticking: Promise<void> | undefined;
 
@@ -54,6 +58,7 @@ export class Leadership {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.expiry);
     await this.ticking;
     if (!this.leading) return;
     this.leading = false;
@@ -90,11 +95,13 @@ export class Leadership {
       held = await this.lease.acquire(this.options.holder, this.options.leaseMs);
     } catch (error) {
       this.events.trouble(error);
-      if (this.leading && this.options.monotonic() >= this.heldUntil) await this.stepDown('the lease could not be renewed before it ran out (the store is unreachable)');
+      if (this.leading && this.options.monotonic() >= this.heldUntil) await this.stepDown(LEASE_RAN_OUT);
       return;
     }
     if (held) {
       this.heldUntil = sentAt + this.options.leaseMs;
+      clearTimeout(this.expiry);
+      this.expiry = setTimeout(() => void this.expire(), Math.max(0, this.heldUntil - this.options.monotonic()));
       if (!this.leading) {
         // Won even while stopping: recorded, so stop() releases it rather than leaving it to expire.
         this.leading = true;
@@ -105,7 +112,14 @@ export class Leadership {
     }
   }
 
+  private async expire(): Promise<void> {
+    if (this.stopped || !this.leading || this.options.monotonic() < this.heldUntil) return;
+    await this.stepDown(LEASE_RAN_OUT);
+  }
+
   private async stepDown(reason: string): Promise<void> {
+    if (!this.leading) return;
+    clearTimeout(this.expiry);
     this.leading = false;
     await this.events.deposed(reason);
   }

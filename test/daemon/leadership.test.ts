@@ -5,12 +5,13 @@ import type { Lease } from '../../src/store/lease.js';
 /** A lease whose answers the test decides: true, false, or a store that cannot be reached. */
 function scriptedLease() {
   const calls: string[] = [];
-  const lease: Lease & { answer: 'grant' | 'refuse' | 'unreachable' } = {
+  const lease: Lease & { answer: 'grant' | 'refuse' | 'unreachable' | 'hang' } = {
     answer: 'grant',
     shared: true,
     acquire: async (holder: string) => {
       calls.push(`acquire ${holder}`);
       if (lease.answer === 'unreachable') throw new Error('connection refused');
+      if (lease.answer === 'hang') return new Promise<boolean>(() => undefined);
       return lease.answer === 'grant';
     },
     release: async (holder: string) => {
@@ -72,6 +73,18 @@ describe('the leader lease loop', () => {
     await leadership.stop();
   });
 
+  it('steps down when its lease runs out even while a renewal hangs (a cut network answers nothing)', async () => {
+    const { lease } = scriptedLease();
+    const { leadership, events } = watch(lease);
+    await leadership.start();
+    lease.answer = 'hang';
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(events).toEqual(['elected']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(events).toEqual(['elected', 'deposed: the lease ran out before a renewal succeeded (the store is unreachable or did not answer in time)']);
+    expect(leadership.isLeader).toBe(false);
+  });
+
   it('keeps leading through failed renewals while its lease still runs, then steps down before it could be given away', async () => {
     const { lease, calls } = scriptedLease();
     const { leadership, events } = watch(lease);
@@ -80,7 +93,8 @@ describe('the leader lease loop', () => {
     await vi.advanceTimersByTimeAsync(14_999);
     expect(events).toEqual(['elected', 'trouble', 'trouble']);
     await vi.advanceTimersByTimeAsync(1);
-    expect(events.at(-1)).toBe('deposed: the lease could not be renewed before it ran out (the store is unreachable)');
+    expect(events.filter((e) => e.startsWith('deposed'))).toEqual(['deposed: the lease ran out before a renewal succeeded (the store is unreachable or did not answer in time)']);
+    expect(leadership.isLeader).toBe(false);
     await leadership.stop();
     // Not leading, so nothing to release.
     expect(calls.filter((c) => c.startsWith('release'))).toEqual([]);
