@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import { subtractDecimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
-import { type AlertState, displayState, type EventKind, type Level } from '../rules/alert.js';
+import { type AlertState, currentRunwayMs, displayState, type EventKind, type Level } from '../rules/alert.js';
 import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
 import type { ChannelHealth, LoggedEvent, OutboxMessage, StoredAlert } from '../store/store.js';
@@ -116,11 +116,6 @@ function changeOf(state: AlertState): Money | null {
   return { amount: subtractDecimal(value.amount, previous.amount), currency: value.currency };
 }
 
-/** The runway is shown only while its projection is of the latest observation. */
-function runwayOf(state: AlertState): number | null {
-  const projection = state.projection;
-  return projection?.ms !== undefined && projection.at === state.lastObservedAt ? projection.ms : null;
-}
 
 /**
  * The board's facts, from what the store holds: one row per rule and account,
@@ -155,7 +150,7 @@ export function buildBoard(input: BoardInput): Board {
       observedAt: state.lastObservedAt ?? null,
       change: changeOf(state),
       thresholds: levelsOf(alert.rule, state.lastValue?.currency ?? null),
-      runwayMs: runwayOf(state),
+      runwayMs: currentRunwayMs(state) ?? null,
       silence: silence ? { id: silence.id, until: silence.until, reason: silence.reason, level: silence.level } : null,
       points: input.series.get(seriesKey(alert.source, alert.account)) ?? [],
     };

@@ -6,7 +6,7 @@ import { formatTime, humanDuration, messageTitle } from '../notify/format.js';
 import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
-import { displayState } from '../rules/alert.js';
+import { currentRunwayMs, displayState } from '../rules/alert.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
 import { describeLocation, mayHoldState } from '../store/location.js';
 import type { OutboxMessage, StoredAlert } from '../store/store.js';
@@ -30,6 +30,8 @@ function runwayText(alert: StoredAlert): string {
   if (!p || p.at !== alert.state.lastObservedAt) return '-';
   return p.ms === undefined ? 'not falling' : `${humanDuration(p.ms)} to ${p.target}${alert.state.runwaySince !== undefined ? ' (alert)' : ''}`;
 }
+
+const wholeSeconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms / 1000));
 
 const isFiring = (alert: StoredAlert) => alert.state.level !== 'ok' || alert.state.noDataSince !== undefined || alert.state.runwaySince !== undefined;
 
@@ -175,7 +177,7 @@ function statusJson(state: string, alerts: readonly StoredAlert[], trends: Reado
       last_check: iso(a.state.lastObservedAt),
       last_notified: iso(a.state.lastNotifiedAt),
       runway_alert: a.state.runwaySince !== undefined,
-      runway_seconds: a.state.projection?.ms === undefined || a.state.projection.at !== a.state.lastObservedAt ? null : Math.round(a.state.projection.ms / 1000),
+      runway_seconds: wholeSeconds(currentRunwayMs(a.state)),
       trend: trends.get(a) ?? [],
     })),
     outbox: { pending: pending.map(message), failed: failed.map(message) },

@@ -9,7 +9,7 @@ import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/d
 import { loggingListener } from '../notify/log-listener.js';
 import { noticeRecipients, orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { Channel } from '../notify/message.js';
-import { LEVEL_SEVERITY } from '../rules/alert.js';
+import { currentRunwayMs, LEVEL_SEVERITY } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
 import { queueSummary, summaryMissed } from './summaries.js';
 import { createSource } from '../sources/index.js';
@@ -406,8 +406,8 @@ export class Daemon {
     for (const row of result.plan.rows) {
       const state = row.state;
       if (!state) continue;
-      const projection = state.projection;
-      const runway = projection?.ms !== undefined && projection.at === state.lastObservedAt ? projection.ms / 1000 : undefined;
+      const runwayMs = currentRunwayMs(state);
+      const runway = runwayMs === undefined ? undefined : runwayMs / 1000;
       const noData = state.noDataSince === undefined ? 0 : 1;
       const shown = `${state.level}|${noData}|${runway ?? ''}`;
       const key = alertKey(row.rule, row.account);

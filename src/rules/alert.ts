@@ -42,6 +42,12 @@ export function displayState(state: AlertState): DisplayState {
   return state.level;
 }
 
+/** Ms until the trend crosses its level, while the last projection is of the latest reading and the balance is falling. */
+export function currentRunwayMs(state: AlertState): number | undefined {
+  const projection = state.projection;
+  return projection !== undefined && projection.at === state.lastObservedAt ? projection.ms : undefined;
+}
+
 /** What an observation cycle brings for one alert: a balance, or the reason there is none. */
 export type Observation = { readonly kind: 'value'; readonly value: Money } | { readonly kind: 'failure'; readonly reason: string };
 
