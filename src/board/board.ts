@@ -173,12 +173,13 @@ export function buildBoard(input: BoardInput): Board {
     ),
   ];
   events.sort((a, b) => b.at - a.at);
-  const updatedAt = Math.max(
-    0,
-    ...input.alerts.map((a) => a.updatedAt),
-    ...events.map((e) => e.at),
-    ...input.channels.flatMap((h) => [h.lastSuccessAt ?? 0, h.lastFailureAt ?? 0]),
-  );
+  let updatedAt = 0;
+  for (const alert of input.alerts) updatedAt = Math.max(updatedAt, alert.updatedAt);
+  for (const event of events) updatedAt = Math.max(updatedAt, event.at);
+  for (const h of input.channels) updatedAt = Math.max(updatedAt, h.lastSuccessAt ?? 0, h.lastFailureAt ?? 0);
+  // The latest reading of each source, in one pass over the rows.
+  const lastRead = new Map<string, number>();
+  for (const row of rows) if (row.observedAt !== null) lastRead.set(row.source, Math.max(lastRead.get(row.source) ?? 0, row.observedAt));
   return {
     generatedAt: input.now,
     updatedAt,
@@ -190,7 +191,7 @@ export function buildBoard(input: BoardInput): Board {
       id: source.id,
       type: source.type,
       url: publicUrl(source.base_url),
-      lastReadAt: Math.max(0, ...rows.filter((r) => r.source === source.id).map((r) => r.observedAt ?? 0)) || null,
+      lastReadAt: lastRead.get(source.id) ?? null,
     })),
     events: events.slice(0, BOARD_EVENTS),
     channels: input.channels,

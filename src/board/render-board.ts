@@ -133,7 +133,8 @@ export function renderBoardMain(board: Board): string {
   const now = board.generatedAt;
   const zone = escapeHtml(board.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
   const role = board.role === 'follower' ? ` · this replica follows${board.leader ? ` ${escapeHtml(board.leader)}` : ''}; the leader acts` : '';
-  const latest = Math.max(0, ...board.rows.map((r) => r.observedAt ?? 0));
+  let latest = 0;
+  for (const r of board.rows) latest = Math.max(latest, r.observedAt ?? 0);
   const levels = levelsFormatter();
   const rows = board.rows.map((r) => row(r, time, now, latest, levels)).join('\n');
   const events = board.events.length === 0 ? '<p>Nothing happened in the last 24 hours.</p>' : `<ol class="events">${board.events.map((e) => event(e, time)).join('')}</ol>`;

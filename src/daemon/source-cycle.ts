@@ -57,7 +57,9 @@ async function planWithHistory(store: HistoryStore | undefined, plan: (lookup: H
     };
     const result = plan(lookup);
     if (wanted.size === 0 || pass === MAX_PLANNING_PASSES) return result;
-    const since = Math.min(...wanted.values());
+    // A loop, not Math.min(...): spreading some 130,000 values into one call overflows the stack.
+    let since = Number.POSITIVE_INFINITY;
+    for (const wantedSince of wanted.values()) since = Math.min(since, wantedSince);
     const histories = await store.histories(source, [...wanted.keys()], since);
     for (const account of wanted.keys()) {
       read.set(account, { since, points: (histories.get(account) ?? []).map((o) => ({ at: o.at, value: decimalToNumber(o.value.amount) })) });
