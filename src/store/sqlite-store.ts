@@ -116,11 +116,6 @@ export class SqliteStore implements StateStore {
     if (version === 0) throw new StoreError(`state store ${this.location} is empty: the daemon has not run with it yet`);
   }
 
-  /** The schema version, for `migrate-state` (which copies only a store it understands). */
-  schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
-  }
-
   /** Every row of a table, a page at a time, in its natural order: what `migrate-state` copies. */
   *rowsOf(table: string, pageSize = 5_000): Generator<Record<string, unknown>[]> {
     const page = this.db.prepare(`SELECT rowid AS _rowid, * FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`);
