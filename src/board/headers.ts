@@ -28,7 +28,6 @@ export function send(
   contentType: string,
   body: string,
   cache: 'live' | 'asset' = 'live',
-  extra: Record<string, string> = {},
   acceptEncoding = '',
 ): void {
   const raw = Buffer.from(body, 'utf8');
@@ -42,10 +41,9 @@ export function send(
       'Cache-Control': cache === 'live' ? 'no-store' : 'public, max-age=86400, immutable',
       Vary: 'Accept-Encoding',
       ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-      ...extra,
     })
     .end(payload);
 }
 
 export const sendJson = (res: ServerResponse, status: number, value: unknown, acceptEncoding = ''): void =>
-  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`, 'live', {}, acceptEncoding);
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`, 'live', acceptEncoding);

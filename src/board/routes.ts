@@ -33,13 +33,13 @@ export class BoardRoutes {
   constructor(private readonly context: () => Promise<BoardContext>) {}
 
   async handle(path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding = ''): Promise<void> {
-    if (path === '/board.js') return send(res, 200, 'text/javascript; charset=utf-8', BOARD_SCRIPT, 'asset', {}, acceptEncoding);
-    if (path === '/board.css') return send(res, 200, 'text/css; charset=utf-8', BOARD_STYLE, 'asset', {}, acceptEncoding);
+    if (path === '/board.js') return send(res, 200, 'text/javascript; charset=utf-8', BOARD_SCRIPT, 'asset', acceptEncoding);
+    if (path === '/board.css') return send(res, 200, 'text/css; charset=utf-8', BOARD_STYLE, 'asset', acceptEncoding);
     const context = await this.context();
     if (path === '/api/history') return this.history(context, query, res, acceptEncoding);
     const board = await this.board(context);
     if (path === '/api/status') return sendJson(res, 200, boardJson(board), acceptEncoding);
-    return send(res, 200, 'text/html; charset=utf-8', renderBoardPage(board, { refreshMs: context.refreshMs, assetVersion: this.version }), 'live', {}, acceptEncoding);
+    return send(res, 200, 'text/html; charset=utf-8', renderBoardPage(board, { refreshMs: context.refreshMs, assetVersion: this.version }), 'live', acceptEncoding);
   }
 
   /** Everything the page shows, from the store: alerts, a day of charts, events, silences and channels. */
