@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/simulator.js';
-import { SlackSink } from '../../src/simulator/slack-sink.js';
-import { SmtpSink } from '../../src/simulator/smtp-sink.js';
-import { runCli, tempDir } from '../helpers/cli.js';
-import { DaemonProcess } from '../helpers/daemon.js';
-import { channelsYaml, simulatedConfig, simulator } from '../helpers/simulated.js';
+import type { SlackSink } from '../../src/simulator/slack-sink.js';
+import type { SmtpSink } from '../../src/simulator/smtp-sink.js';
+import { runCli } from '../helpers/cli.js';
+import type { DaemonProcess } from '../helpers/daemon.js';
+import { simulatedDaemons } from '../helpers/daemon-harness.js';
+import { channelsYaml, simulatedConfig } from '../helpers/simulated.js';
 
 /**
  * Delivery through the real daemon, a real SMTP server and a Slack receiver:
@@ -14,39 +14,26 @@ import { channelsYaml, simulatedConfig, simulator } from '../helpers/simulated.j
  * the other one. Every alert here notifies both channels.
  */
 describe('delivery when a channel fails', () => {
+  const harness = simulatedDaemons();
   let sim: Simulator;
   let slack: SlackSink;
   let smtp: SmtpSink;
   let file: string;
-  const daemons: DaemonProcess[] = [];
 
   const writeConfig = (channels = channelsYaml('[treasury, finance]')) =>
     writeFileSync(file, simulatedConfig(sim, { schedule: '* * * * * *', extra: channels, timeout: '1s' }).replace('listen: false', 'listen: 127.0.0.1:0'));
 
-  const start = async () => {
-    const daemon = new DaemonProcess(['run', '-c', file], { SLACK_WEBHOOK_URL: slack.url, SMTP_URL: smtp.url, LOG_LEVEL: 'debug' });
-    daemons.push(daemon);
-    await daemon.waitForLog(/balance-watch started/);
-    await daemon.nextCycles('apay');
-    return daemon;
-  };
-  const slackTexts = () => slack.received.map((m) => m.payload.text ?? '');
+  const start = () => harness.start();
+  const slackTexts = harness.slackTexts;
   const readyz = async (daemon: DaemonProcess) => {
     const response = await fetch(`${daemon.httpUrl}/readyz`);
     return { status: response.status, body: (await response.json()) as { reason?: string; channels: Record<string, { ok: boolean; up: boolean }> } };
   };
   const metric = async (daemon: DaemonProcess, line: RegExp) => (await (await fetch(`${daemon.httpUrl}/metrics`)).text()).split('\n').find((l) => line.test(l));
 
-  beforeEach(async () => {
-    sim = await simulator().start();
-    slack = await new SlackSink().start();
-    smtp = await new SmtpSink().start();
-    file = path.join(tempDir(), 'config.yaml');
+  beforeEach(() => {
+    ({ sim, slack, smtp, file } = harness.world);
     writeConfig();
-  });
-  afterEach(async () => {
-    await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL').catch(() => undefined)));
-    await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
   });
 
   it.each([

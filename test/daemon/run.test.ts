@@ -1,46 +1,33 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/simulator.js';
-import { SlackSink } from '../../src/simulator/slack-sink.js';
-import { SmtpSink } from '../../src/simulator/smtp-sink.js';
+import type { SlackSink } from '../../src/simulator/slack-sink.js';
+import type { SmtpSink } from '../../src/simulator/smtp-sink.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { DaemonProcess } from '../helpers/daemon.js';
-import { channelsYaml, SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig, simulator } from '../helpers/simulated.js';
+import { simulatedDaemons } from '../helpers/daemon-harness.js';
+import { channelsYaml, SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig } from '../helpers/simulated.js';
 
 const EVERY_SECOND = '* * * * * *';
 
 describe('balance-watch run', () => {
+  const harness = simulatedDaemons();
   let sim: Simulator;
   let slack: SlackSink;
   let smtp: SmtpSink;
   let file: string;
-  const daemons: DaemonProcess[] = [];
 
   const channels = (notify = '[treasury]') => channelsYaml(notify, '\n  stale_after: 2');
 
   const writeConfig = (options: Parameters<typeof simulatedConfig>[1] = {}) =>
     writeFileSync(file, simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channels(), timeout: '1s', ...options }).replace('listen: false', 'listen: 127.0.0.1:0'));
 
-  const start = async () => {
-    const daemon = new DaemonProcess(['run', '-c', file], { SLACK_WEBHOOK_URL: slack.url, SMTP_URL: smtp.url, LOG_LEVEL: 'debug' });
-    daemons.push(daemon);
-    await daemon.waitForLog(/balance-watch started/);
-    await daemon.nextCycles('apay');
-    return daemon;
-  };
-  const texts = () => slack.received.map((m) => m.payload.text ?? '');
+  const start = () => harness.start();
+  const texts = harness.slackTexts;
 
-  beforeEach(async () => {
-    sim = await simulator().start();
-    slack = await new SlackSink().start();
-    smtp = await new SmtpSink().start();
-    file = path.join(tempDir(), 'config.yaml');
+  beforeEach(() => {
+    ({ sim, slack, smtp, file } = harness.world);
     writeConfig();
-  });
-  afterEach(async () => {
-    await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL').catch(() => undefined)));
-    await Promise.all([sim.stop(), slack.stop(), smtp.stop()]);
   });
 
   it('writes a steady balance to the history only every few minutes, and every change at once', async () => {
