@@ -1,22 +1,34 @@
 import picomatch from 'picomatch';
 
-/** Whether a name pattern uses glob syntax (`upi_*`), as opposed to naming one thing exactly. */
-export function isGlob(pattern: string): boolean {
-  return picomatch.scan(pattern).isGlob;
+interface CompiledPattern {
+  readonly glob: boolean;
+  readonly matches: (name: string) => boolean;
 }
 
-const matchers = new Map<string, (name: string) => boolean>();
+/** Patterns come from the config and silences, a bounded set: each is compiled once, since cycles ask about every account. */
+const compiled = new Map<string, CompiledPattern>();
 
-/** A matcher for an exact name or a glob; names are matched whole and case-sensitively. Compiled once per pattern. */
-export function nameMatcher(pattern: string): (name: string) => boolean {
-  let matcher = matchers.get(pattern);
-  if (!matcher) {
-    if (isGlob(pattern)) {
-      const matches = picomatch(pattern, { dot: true });
+function compile(pattern: string): CompiledPattern {
+  let found = compiled.get(pattern);
+  if (!found) {
+    const glob = picomatch.scan(pattern).isGlob;
+    let matches: (name: string) => boolean;
+    if (glob) {
+      const picomatched = picomatch(pattern, { dot: true });
       // Wrapped: picomatch's matcher takes a second argument that changes its return value.
-      matcher = (name) => matches(name);
-    } else matcher = (name) => name === pattern;
-    matchers.set(pattern, matcher);
+      matches = (name) => picomatched(name);
+    } else matches = (name) => name === pattern;
+    compiled.set(pattern, (found = { glob, matches }));
   }
-  return matcher;
+  return found;
+}
+
+/** Whether a name pattern uses glob syntax (`upi_*`), as opposed to naming one thing exactly. */
+export function isGlob(pattern: string): boolean {
+  return compile(pattern).glob;
+}
+
+/** A matcher for an exact name or a glob; names are matched whole and case-sensitively. */
+export function nameMatcher(pattern: string): (name: string) => boolean {
+  return compile(pattern).matches;
 }
