@@ -2,15 +2,12 @@ import type { Server, ServerResponse } from 'node:http';
 import type { BoardContext, BoardRoutes } from '../board/routes.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { decimalToNumber } from '../money/decimal.js';
 import type { ChannelDeps } from '../notify/channel-deps.js';
 import { channelsFor, closeChannels } from '../notify/channels.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/delivery.js';
 import { loggingListener } from '../notify/log-listener.js';
 import { noticeRecipients, orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { Channel } from '../notify/message.js';
-import { currentRunwayMs, LEVEL_SEVERITY } from '../rules/alert.js';
-import { alertKey } from '../rules/alert-key.js';
 import { queueSummary, summaryMissed } from './summaries.js';
 import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
@@ -22,7 +19,8 @@ import type { FetchResult } from '../sources/source.js';
 import { type ChannelReadiness, type Readiness, startHttpServer } from './http-server.js';
 import type { Metrics } from './metrics.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
-import { runSourceCycle, type SourceCycleResult, SourceMemory } from './source-cycle.js';
+import { runSourceCycle, SourceMemory } from './source-cycle.js';
+import { SourceGauges } from './source-gauges.js';
 
 export interface DaemonDeps {
   readonly log: Logger;
@@ -45,22 +43,22 @@ export interface DaemonDeps {
 /** What one config load brings to life: clients, channels and schedules, replaced whole on reload. */
 interface Runtime {
   readonly config: Config;
-  readonly sources: ReadonlyMap<string, { readonly config: SourceConfig; readonly client: BalanceSource; readonly memory: SourceMemory }>;
-  /** What each source's gauges last showed, so an unchanged one is not set again. */
-  readonly exported: ReadonlyMap<string, ExportedGauges>;
+  readonly sources: ReadonlyMap<string, RuntimeSource>;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly jobs: ScheduledJob[];
   /** Summary schedules, apart from the source jobs: their day-long interval must not stretch readiness. */
   readonly summaryJobs: ScheduledJob[];
 }
 
-const prefetch = (fetch: Promise<FetchResult> | undefined) => (fetch === undefined ? {} : { prefetched: fetch });
-
-/** The values a source's gauges last showed: balances by account and currency, alert gauges by alertKey. */
-interface ExportedGauges {
-  readonly balances: Map<string, number>;
-  readonly alerts: Map<string, string>;
+interface RuntimeSource {
+  readonly config: SourceConfig;
+  readonly client: BalanceSource;
+  readonly memory: SourceMemory;
+  /** What this source's gauges last showed under this config, so an unchanged one is not set again. */
+  readonly gauges: SourceGauges;
 }
+
+const prefetch = (fetch: Promise<FetchResult> | undefined) => (fetch === undefined ? {} : { prefetched: fetch });
 
 /** With nothing due, the outbox is still looked at this often (another process, such as `once`, may have queued). */
 const IDLE_DRAIN_CHECK_MS = 60_000;
@@ -272,11 +270,10 @@ export class Daemon {
     previous?.jobs.forEach((job) => job.stop());
     previous?.summaryJobs.forEach((job) => job.stop());
     if (previous) closeChannels(previous.channels);
-    const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps), memory: new SourceMemory() }]));
+    const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps), memory: new SourceMemory(), gauges: new SourceGauges(source.id, this.deps.metrics) }]));
     const runtime: Runtime = {
       config,
       sources,
-      exported: new Map(config.sources.map((source) => [source.id, { balances: new Map(), alerts: new Map() }])),
       channels: channelsFor(config, this.deps.channelDeps(config)),
       jobs: [],
       summaryJobs: [],
@@ -343,19 +340,20 @@ export class Daemon {
     const source = runtime?.sources.get(id);
     if (!runtime) return Promise.resolve();
     if (!source) return Promise.resolve();
-    const work = this.runCycle(runtime, source.config, source.client, source.memory, this.controller.signal).finally(() => this.running.delete(id));
+    const work = this.runCycle(runtime, source, this.controller.signal).finally(() => this.running.delete(id));
     this.running.set(id, { work, graceTick: !scheduled });
     return work;
   }
 
-  private async runCycle(runtime: Runtime, sourceConfig: SourceConfig, client: BalanceSource, memory: SourceMemory, signal: AbortSignal): Promise<void> {
+  private async runCycle(runtime: Runtime, source: RuntimeSource, signal: AbortSignal): Promise<void> {
+    const { config: sourceConfig, client, memory } = source;
     const { log, metrics } = this.deps;
     const started = this.deps.now();
     const stopTimer = metrics.cycleDuration.startTimer({ source: client.id });
     try {
       const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal, memory, ...prefetch(this.deps.firstFetches?.take(client.id)) });
       if (signal.aborted) return;
-      this.record(client.id, result, runtime.exported.get(client.id)!);
+      source.gauges.record(result);
       this.lastFinished.set(client.id, this.deps.now());
       metrics.lastCycle.set({ source: client.id }, this.deps.now() / 1000);
       const { plan, fetched } = result;
@@ -383,41 +381,6 @@ export class Daemon {
       log.error({ source: client.id }, `cycle of ${client.id} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       stopTimer();
-    }
-  }
-
-  /**
-   * Metrics from a cycle. A gauge is set only when its value moved since this
-   * config last exported it: with 10,000 balances, a prom-client set per label
-   * set per cycle is a good part of the daemon's CPU.
-   */
-  private record(source: string, result: SourceCycleResult, exported: ExportedGauges): void {
-    const { metrics } = this.deps;
-    metrics.fetches.inc({ source, outcome: result.fetched.ok ? 'ok' : result.fetched.failure.reason });
-    const errors = result.fetched.ok ? result.fetched.readings.filter((r) => !r.balance.ok).length : 0;
-    if (errors > 0) metrics.accountErrors.inc({ source }, errors);
-    for (const o of result.plan.observations) {
-      const value = decimalToNumber(o.value.amount);
-      const key = `${o.account}\u0000${o.value.currency ?? ''}`;
-      if (exported.balances.get(key) === value) continue;
-      exported.balances.set(key, value);
-      metrics.balance.set({ source, account: o.account, currency: o.value.currency ?? '' }, value);
-    }
-    for (const row of result.plan.rows) {
-      const state = row.state;
-      if (!state) continue;
-      const runwayMs = currentRunwayMs(state);
-      const runway = runwayMs === undefined ? undefined : runwayMs / 1000;
-      const noData = state.noDataSince === undefined ? 0 : 1;
-      const shown = `${state.level}|${noData}|${runway ?? ''}`;
-      const key = alertKey(row.rule, row.account);
-      if (exported.alerts.get(key) === shown) continue;
-      exported.alerts.set(key, shown);
-      const labels = { rule: row.rule, account: row.account };
-      metrics.alertLevel.set(labels, LEVEL_SEVERITY[state.level]);
-      metrics.noData.set(labels, noData);
-      if (runway !== undefined) metrics.runway.set(labels, runway);
-      else metrics.runway.remove(labels);
     }
   }
 
