@@ -9,30 +9,51 @@ export interface Decimal {
   readonly scale: number;
 }
 
-const DECIMAL_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 /** More digits than any real balance needs; guards against absurd inputs. */
 const MAX_DIGITS = 40;
+/** Up to this many digits the value is built in a double, exactly (10^15 < 2^53), without a digit string. */
+const EXACT_DOUBLE_DIGITS = 15;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
 
 export function decimal(units: bigint, scale = 0): Decimal {
   return { units, scale };
 }
 
 /**
- * Reads a plain decimal such as `1000`, `-12.50` or `0.005`. The text is the
- * source of truth: a YAML number is passed here as the characters the user typed.
+ * Reads a plain decimal such as `1000`, `-12.50` or `0.005`: an optional sign,
+ * digits, and optionally a point followed by digits. The text is the source of
+ * truth: a YAML number is passed here as the characters the user typed.
+ * Scanned by hand, not with a regular expression: every balance of every cycle
+ * passes through here, and a match allocates its groups.
  */
 export function parseDecimal(text: string): Result<Decimal> {
   const trimmed = text.trim();
-  const match = DECIMAL_TEXT.exec(trimmed);
-  if (!match) {
-    return err(`"${text}" is not a plain decimal number; write it like 1000 or 1000.50 (no thousands separators or exponents)`);
+  const first = trimmed.charCodeAt(0);
+  const start = first === PLUS || first === MINUS ? 1 : 0;
+  let digits = 0;
+  let point = -1;
+  let value = 0;
+  for (let i = start; i < trimmed.length; i += 1) {
+    const c = trimmed.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      digits += 1;
+      value = value * 10 + (c - ZERO);
+    } else if (c === DOT && point < 0 && i > start) point = i;
+    else return notPlain(text);
   }
-  const [, sign, whole = '', fraction = ''] = match;
-  if (whole.length + fraction.length > MAX_DIGITS) {
-    return err(`"${text}" has more than ${MAX_DIGITS} digits`);
-  }
-  const magnitude = BigInt(whole + fraction);
-  return ok({ units: sign === '-' ? -magnitude : magnitude, scale: fraction.length });
+  if (digits === 0 || point === trimmed.length - 1) return notPlain(text);
+  if (digits > MAX_DIGITS) return err(`"${text}" has more than ${MAX_DIGITS} digits`);
+  const scale = point < 0 ? 0 : trimmed.length - point - 1;
+  const magnitude = digits <= EXACT_DOUBLE_DIGITS ? BigInt(value) : BigInt(point < 0 ? trimmed.slice(start) : trimmed.slice(start, point) + trimmed.slice(point + 1));
+  return ok({ units: first === MINUS ? -magnitude : magnitude, scale });
+}
+
+function notPlain(text: string): Result<Decimal> {
+  return err(`"${text}" is not a plain decimal number; write it like 1000 or 1000.50 (no thousands separators or exponents)`);
 }
 
 /** Powers of ten up to the longest decimal accepted, computed once: comparisons run for every balance every cycle. */
@@ -77,7 +98,8 @@ export function significantScale(d: Decimal): number {
 
 /** Re-expresses `d` with exactly `scale` fractional digits, or fails if that would lose a digit. */
 export function rescale(d: Decimal, scale: number): Result<Decimal, { needed: number }> {
-  if (scale >= d.scale) return ok({ units: widen(d, scale), scale });
+  if (scale === d.scale) return ok(d);
+  if (scale > d.scale) return ok({ units: widen(d, scale), scale });
   const needed = significantScale(d);
   if (needed > scale) return err({ needed });
   return ok({ units: d.units / pow10(d.scale - scale), scale });
@@ -123,5 +145,12 @@ export function decimalToString(d: Decimal): string {
  * maths). Never use it to decide a threshold.
  */
 export function decimalToNumber(d: Decimal): number {
+  // Both operands are exact doubles, and IEEE division rounds correctly: the same double as parsing the text, without making it.
+  const power = EXACT_POWERS_OF_TEN[d.scale];
+  if (power !== undefined && d.units <= MAX_EXACT_UNITS && d.units >= -MAX_EXACT_UNITS) return Number(d.units) / power;
   return Number(decimalToString(d));
 }
+
+const MAX_EXACT_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
+/** 10^0 to 10^22, the powers of ten a double holds exactly; read from text, which rounds correctly, rather than trusting `**`. */
+const EXACT_POWERS_OF_TEN: readonly number[] = Array.from({ length: 23 }, (_, n) => Number(`1e${n}`));

@@ -34,10 +34,17 @@ export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** A balance of 10^15 major units or more is not believed: it is a data error, not money. */
 const ABSURD_MAJOR_UNITS = 10n ** 15n;
 
+const absurdAt: bigint[] = [];
+
+/** The absurd limit in units at a scale, made once per scale: every balance of every cycle is checked. */
+function absurdUnits(scale: number): bigint {
+  return (absurdAt[scale] ??= ABSURD_MAJOR_UNITS * 10n ** BigInt(scale));
+}
+
 /** Refuses values no real balance has, so that garbage never resolves (or fires) an alert. */
 export function plausibleBalance(money: Money): Result<Money, string> {
   const { units, scale } = money.amount;
   if (units < 0n) return { ok: false, error: `a negative balance (${decimalToString(money.amount)}), which is not plausible; treated as bad data` };
-  if (units >= ABSURD_MAJOR_UNITS * 10n ** BigInt(scale)) return { ok: false, error: 'an absurdly large balance; treated as bad data' };
+  if (units >= absurdUnits(scale)) return { ok: false, error: 'an absurdly large balance; treated as bad data' };
   return { ok: true, value: money };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDecimal,
   compareDecimal,
+  decimalToNumber,
   decimalToString,
   formatDecimal,
   parseDecimal,
@@ -112,6 +113,36 @@ describe('properties', () => {
         const expected = left < right ? -1 : left > right ? 1 : 0;
         return compareDecimal(x, y) === expected && compareDecimal(y, x) === -expected;
       }),
+    );
+  });
+
+  it('reads any text exactly as the grammar says: sign, digits, then a point and digits', () => {
+    // The grammar written as a regular expression, which the hand-written scanner must agree with.
+    const grammar = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+    const text = fc.oneof(
+      fc.stringMatching(/^[ +\-.0-9a]{0,24}$/),
+      decimalText,
+      fc.bigInt({ min: 0n, max: 10n ** 45n }).map(String),
+    );
+    fc.assert(
+      fc.property(text, (input) => {
+        const match = grammar.exec(input.trim());
+        const result = parseDecimal(input);
+        if (!match) return !result.ok;
+        const [, sign, whole = '', fraction = ''] = match;
+        if (whole.length + fraction.length > 40) return !result.ok;
+        const magnitude = BigInt(whole + fraction);
+        return result.ok && result.value.units === (sign === '-' ? -magnitude : magnitude) && result.value.scale === fraction.length;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('converts to the same double as parsing its text would', () => {
+    const wide = fc.tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: 0, max: 30 })).map(([units, scale]) => ({ units, scale }));
+    fc.assert(
+      fc.property(fc.oneof(decimalText.map(parse), wide), (d) => Object.is(decimalToNumber(d), Number(decimalToString(d)))),
+      { numRuns: 2_000 },
     );
   });
 
