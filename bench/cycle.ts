@@ -11,9 +11,7 @@ import { createBepaidSource } from '../src/sources/bepaid.js';
 import { MAX_RESPONSE_BYTES } from '../src/sources/source.js';
 import { Simulator } from '../src/simulator/simulator.js';
 import { openStore } from '../src/store/open.js';
-import { observationDue, stateDue } from '../src/store/write-policy.js';
-import { SourceMemory } from '../src/daemon/source-cycle.js';
-import { alertKey } from '../src/rules/alert-key.js';
+import { dueWrites, rememberWrites, SourceMemory } from '../src/daemon/source-cycle.js';
 import { measure, type Timing } from './measure.js';
 
 export interface CyclePhases {
@@ -72,14 +70,9 @@ ${accounts.map((_, i) => `  - { name: acct-${i}, source: bepaid, account: acct-$
     const plan = evaluate.result;
     const queue = await measure(() => digestsFor(config, 'apay', plan.events));
     const persist = await measure(async () => {
-      const alerts = plan.rows.flatMap((row) =>
-        row.state && stateDue(row.state, memory.writtenStates.get(alertKey(row.rule, row.account)), now) ? [{ rule: row.rule, account: row.account, state: row.state }] : [],
-      );
-      const observations = plan.observations.filter((o) => observationDue(o.value, memory.writtenBalances.get(o.account), now));
-      await store.commitCycle({ source: 'apay', now, alerts, observations, outbox: queue.result });
-      for (const [key, state] of plan.states) memory.states!.set(key, state);
-      for (const alert of alerts) memory.writtenStates.set(alertKey(alert.rule, alert.account), { value: alert.state, at: now });
-      for (const o of observations) memory.writtenBalances.set(o.account, { value: o.value, at: now });
+      const due = dueWrites(plan, load.result, memory, now);
+      await store.commitCycle({ source: 'apay', now, alerts: due.alerts, observations: due.observations, outbox: queue.result });
+      rememberWrites(memory, load.result, plan, due, now);
     });
     return { fetch: fetch.timing, parse: parse.timing, load: load.timing, evaluate: evaluate.timing, persist: persist.timing, queue: queue.timing };
   };

@@ -7,10 +7,10 @@ import type { Point } from '../rules/trend.js';
 import { decimalToNumber } from '../money/decimal.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
-import type { HistoryStore, StateStore } from '../store/store.js';
+import type { CycleWrite, HistoryStore, StateStore } from '../store/store.js';
 import { observationDue, stateDue, type Written } from '../store/write-policy.js';
 import type { Money } from '../money/money.js';
-import { alertKey } from '../rules/alert-key.js';
+import { splitAlertKey } from '../rules/alert-key.js';
 
 /**
  * What a daemon remembers of one source between cycles, while it is the one
@@ -21,7 +21,8 @@ import { alertKey } from '../rules/alert-key.js';
 export class SourceMemory {
   /** Updated in place: a new 10,000-entry map every second would be garbage the GC keeps for long. */
   states: Map<string, AlertState> | undefined;
-  readonly writtenStates = new Map<string, Written<AlertState>>();
+  /** When each alert's state was last written, by alertKey. */
+  readonly stateWrittenAt = new Map<string, number>();
   readonly writtenBalances = new Map<string, Written<Money>>();
 }
 
@@ -33,6 +34,35 @@ export interface SourceCycleResult {
   readonly queued: number;
   /** Events a silence kept from being notified. */
   readonly silenced: readonly AlertEvent[];
+}
+
+export interface DueWrites {
+  readonly alerts: CycleWrite['alerts'];
+  readonly observations: CycleWrite['observations'];
+  /** The alertKey of each of `alerts`. */
+  readonly alertKeys: readonly string[];
+}
+
+/** What of a plan must be written: everything without a memory (once); with one, what the write policy says is due. */
+export function dueWrites(plan: CycleResult, previous: ReadonlyMap<string, AlertState>, memory: SourceMemory | undefined, now: number): DueWrites {
+  // By the plan's own keys: a key built per alert per cycle would be 10,000 new strings a second.
+  const alertKeys: string[] = [];
+  const alerts: CycleWrite['alerts'][number][] = [];
+  plan.states.forEach((state, key) => {
+    if (memory && !stateDue(state, previous.get(key), memory.stateWrittenAt.get(key), now)) return;
+    alertKeys.push(key);
+    alerts.push({ ...splitAlertKey(key), state });
+  });
+  const observations = memory ? plan.observations.filter((o) => observationDue(o.value, memory.writtenBalances.get(o.account), now)) : plan.observations;
+  return { alerts, observations, alertKeys };
+}
+
+/** Once committed: the plan's states replace their entries in `previous` (the memory's own map, or the one just read), and what was written is noted. */
+export function rememberWrites(memory: SourceMemory, previous: Map<string, AlertState>, plan: CycleResult, due: DueWrites, now: number): void {
+  plan.states.forEach((state, key) => previous.set(key, state));
+  memory.states = previous;
+  for (const key of due.alertKeys) memory.stateWrittenAt.set(key, now);
+  for (const o of due.observations) memory.writtenBalances.set(o.account, { value: o.value, at: now });
 }
 
 /** Passes are bounded: each one can only add accounts to read, and a rule's accounts are known after the first. */
@@ -94,16 +124,13 @@ export async function runSourceCycle(args: {
   const decision = applySilences(plan.events, store ? await store.silences(now) : [], now);
   const outbox = digestsFor(config, source.id, decision.send);
   if (store && !args.signal.aborted) {
-    const alerts = plan.rows.flatMap((row) =>
-      row.state && (!memory || stateDue(row.state, memory.writtenStates.get(alertKey(row.rule, row.account)), now)) ? [{ rule: row.rule, account: row.account, state: row.state }] : [],
-    );
-    const observations = memory ? plan.observations.filter((o) => observationDue(o.value, memory.writtenBalances.get(o.account), now)) : plan.observations;
+    const due = dueWrites(plan, previous, memory, now);
     try {
       await store.commitCycle({
         source: source.id,
         now,
-        alerts,
-        observations,
+        alerts: due.alerts,
+        observations: due.observations,
         outbox,
         events: plan.events,
         endedSilences: decision.ended,
@@ -113,13 +140,7 @@ export async function runSourceCycle(args: {
       if (memory) memory.states = undefined;
       throw error;
     }
-    if (memory) {
-      // `previous` is the memory's own map (or the one just read): the plan's states replace its entries.
-      for (const [key, state] of plan.states) previous.set(key, state);
-      memory.states = previous;
-      for (const alert of alerts) memory.writtenStates.set(alertKey(alert.rule, alert.account), { value: alert.state, at: now });
-      for (const o of observations) memory.writtenBalances.set(o.account, { value: o.value, at: now });
-    }
+    if (memory) rememberWrites(memory, previous, plan, due, now);
   }
   return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted };
 }

@@ -10,3 +10,8 @@ export function splitAlertKey(key: string): { rule: string; account: string } {
   const at = key.indexOf(KEY_SEPARATOR);
   return { rule: key.slice(0, at), account: key.slice(at + 1) };
 }
+
+/** The account of a key when it belongs to `rule`, without splitting every key of a source into new strings. */
+export function accountOfKey(key: string, rule: string): string | undefined {
+  return key.length > rule.length && key.charCodeAt(rule.length) === 0 && key.startsWith(rule) ? key.slice(rule.length + 1) : undefined;
+}

@@ -83,11 +83,14 @@ export interface AlertEvent {
   readonly silenceEnded?: boolean;
 }
 
-/** A rule as the evaluator sees it for one account: levels already in that account's currency. */
+/**
+ * A rule as the evaluator sees it: levels already in one currency. The same for
+ * every account of that rule and currency, so the account is passed beside it.
+ */
 export interface RulePolicy {
   readonly name: string;
   readonly source: string;
-  readonly account: string;
+  /** What the rule names (a payment system, a glob, an account). */
   readonly target: string;
   readonly thresholds: Thresholds;
   readonly for: number;

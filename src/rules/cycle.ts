@@ -6,8 +6,8 @@ import type { Money } from '../money/money.js';
 import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { AccountReading, FetchResult } from '../sources/source.js';
-import type { AlertEvent, AlertState, Observation } from './alert.js';
-import { alertKey, splitAlertKey } from './alert-key.js';
+import type { AlertEvent, AlertState, Observation, RulePolicy } from './alert.js';
+import { accountOfKey, alertKey } from './alert-key.js';
 import { evaluate } from './evaluate.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
 import { type Point, project } from './trend.js';
@@ -45,65 +45,97 @@ export function planCycle(
   now: number,
   historyOf: HistoryLookup = () => [],
 ): CycleResult {
-  const readings = new Map<string, AccountReading>(fetched.ok ? fetched.readings.map((r) => [r.account, r]) : []);
+  const readings = readingsByAccount(fetched);
   const rows: AlertRow[] = [];
   const events: AlertEvent[] = [];
   const states = new Map<string, AlertState>();
 
-  for (const rule of config.rules.filter((r) => r.source === source.id)) {
-    // One rule's accounts share a handful of currencies: convert its thresholds once per currency.
-    const thresholdsByCurrency = new Map<string | null, ReturnType<typeof thresholdsIn>>();
-    const thresholdsFor = (currency: string | null) => {
-      let found = thresholdsByCurrency.get(currency);
-      if (!found) thresholdsByCurrency.set(currency, (found = thresholdsIn(rule, currency)));
-      return found;
-    };
+  for (const rule of config.rules) {
+    if (rule.source !== source.id) continue;
     const accounts = accountsOf(rule, source, readings, previous);
     if (accounts.length === 0) {
       const why = fetched.ok ? `no ${source.type === 'apay' ? 'payment system' : 'account'} matches ${rule.payment_system ?? rule.account}` : fetched.failure.message;
       rows.push({ rule: rule.name, source: source.id, account: rule.payment_system ?? rule.account ?? '', error: why });
       continue;
     }
+    const policyIn = policiesOf(rule, source.id);
+    const noun = source.type === 'apay' ? 'payment system' : 'account';
     for (const account of accounts) {
       const key = alertKey(rule.name, account);
       const prior = previous.get(key);
-      const reading = readings.get(account);
-      const observation = observe(fetched, reading, source.type === 'apay' ? 'payment system' : 'account');
+      const observation = observe(fetched, readings.get(account), noun);
       const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? configuredCurrency(source, rule, account));
-      const thresholds = thresholdsFor(currency);
-      const effective: Observation = thresholds.ok ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${thresholds.error}` };
-      const policy = {
-        name: rule.name,
-        source: source.id,
-        account,
-        target: rule.payment_system ?? rule.account ?? account,
-        thresholds: thresholds.ok ? thresholds.value : {},
-        for: rule.for,
-        repeat: rule.repeat,
-        staleAfter: rule.stale_after,
-        ...(rule.runway_below === undefined ? {} : { runwayBelow: rule.runway_below }),
-      };
-      const points = () => withCurrent(historyOf(account, now - Math.max(rule.runway_window, TREND_DISPLAY_MS)), effective, now);
-      const trend = rule.runway_below !== undefined && effective.kind === 'value' ? project(points(), runwayTarget(policy.thresholds), now, rule.runway_window) : undefined;
-      const result = evaluate(policy, prior, effective, now, trend);
+      const { policy, misfit } = policyIn(currency);
+      const effective: Observation = misfit === undefined ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${misfit}` };
+      const trend =
+        rule.runway_below !== undefined && effective.kind === 'value'
+          ? project(pointsOf(rule, account, effective, now, historyOf), runwayTarget(policy.thresholds), now, rule.runway_window)
+          : undefined;
+      const result = evaluate(policy, account, prior, effective, now, trend);
       states.set(key, result.state);
-      events.push(...result.events.map((event) => withTrend(event, points(), now, rule.runway_window)));
-      rows.push({
-        rule: rule.name,
-        source: source.id,
-        account,
-        state: result.state,
-        ...(effective.kind === 'value' ? { value: effective.value } : { error: effective.reason }),
-        ...(thresholds.ok ? { thresholds: thresholds.value } : {}),
-      });
+      if (result.events.length > 0) {
+        const points = pointsOf(rule, account, effective, now, historyOf);
+        for (const event of result.events) events.push(withTrend(event, points, now, rule.runway_window));
+      }
+      // Built field by field, not with conditional spreads: this runs for every account every cycle.
+      const row: { -readonly [K in keyof AlertRow]: AlertRow[K] } = { rule: rule.name, source: source.id, account, state: result.state };
+      if (effective.kind === 'value') row.value = effective.value;
+      else row.error = effective.reason;
+      if (misfit === undefined) row.thresholds = policy.thresholds;
+      rows.push(row);
     }
   }
-  const observations = [...readings.values()].flatMap((r) => (r.balance.ok ? [{ account: r.account, value: r.balance.value }] : []));
+  const observations: { account: string; value: Money }[] = [];
+  for (const reading of readings.values()) if (reading.balance.ok) observations.push({ account: reading.account, value: reading.balance.value });
   return { rows, events, states, observations };
 }
 
+/** The readings by account; an account listed twice is read from its first entry. */
+function readingsByAccount(fetched: FetchResult): Map<string, AccountReading> {
+  const readings = new Map<string, AccountReading>();
+  if (fetched.ok) for (const reading of fetched.readings) if (!readings.has(reading.account)) readings.set(reading.account, reading);
+  return readings;
+}
+
+/** A rule's policy in one currency; `misfit` says why its levels do not fit that currency (the policy then has none). */
+type PolicyIn = (currency: string | null) => { readonly policy: RulePolicy; readonly misfit?: string };
+
+/**
+ * A rule's policy in each currency its accounts use: one object for all of
+ * them, since a rule's accounts share a handful of currencies.
+ */
+function policiesOf(rule: Rule, source: string): PolicyIn {
+  const byCurrency = new Map<string | null, ReturnType<PolicyIn>>();
+  const policy = (thresholds: Thresholds): RulePolicy => ({
+    name: rule.name,
+    source,
+    target: rule.payment_system ?? rule.account ?? rule.name,
+    thresholds,
+    for: rule.for,
+    repeat: rule.repeat,
+    staleAfter: rule.stale_after,
+    ...(rule.runway_below === undefined ? {} : { runwayBelow: rule.runway_below }),
+  });
+  return (currency) => {
+    let found = byCurrency.get(currency);
+    if (!found) {
+      const thresholds = thresholdsIn(rule, currency);
+      found = thresholds.ok ? { policy: policy(thresholds.value) } : { policy: policy(NO_THRESHOLDS), misfit: thresholds.error };
+      byCurrency.set(currency, found);
+    }
+    return found;
+  };
+}
+
+const NO_THRESHOLDS: Thresholds = Object.freeze({});
+
 /** Reads stored observations of an account since a time, oldest first. */
 export type HistoryLookup = (account: string, since: number) => readonly Point[];
+
+/** The history a trend and a sparkline are drawn from, with this cycle's reading last. */
+function pointsOf(rule: Rule, account: string, observation: Observation, now: number, historyOf: HistoryLookup): Point[] {
+  return withCurrent(historyOf(account, now - Math.max(rule.runway_window, TREND_DISPLAY_MS)), observation, now);
+}
 
 /** Sparklines show up to a day of observations. */
 const TREND_DISPLAY_MS = 86_400_000;
@@ -151,22 +183,18 @@ function accountsOf(rule: Rule, source: SourceConfig, readings: ReadonlyMap<stri
   if (pattern === undefined) return [];
   if (!isGlob(pattern)) return [pattern];
   const matches = nameMatcher(pattern);
-  const prefix = alertKey(rule.name, '');
-  const known: string[] = [];
-  for (const key of previous.keys()) {
-    if (!key.startsWith(prefix)) continue;
-    const { account } = splitAlertKey(key);
-    if (matches(account)) known.push(account);
-  }
   // No per-cycle Set of every account: with 10,000 of them it is a large object the GC sweeps only rarely.
   const covered: string[] = [];
   for (const account of readings.keys()) if (matches(account)) covered.push(account);
-  for (const account of known) if (!readings.has(account)) covered.push(account);
+  for (const key of previous.keys()) {
+    const account = accountOfKey(key, rule.name);
+    if (account !== undefined && !readings.has(account) && matches(account)) covered.push(account);
+  }
   return covered.sort();
 }
 
 function configuredCurrency(source: SourceConfig, rule: Rule, account: string): string | null {
   if (source.type === 'bepaid') return (rule.account === undefined ? undefined : findBepaidAccount(source, rule.account)?.currency) ?? null;
-  return currencyFor(source.currencies ?? {}, account) ?? null;
+  return currencyFor(source.currencies, account) ?? null;
 }
 

@@ -41,29 +41,42 @@ function transitionKind(from: Level, to: Level): EventKind {
  * mutated. A failed fetch never changes the balance level (missing data never
  * resolves an alert); after `staleAfter` failures in a row it raises "no data".
  */
-export function evaluate(policy: RulePolicy, previous: AlertState | undefined, observation: Observation, now: number, trend?: Projection): Evaluation {
+export function evaluate(policy: RulePolicy, account: string, previous: AlertState | undefined, observation: Observation, now: number, trend?: Projection): Evaluation {
   const state = previous ?? initialState(now);
-  const base: EventBase = { rule: policy.name, source: policy.source, account: policy.account, target: policy.target, thresholds: policy.thresholds, at: now };
-  const evaluated = observation.kind === 'failure' ? onFailure(policy, state, observation.reason, now, base) : onValue(policy, state, observation.value, now, base);
-  const { state: next, events } = observation.kind === 'value' ? withRunway(policy, evaluated, observation.value, trend, now, base) : evaluated;
+  const evaluated = observation.kind === 'failure' ? onFailure(policy, account, state, observation.reason, now) : onValue(policy, account, state, observation.value, now);
+  const { state: next, events } = observation.kind === 'value' ? withRunway(policy, account, evaluated, observation.value, trend, now) : evaluated;
   if (events.length > 0) return { state: { ...next, lastNotifiedAt: now }, events };
-  const repeat = repeatEvent(policy, next, now, base, observation.kind === 'failure' ? observation.reason : undefined);
+  const repeat = repeatEvent(policy, account, next, now, observation.kind === 'failure' ? observation.reason : undefined);
   return repeat ? { state: { ...next, lastNotifiedAt: now }, events: [repeat] } : { state: next, events };
 }
 
-function onFailure(policy: RulePolicy, state: AlertState, reason: string, now: number, base: EventBase): Evaluation {
+/** What every event of this alert says; built only when there is an event, since most cycles have none. */
+function eventBase(policy: RulePolicy, account: string, now: number): EventBase {
+  return { rule: policy.name, source: policy.source, account, target: policy.target, thresholds: policy.thresholds, at: now };
+}
+
+const NO_EVENTS: readonly AlertEvent[] = Object.freeze([]);
+
+/** The same amount written the same way (scale too, so `100.0` and `100.00` stay apart), in the same currency. */
+function sameMoney(a: Money, b: Money | undefined): boolean {
+  return b !== undefined && a.currency === b.currency && a.amount.units === b.amount.units && a.amount.scale === b.amount.scale;
+}
+
+function onFailure(policy: RulePolicy, account: string, state: AlertState, reason: string, now: number): Evaluation {
   const failures = state.failures + 1;
-  if (failures < policy.staleAfter || state.noDataSince !== undefined) return { state: { ...state, failures }, events: [] };
+  if (failures < policy.staleAfter || state.noDataSince !== undefined) return { state: { ...state, failures }, events: NO_EVENTS };
   return {
     state: { ...state, failures, noDataSince: now },
-    events: [{ ...base, kind: 'no_data', level: state.level, previousLevel: state.level, since: now, reason, ...valueFacts(state) }],
+    events: [{ ...eventBase(policy, account, now), kind: 'no_data', level: state.level, previousLevel: state.level, since: now, reason, ...valueFacts(state) }],
   };
 }
 
-function onValue(policy: RulePolicy, state: AlertState, value: Money, now: number, base: EventBase): Evaluation {
+function onValue(policy: RulePolicy, account: string, state: AlertState, reading: Money, now: number): Evaluation {
+  // A steady balance keeps the Money it was first read as: the state the daemon holds then refers to nothing made this cycle.
+  const value = sameMoney(reading, state.lastValue) ? state.lastValue! : reading;
   const events: AlertEvent[] = [];
   if (state.noDataSince !== undefined) {
-    events.push({ ...base, kind: 'no_data_resolved', level: state.level, previousLevel: state.level, since: state.noDataSince, value, ...optional('previousValue', state.lastValue) });
+    events.push({ ...eventBase(policy, account, now), kind: 'no_data_resolved', level: state.level, previousLevel: state.level, since: state.noDataSince, value, ...optional('previousValue', state.lastValue) });
   }
   const warnStreak = below(value, policy.thresholds.warn) || below(value, policy.thresholds.critical) ? state.warnStreak + 1 : 0;
   const criticalStreak = below(value, policy.thresholds.critical) ? state.criticalStreak + 1 : 0;
@@ -78,11 +91,11 @@ function onValue(policy: RulePolicy, state: AlertState, value: Money, now: numbe
     warnStreak,
     criticalStreak,
   };
-  if (level === state.level) return { state: observed, events };
+  if (level === state.level) return { state: observed, events: events.length === 0 ? NO_EVENTS : events };
   // `since` marks the start of a firing episode: kept through escalation and improvement.
   const since = state.level === 'ok' || level === 'ok' ? now : state.since;
   events.push({
-    ...base,
+    ...eventBase(policy, account, now),
     kind: transitionKind(state.level, level),
     level,
     previousLevel: state.level,
@@ -99,14 +112,14 @@ function onValue(policy: RulePolicy, state: AlertState, value: Money, now: numbe
  * the projection moves past 1.5 × `runwayBelow` or the trend is flat or rising.
  * Below the target already, the balance alert speaks and the runway holds.
  */
-function withRunway(policy: RulePolicy, evaluated: Evaluation, value: Money, trend: Projection | undefined, now: number, base: EventBase): Evaluation {
+function withRunway(policy: RulePolicy, account: string, evaluated: Evaluation, value: Money, trend: Projection | undefined, now: number): Evaluation {
   const state = trend
     ? { ...evaluated.state, projection: { at: now, target: formatMoney({ amount: trend.target, currency: value.currency }), ...(trend.msToTarget === undefined ? {} : { ms: trend.msToTarget }) } }
     : evaluated.state;
   const limit = policy.runwayBelow;
   if (limit === undefined || !trend || compareDecimal(value.amount, trend.target) < 0) return { state, events: evaluated.events };
   const ms = trend.msToTarget;
-  const facts = { ...base, level: state.level, previousLevel: state.level, value, runwayBelow: limit, ...optional('previousValue', evaluated.state.previousValue) };
+  const facts = { ...eventBase(policy, account, now), level: state.level, previousLevel: state.level, value, runwayBelow: limit, ...optional('previousValue', evaluated.state.previousValue) };
   if (state.runwaySince === undefined && ms !== undefined && ms < limit) {
     return { state: { ...state, runwaySince: now }, events: [...evaluated.events, { ...facts, kind: 'runway', since: now, projection: { ms, target: { amount: trend.target, currency: value.currency } } }] };
   }
@@ -125,12 +138,12 @@ function valueFacts(state: AlertState): Pick<AlertEvent, 'value' | 'previousValu
 }
 
 /** A reminder while firing (a balance level or no data), every `repeat`. */
-function repeatEvent(policy: RulePolicy, state: AlertState, now: number, base: EventBase, reason: string | undefined): AlertEvent | undefined {
+function repeatEvent(policy: RulePolicy, account: string, state: AlertState, now: number, reason: string | undefined): AlertEvent | undefined {
   const noData = state.noDataSince !== undefined;
   if ((state.level === 'ok' && !noData) || policy.repeat <= 0) return undefined;
   if (now - (state.lastNotifiedAt ?? state.since) < policy.repeat) return undefined;
   return {
-    ...base,
+    ...eventBase(policy, account, now),
     kind: 'repeat',
     level: state.level,
     previousLevel: state.level,

@@ -61,13 +61,12 @@ export function parseApayResponse(response: HttpResponse, config: Pick<ApayConfi
       failure: { reason: 'bad_response', retryable: false, message: "A-Pay's response has an unexpected shape: payment_systems_balances is missing or not a list" },
     };
   }
-  const seen = new Set<string>();
+  // A name listed twice is kept twice here; the planner reads the first (a Set of every name each cycle would be a large object for the GC).
   const readings: AccountReading[] = [];
   for (const item of list) {
     const name = (item as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string' || name === '' || seen.has(name)) continue;
-    seen.add(name);
-    readings.push({ account: name, balance: readBalance((item as { balance?: unknown }).balance, currencyFor(config.currencies ?? {}, name) ?? null) });
+    if (typeof name !== 'string' || name === '') continue;
+    readings.push({ account: name, balance: readBalance((item as { balance?: unknown }).balance, currencyFor(config.currencies, name) ?? null) });
   }
   return { ok: true, readings };
 }

@@ -11,9 +11,9 @@ import type { AlertState } from '../rules/alert.js';
  *   leaves a point every few minutes (enough for charts, summaries and runway
  *   trends, which see a flat line either way), a moving one leaves every point.
  * - An alert's state is written when anything but the time of its last reading
- *   changed, or when the stored one is `heartbeatMs` old. After a crash the store
- *   may say a balance was last read up to that long ago; the next cycle reads it
- *   again.
+ *   changed since the cycle before, or when the stored one is `heartbeatMs` old.
+ *   After a crash the store may say a balance was last read up to that long ago;
+ *   the next cycle reads it again.
  */
 export const WRITE_HEARTBEAT_MS = 5 * 60_000;
 
@@ -48,7 +48,12 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
   );
 }
 
-/** Whether an alert's new state must be written. */
-export function stateDue(state: AlertState, last: Written<AlertState> | undefined, now: number, heartbeatMs = WRITE_HEARTBEAT_MS): boolean {
-  return last === undefined || !sameStateButTime(state, last.value) || now - last.at >= heartbeatMs;
+/**
+ * Whether an alert's new state must be written. It is compared with the state
+ * the cycle before left, not with the one last written: every change is
+ * written, so the two are equal but for time, and the daemon need not keep a
+ * second copy of every state.
+ */
+export function stateDue(state: AlertState, previous: AlertState | undefined, writtenAt: number | undefined, now: number, heartbeatMs = WRITE_HEARTBEAT_MS): boolean {
+  return previous === undefined || writtenAt === undefined || !sameStateButTime(state, previous) || now - writtenAt >= heartbeatMs;
 }

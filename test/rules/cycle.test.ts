@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { parseDecimal } from '../../src/money/decimal.js';
+import { decimalToString, parseDecimal } from '../../src/money/decimal.js';
 import { displayState, type AlertState } from '../../src/rules/alert.js';
 import { alertKey } from '../../src/rules/alert-key.js';
 import { planCycle } from '../../src/rules/cycle.js';
@@ -69,6 +69,29 @@ describe('planCycle', () => {
     const result = planCycle(config, apay, fetched({ bkash_a: 'bad', upi_a: '50' }), new Map(), 0);
     expect(result.rows.find((r) => r.account === 'bkash_a')?.error).toBe('not a number');
     expect(result.events.map((e) => e.account)).toEqual(['upi_a']);
+  });
+
+  it('reads an account listed twice from its first entry, and records it once', () => {
+    const twice: FetchResult = {
+      ok: true,
+      readings: [
+        { account: 'upi_a', balance: { ok: true, value: money('50', null) } },
+        { account: 'upi_a', balance: { ok: true, value: money('500', null) } },
+      ],
+    };
+    const result = planCycle(config, apay, twice, new Map(), 0);
+    expect(result.rows.filter((r) => r.account === 'upi_a').map((r) => r.value && decimalToString(r.value.amount))).toEqual(['50']);
+    expect(result.observations.map((o) => [o.account, decimalToString(o.value.amount)])).toEqual([['upi_a', '50']]);
+  });
+
+  it('shares one policy among the accounts of a rule in one currency', () => {
+    const result = planCycle(config, apay, fetched({ upi_a: '50', upi_b: '40', upi_c: '500' }), new Map(), 0);
+    const [a, b] = result.events;
+    expect(a?.thresholds).toBe(b?.thresholds);
+    expect(result.events.map((e) => [e.account, e.target])).toEqual([
+      ['upi_a', 'upi_*'],
+      ['upi_b', 'upi_*'],
+    ]);
   });
 
   it('names bePaid alerts by the account label', () => {

@@ -11,7 +11,6 @@ const money = (n: number): Money => ({ amount: d(n), currency: null });
 const POLICY: RulePolicy = {
   name: 'float',
   source: 'apay',
-  account: 'bkash_a',
   target: 'bkash_a',
   thresholds: { warn: d(100), warnRecover: d(110), critical: d(50), criticalRecover: d(55) },
   for: 1,
@@ -28,7 +27,7 @@ function run(steps: readonly Step[], policy: RulePolicy = POLICY, start?: AlertS
   const states: string[] = [];
   steps.forEach((step, i) => {
     const observation: Observation = step === 'fail' ? { kind: 'failure', reason: 'timeout' } : { kind: 'value', value: money(step) };
-    const result = evaluate(policy, state, observation, i * MINUTE);
+    const result = evaluate(policy, 'bkash_a', state, observation, i * MINUTE);
     state = result.state;
     kinds.push(...result.events.map((e) => (e.kind === 'firing' || e.kind === 'escalation' || e.kind === 'improvement' ? `${e.kind}:${e.level}` : e.kind)));
     states.push(displayState(state) + (state.noDataSince !== undefined ? '+no_data' : ''));
@@ -93,8 +92,8 @@ describe('repeat', () => {
 
 describe('event facts', () => {
   it('carries value, previous value, since and thresholds', () => {
-    let state = evaluate(POLICY, undefined, { kind: 'value', value: money(120) }, 0).state;
-    const fired = evaluate(POLICY, state, { kind: 'value', value: money(90) }, 1000);
+    let state = evaluate(POLICY, 'bkash_a', undefined, { kind: 'value', value: money(120) }, 0).state;
+    const fired = evaluate(POLICY, 'bkash_a', state, { kind: 'value', value: money(90) }, 1000);
     expect(fired.events).toEqual([
       {
         kind: 'firing',
@@ -111,8 +110,8 @@ describe('event facts', () => {
         at: 1000,
       },
     ]);
-    state = evaluate(POLICY, fired.state, { kind: 'value', value: money(40) }, 2000).state;
-    const resolved = evaluate(POLICY, state, { kind: 'value', value: money(300) }, 3000);
+    state = evaluate(POLICY, 'bkash_a', fired.state, { kind: 'value', value: money(40) }, 2000).state;
+    const resolved = evaluate(POLICY, 'bkash_a', state, { kind: 'value', value: money(300) }, 3000);
     expect(resolved.events[0]).toMatchObject({ kind: 'resolved', since: 1000, previousValue: money(40), value: money(300) });
     expect(resolved.state.since).toBe(3000);
   });
@@ -158,7 +157,7 @@ describe('properties', () => {
       fc.property(policyArb, fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 0, max: 200 }), (p, values, value) => {
         const policy = { ...POLICY, ...p, for: 1 };
         const before = run([...values, value], policy);
-        const again = evaluate(policy, before.state, { kind: 'value', value: money(value) }, values.length * MINUTE + 1);
+        const again = evaluate(policy, 'bkash_a', before.state, { kind: 'value', value: money(value) }, values.length * MINUTE + 1);
         return again.events.every((event) => event.kind === 'repeat');
       }),
     );
@@ -183,7 +182,7 @@ describe('runway', () => {
   const HOUR = 3_600_000;
   const trend = (ms: number | undefined) => ({ msToTarget: ms, slopePerHour: -1, target: d(50), points: 10 });
   const step = (state: AlertState | undefined, value: number, ms: number | undefined, now: number) =>
-    evaluate(RUNWAY, state, { kind: 'value', value: money(value) }, now, trend(ms));
+    evaluate(RUNWAY, 'bkash_a', state, { kind: 'value', value: money(value) }, now, trend(ms));
 
   it('fires when the crossing is sooner than runway_below, before any threshold', () => {
     const result = step(undefined, 500, 3 * HOUR, 0);
@@ -208,7 +207,7 @@ describe('runway', () => {
   });
 
   it('stays quiet without enough history, and below the target the balance alert speaks', () => {
-    expect(evaluate(RUNWAY, undefined, { kind: 'value', value: money(500) }, 0).events).toEqual([]);
+    expect(evaluate(RUNWAY, 'bkash_a', undefined, { kind: 'value', value: money(500) }, 0).events).toEqual([]);
     expect(step(undefined, 40, 0, 0).events.map((e) => e.kind)).toEqual(['firing']);
   });
 

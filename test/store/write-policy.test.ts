@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initialState } from '../../src/rules/alert.js';
+import { type AlertState, initialState } from '../../src/rules/alert.js';
 import { observationDue, sameStateButTime, stateDue, WRITE_HEARTBEAT_MS } from '../../src/store/write-policy.js';
 import { bdt, T0 } from '../helpers/events.js';
 
@@ -20,12 +20,39 @@ describe('what a cycle writes', () => {
     const state = { ...initialState(T0), lastValue: bdt(100n), lastObservedAt: T0, projection: { at: T0, ms: 60_000, target: 'critical' } };
     const later = { ...state, lastObservedAt: T0 + 1_000, projection: { ...state.projection, at: T0 + 1_000 } };
     expect(sameStateButTime(state, later)).toBe(true);
-    expect(stateDue(later, { value: state, at: T0 }, T0 + 1_000)).toBe(false);
-    expect(stateDue(later, { value: state, at: T0 }, T0 + WRITE_HEARTBEAT_MS)).toBe(true);
+    expect(stateDue(later, state, T0, T0 + 1_000)).toBe(false);
+    expect(stateDue(later, state, T0, T0 + WRITE_HEARTBEAT_MS)).toBe(true);
     for (const changed of [{ warnStreak: 1 }, { level: 'warning' as const }, { failures: 1 }, { noDataSince: T0 }, { lastValue: bdt(99n) }, { lastNotifiedAt: T0 }, { projection: { at: T0, ms: 59_000, target: 'critical' } }]) {
-      expect(stateDue({ ...later, ...changed }, { value: state, at: T0 }, T0 + 1_000)).toBe(true);
+      expect(stateDue({ ...later, ...changed }, state, T0, T0 + 1_000)).toBe(true);
     }
-    expect(stateDue(state, undefined, T0)).toBe(true);
+    expect(stateDue(state, undefined, undefined, T0)).toBe(true);
+    expect(stateDue(later, state, undefined, T0 + 1_000)).toBe(true);
+  });
+
+  it('keeps the stored state equal to the latest but for time, comparing each state only with the one before', () => {
+    const change = fc.oneof(
+      fc.constant({}),
+      fc.record({ warnStreak: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ failures: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ level: fc.constantFrom('ok' as const, 'warning' as const) }),
+      fc.integer({ min: 98, max: 100 }).map((units) => ({ lastValue: bdt(BigInt(units)) })),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.record({ gap: fc.integer({ min: 1, max: 120_000 }), change }), { minLength: 1, maxLength: 100 }), (steps) => {
+        let now = T0;
+        let previous: AlertState | undefined;
+        let stored: AlertState | undefined;
+        let writtenAt: number | undefined;
+        for (const { gap, change: changed } of steps) {
+          now += gap;
+          const state: AlertState = { ...(previous ?? initialState(T0)), ...changed, lastObservedAt: now };
+          if (stateDue(state, previous, writtenAt, now)) [stored, writtenAt] = [state, now];
+          expect(sameStateButTime(stored!, state)).toBe(true);
+          expect(now - writtenAt!).toBeLessThan(WRITE_HEARTBEAT_MS);
+          previous = state;
+        }
+      }),
+    );
   });
 
   it('never lets the stored history lag a balance by more than a heartbeat, and never misses a change', () => {
