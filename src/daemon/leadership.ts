@@ -100,8 +100,8 @@ export class Leadership {
     }
     if (held) {
       this.heldUntil = sentAt + this.options.leaseMs;
-      clearTimeout(this.expiry);
-      this.expiry = setTimeout(() => void this.expire(), Math.max(0, this.heldUntil - this.options.monotonic()));
+      // A lease nobody else can take (a SQLite file) is never renewed, so it must not run out either.
+      if (this.lease.shared) this.armExpiry();
       if (!this.leading) {
         // Won even while stopping: recorded, so stop() releases it rather than leaving it to expire.
         this.leading = true;
@@ -112,8 +112,15 @@ export class Leadership {
     }
   }
 
+  private armExpiry(): void {
+    clearTimeout(this.expiry);
+    this.expiry = setTimeout(() => void this.expire(), Math.max(0, this.heldUntil - this.options.monotonic()));
+  }
+
   private async expire(): Promise<void> {
-    if (this.stopped || !this.leading || this.options.monotonic() < this.heldUntil) return;
+    if (this.stopped || !this.leading) return;
+    // Timers run off the event loop's cached time and may fire a little early: check again then, rather than never.
+    if (this.options.monotonic() < this.heldUntil) return this.armExpiry();
     await this.stepDown(LEASE_RAN_OUT);
   }
 

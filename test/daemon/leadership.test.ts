@@ -85,6 +85,36 @@ describe('the leader lease loop', () => {
     expect(leadership.isLeader).toBe(false);
   });
 
+  it('never lets a lease nobody else can take (a SQLite file) run out', async () => {
+    const { lease, calls } = scriptedLease();
+    const { leadership, events } = watch({ ...lease, shared: false });
+    await leadership.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(events).toEqual(['elected']);
+    expect(leadership.isLeader).toBe(true);
+    expect(calls).toEqual(['acquire me']);
+  });
+
+  it('checks the expiry again when its timer fires before the lease has run out', async () => {
+    const { lease } = scriptedLease();
+    let skew = 0;
+    const events: string[] = [];
+    // The monotonic clock runs 5 ms behind the timers, as libuv's cached loop time can.
+    const leadership = new Leadership(
+      lease,
+      { holder: 'me', leaseMs: 15_000, monotonic: () => Date.now() - skew },
+      { elected: () => void events.push('elected'), deposed: (why) => void events.push(`deposed: ${why}`), trouble: () => undefined },
+    );
+    await leadership.start();
+    lease.answer = 'hang';
+    skew = 5;
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(leadership.isLeader).toBe(true);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(leadership.isLeader).toBe(false);
+    expect(events.at(-1)).toMatch(/^deposed: the lease ran out/);
+  });
+
   it('keeps leading through failed renewals while its lease still runs, then steps down before it could be given away', async () => {
     const { lease, calls } = scriptedLease();
     const { leadership, events } = watch(lease);
