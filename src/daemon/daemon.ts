@@ -20,7 +20,7 @@ import { type ChannelReadiness, type Readiness, startHttpServer } from './http-s
 import type { Metrics } from './metrics.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
 import { runSourceCycle, SourceMemory } from './source-cycle.js';
-import { SourceGauges } from './source-gauges.js';
+import { recordCycleGauges } from './source-gauges.js';
 
 export interface DaemonDeps {
   readonly log: Logger;
@@ -54,8 +54,6 @@ interface RuntimeSource {
   readonly config: SourceConfig;
   readonly client: BalanceSource;
   readonly memory: SourceMemory;
-  /** What this source's gauges last showed under this config, so an unchanged one is not set again. */
-  readonly gauges: SourceGauges;
 }
 
 const prefetch = (fetch: Promise<FetchResult> | undefined) => (fetch === undefined ? {} : { prefetched: fetch });
@@ -270,7 +268,7 @@ export class Daemon {
     previous?.jobs.forEach((job) => job.stop());
     previous?.summaryJobs.forEach((job) => job.stop());
     if (previous) closeChannels(previous.channels);
-    const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps), memory: new SourceMemory(), gauges: new SourceGauges(source.id, this.deps.metrics) }]));
+    const sources = new Map(config.sources.map((source) => [source.id, { config: source, client: createSource(source, this.deps.sourceDeps), memory: new SourceMemory() }]));
     const runtime: Runtime = {
       config,
       sources,
@@ -353,7 +351,7 @@ export class Daemon {
     try {
       const result = await runSourceCycle({ config: runtime.config, sourceConfig, source: client, store: this.deps.store, now: this.deps.now, signal, memory, ...prefetch(this.deps.firstFetches?.take(client.id)) });
       if (signal.aborted) return;
-      source.gauges.record(result);
+      recordCycleGauges(metrics, client.id, result);
       this.lastFinished.set(client.id, this.deps.now());
       metrics.lastCycle.set({ source: client.id }, this.deps.now() / 1000);
       const { plan, fetched } = result;

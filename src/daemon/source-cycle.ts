@@ -8,22 +8,24 @@ import { decimalToNumber } from '../money/decimal.js';
 import type { SourceConfig } from '../sources/index.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
 import type { CycleWrite, HistoryStore, StateStore } from '../store/store.js';
-import { observationDue, stateDue, type Written } from '../store/write-policy.js';
+import { heartbeatDue, observationDue, stateDue } from '../store/write-policy.js';
 import type { Money } from '../money/money.js';
 import { splitAlertKey } from '../rules/alert-key.js';
 
 /**
  * What a daemon remembers of one source between cycles, while it is the one
- * writing: the alert states (so they are not read back and decoded every cycle)
- * and what it last wrote (so only what changed, or a heartbeat, is written).
- * A new one starts with every config load and every election.
+ * writing: the last cycle's alert states (so they are not read back and decoded
+ * every cycle) and balances, so that only what changed, or everything at a
+ * heartbeat, is written (see write-policy.ts). A new one starts with every
+ * config load and every election.
  */
 export class SourceMemory {
   /** Updated in place: a new 10,000-entry map every second would be garbage the GC keeps for long. */
   states: Map<string, AlertState> | undefined;
-  /** When each alert's state was last written, by alertKey. */
-  readonly stateWrittenAt = new Map<string, number>();
-  readonly writtenBalances = new Map<string, Written<Money>>();
+  /** The last cycle's balances by account; an unchanged one keeps the Money it was first read as. */
+  readonly balances = new Map<string, Money>();
+  /** When this source's states and balances were last written whole. */
+  wholeWrittenAt: number | undefined;
 }
 
 export interface SourceCycleResult {
@@ -32,6 +34,8 @@ export interface SourceCycleResult {
   readonly fetchMs: number;
   /** How many messages this cycle queued. */
   readonly queued: number;
+  /** What the cycle wrote: the states and balances that changed, or all of them at a heartbeat (absent when nothing was written). */
+  readonly written?: DueWrites;
   /** Events a silence kept from being notified. */
   readonly silenced: readonly AlertEvent[];
 }
@@ -39,30 +43,28 @@ export interface SourceCycleResult {
 export interface DueWrites {
   readonly alerts: CycleWrite['alerts'];
   readonly observations: CycleWrite['observations'];
-  /** The alertKey of each of `alerts`. */
-  readonly alertKeys: readonly string[];
+  /** Whether this is everything: the first write under a memory, or a heartbeat. */
+  readonly whole: boolean;
 }
 
 /** What of a plan must be written: everything without a memory (once); with one, what the write policy says is due. */
 export function dueWrites(plan: CycleResult, previous: ReadonlyMap<string, AlertState>, memory: SourceMemory | undefined, now: number): DueWrites {
-  // By the plan's own keys: a key built per alert per cycle would be 10,000 new strings a second.
-  const alertKeys: string[] = [];
+  const whole = !memory || heartbeatDue(memory.wholeWrittenAt, now);
   const alerts: CycleWrite['alerts'][number][] = [];
+  // By the plan's own keys: a key built per alert per cycle would be 10,000 new strings a second.
   plan.states.forEach((state, key) => {
-    if (memory && !stateDue(state, previous.get(key), memory.stateWrittenAt.get(key), now)) return;
-    alertKeys.push(key);
-    alerts.push({ ...splitAlertKey(key), state });
+    if (whole || stateDue(state, previous.get(key))) alerts.push({ ...splitAlertKey(key), state });
   });
-  const observations = memory ? plan.observations.filter((o) => observationDue(o.value, memory.writtenBalances.get(o.account), now)) : plan.observations;
-  return { alerts, observations, alertKeys };
+  const observations = whole ? plan.observations : plan.observations.filter((o) => observationDue(o.value, memory?.balances.get(o.account)));
+  return { alerts, observations, whole };
 }
 
 /** Once committed: the plan's states replace their entries in `previous` (the memory's own map, or the one just read), and what was written is noted. */
 export function rememberWrites(memory: SourceMemory, previous: Map<string, AlertState>, plan: CycleResult, due: DueWrites, now: number): void {
   plan.states.forEach((state, key) => previous.set(key, state));
   memory.states = previous;
-  for (const key of due.alertKeys) memory.stateWrittenAt.set(key, now);
-  for (const o of due.observations) memory.writtenBalances.set(o.account, { value: o.value, at: now });
+  for (const o of due.observations) if (observationDue(o.value, memory.balances.get(o.account))) memory.balances.set(o.account, o.value);
+  if (due.whole) memory.wholeWrittenAt = now;
 }
 
 /** Passes are bounded: each one can only add accounts to read, and a rule's accounts are known after the first. */
@@ -123,6 +125,7 @@ export async function runSourceCycle(args: {
   // Silences are read every cycle, so one added while the daemon runs applies at its next cycle.
   const decision = applySilences(plan.events, store ? await store.silences(now) : [], now);
   const outbox = digestsFor(config, source.id, decision.send);
+  let written: DueWrites | undefined;
   if (store && !args.signal.aborted) {
     const due = dueWrites(plan, previous, memory, now);
     try {
@@ -141,6 +144,7 @@ export async function runSourceCycle(args: {
       throw error;
     }
     if (memory) rememberWrites(memory, previous, plan, due, now);
+    written = due;
   }
-  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted };
+  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted, ...(written ? { written } : {}) };
 }

@@ -3,31 +3,32 @@ import type { AlertState } from '../rules/alert.js';
 
 /**
  * What a cycle needs to write, so that 10,000 balances read every second do not
- * mean 20,000 rows written every second. Pure: the daemon keeps what it last
- * wrote, and these decide from it.
+ * mean 20,000 rows written every second. Pure: the daemon keeps the last cycle's
+ * states and balances, and these decide from them.
  *
- * - A balance goes into the history when it differs from the last one written
- *   for its account, or when that one is `heartbeatMs` old: a steady balance
- *   leaves a point every few minutes (enough for charts, summaries and runway
- *   trends, which see a flat line either way), a moving one leaves every point.
- * - An alert's state is written when anything but the time of its last reading
- *   changed since the cycle before, or when the stored one is `heartbeatMs` old.
- *   After a crash the store may say a balance was last read up to that long ago;
- *   the next cycle reads it again.
+ * - A balance goes into the history when it differs from the last cycle's, and
+ *   an alert's state is written when anything but the time of its last reading
+ *   changed since the last cycle. Since every change is written, what is stored
+ *   equals the last cycle's values but for time: no second copy is kept.
+ * - Every `heartbeatMs`, the source's states and balances are all written: a
+ *   steady balance leaves a point every few minutes (enough for charts,
+ *   summaries and runway trends, which see a flat line either way). After a
+ *   crash the store may say a balance was last read up to that long ago; the
+ *   next cycle reads it again.
  */
 export const WRITE_HEARTBEAT_MS = 5 * 60_000;
-
-export interface Written<T> {
-  readonly value: T;
-  readonly at: number;
-}
 
 const sameMoney = (a: Money | undefined, b: Money | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && a.amount.units === b.amount.units && a.amount.scale === b.amount.scale && a.currency === b.currency);
 
-/** Whether a history point is owed for this balance. */
-export function observationDue(value: Money, last: Written<Money> | undefined, now: number, heartbeatMs = WRITE_HEARTBEAT_MS): boolean {
-  return last === undefined || !sameMoney(value, last.value) || now - last.at >= heartbeatMs;
+/** Whether everything is owed this cycle: nothing written yet under this memory, or the last whole write a heartbeat ago. */
+export function heartbeatDue(wholeWrittenAt: number | undefined, now: number, heartbeatMs = WRITE_HEARTBEAT_MS): boolean {
+  return wholeWrittenAt === undefined || now - wholeWrittenAt >= heartbeatMs;
+}
+
+/** Whether a history point is owed for this balance, between heartbeats. */
+export function observationDue(value: Money, previous: Money | undefined): boolean {
+  return !sameMoney(value, previous);
 }
 
 /** Equal but for the time of the last reading (and of the projection made from it). */
@@ -48,12 +49,7 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
   );
 }
 
-/**
- * Whether an alert's new state must be written. It is compared with the state
- * the cycle before left, not with the one last written: every change is
- * written, so the two are equal but for time, and the daemon need not keep a
- * second copy of every state.
- */
-export function stateDue(state: AlertState, previous: AlertState | undefined, writtenAt: number | undefined, now: number, heartbeatMs = WRITE_HEARTBEAT_MS): boolean {
-  return previous === undefined || writtenAt === undefined || !sameStateButTime(state, previous) || now - writtenAt >= heartbeatMs;
+/** Whether an alert's new state must be written, between heartbeats. */
+export function stateDue(state: AlertState, previous: AlertState | undefined): boolean {
+  return previous === undefined || !sameStateButTime(state, previous);
 }
