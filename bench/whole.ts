@@ -30,7 +30,11 @@ function world(systems: number): Simulator {
   return new Simulator({ apay: { projectId: 1, apiKey: 'k', balances }, bepaid: { shopId: '1', secretKey: 's', accounts: [] } });
 }
 
-/** What a user runs: `run` with one glob rule over every payment system, at a 1 s schedule, logging at info. */
+/**
+ * What a user runs: the `balance-watch` bin itself (so the Node options its first
+ * line carries apply, as they do for `npx balance-watch run`), `run` with one
+ * glob rule over every payment system, at a 1 s schedule, logging at info.
+ */
 function startRun(sim: Simulator, dir: string, extraEnv: Record<string, string> = {}): ChildProcess {
   const config = path.join(dir, 'config.yaml');
   writeFileSync(
@@ -44,7 +48,9 @@ rules:
   - { name: UPI, source: apay, payment_system: "upi_*", warn_below: 50000, critical_below: 10000 }
 `,
   );
-  return spawn(process.execPath, [CLI, 'run', '-c', config], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...extraEnv } });
+  // PATH leads to this Node first, so that the bin's `env node` finds the one the bench runs on.
+  const PATH = [path.dirname(process.execPath), process.env['PATH'] ?? ''].join(path.delimiter);
+  return spawn(CLI, ['run', '-c', config], { stdio: 'ignore', env: { PATH, LOG_LEVEL: 'info', ...extraEnv } });
 }
 
 async function stop(child: ChildProcess): Promise<void> {
