@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnRun } from './bin.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEMO_WORLD } from '../src/simulator/demo-script.js';
 import { Simulator } from '../src/simulator/simulator.js';
 import { SlackSink } from '../src/simulator/slack-sink.js';
@@ -12,7 +12,6 @@ import { SmtpSink } from '../src/simulator/smtp-sink.js';
 import { percentile, round } from './measure.js';
 import { TEST_CA_FILE, TlsFront } from './tls-front.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
@@ -26,7 +25,7 @@ async function until(what: string, predicate: () => boolean, timeoutMs: number):
 function startDaemon(config: string, env: Record<string, string> = {}): { child: ChildProcess; dir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'balance-watch-bench-'));
   writeFileSync(path.join(dir, 'config.yaml'), config);
-  const child = spawn(process.execPath, [CLI, 'run', '-c', path.join(dir, 'config.yaml')], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env } });
+  const child = spawnRun(path.join(dir, 'config.yaml'), { stdio: 'ignore', env: { LOG_LEVEL: 'warn', ...env } });
   return { child, dir };
 }
 

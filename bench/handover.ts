@@ -1,15 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnRun } from './bin.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DEMO_WORLD } from '../src/simulator/demo-script.js';
 import { Simulator } from '../src/simulator/simulator.js';
 import { percentile, round } from './measure.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 /** Where the benchmark makes its databases (and drops them). */
 export const BENCH_POSTGRES = process.env['BALANCE_WATCH_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -43,7 +42,7 @@ class Replica {
   firstCycleAsLeaderAt: number | undefined;
 
   constructor(config: string) {
-    this.child = spawn(process.execPath, [CLI, 'run', '-c', config], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info' } });
+    this.child = spawnRun(config, { stdio: ['ignore', 'pipe', 'ignore'], env: { LOG_LEVEL: 'info' } });
     let buffer = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();

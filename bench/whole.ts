@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnRun } from './bin.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Simulator } from '../src/simulator/simulator.js';
 import { percentile, round } from './measure.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const TICKS_PER_SECOND = 100;
 
@@ -48,9 +47,7 @@ rules:
   - { name: UPI, source: apay, payment_system: "upi_*", warn_below: 50000, critical_below: 10000 }
 `,
   );
-  // PATH leads to this Node first, so that the bin's `env node` finds the one the bench runs on.
-  const PATH = [path.dirname(process.execPath), process.env['PATH'] ?? ''].join(path.delimiter);
-  return spawn(CLI, ['run', '-c', config], { stdio: 'ignore', env: { PATH, LOG_LEVEL: 'info', ...extraEnv } });
+  return spawnRun(config, { stdio: 'ignore', env: { LOG_LEVEL: 'info', ...extraEnv } });
 }
 
 async function stop(child: ChildProcess): Promise<void> {
