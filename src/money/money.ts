@@ -36,6 +36,11 @@ export function inCurrency(amount: Decimal, currency: string | null): Result<Mon
   return ok({ amount: scaled.value, currency });
 }
 
+/** The same amount written the same way (scale too, so `100.0` and `100.00` stay apart), in the same currency; both absent counts as the same. */
+export function sameMoney(a: Money | undefined, b: Money | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.amount.units === b.amount.units && a.amount.scale === b.amount.scale && a.currency === b.currency);
+}
+
 /** For people: `12,900,921.62 RUB`. */
 export function formatMoney(money: Money): string {
   const figure = formatDecimal(money.amount);

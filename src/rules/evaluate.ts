@@ -1,5 +1,5 @@
 import { compareDecimal, type Decimal } from '../money/decimal.js';
-import { formatMoney, type Money } from '../money/money.js';
+import { formatMoney, type Money, sameMoney } from '../money/money.js';
 import { type AlertEvent, type AlertState, type EventKind, initialState, type Level, LEVEL_SEVERITY, type Observation, type RulePolicy } from './alert.js';
 import type { Projection } from './trend.js';
 
@@ -56,11 +56,6 @@ function eventBase(policy: RulePolicy, account: string, now: number): EventBase 
 }
 
 const NO_EVENTS: readonly AlertEvent[] = Object.freeze([]);
-
-/** The same amount written the same way (scale too, so `100.0` and `100.00` stay apart), in the same currency. */
-function sameMoney(a: Money, b: Money | undefined): boolean {
-  return b !== undefined && a.currency === b.currency && a.amount.units === b.amount.units && a.amount.scale === b.amount.scale;
-}
 
 function onFailure(policy: RulePolicy, account: string, state: AlertState, reason: string, now: number): Evaluation {
   const failures = state.failures + 1;

@@ -1,4 +1,4 @@
-import type { Money } from '../money/money.js';
+import { type Money, sameMoney } from '../money/money.js';
 import type { AlertState } from '../rules/alert.js';
 
 /**
@@ -17,9 +17,6 @@ import type { AlertState } from '../rules/alert.js';
  *   next cycle reads it again.
  */
 export const WRITE_HEARTBEAT_MS = 5 * 60_000;
-
-const sameMoney = (a: Money | undefined, b: Money | undefined): boolean =>
-  a === b || (a !== undefined && b !== undefined && a.amount.units === b.amount.units && a.amount.scale === b.amount.scale && a.currency === b.currency);
 
 /** Whether everything is owed this cycle: nothing written yet under this memory, or the last whole write a heartbeat ago. */
 export function heartbeatDue(wholeWrittenAt: number | undefined, now: number, heartbeatMs = WRITE_HEARTBEAT_MS): boolean {
