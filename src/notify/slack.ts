@@ -1,7 +1,4 @@
-import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type IncomingWebhookSendArguments } from '@slack/webhook';
 import { z } from 'zod';
-import { classifyNetworkError, classifyStatus, type Failure, parseRetryAfter } from '../net/failure.js';
-import { fetchOver, TransportFailure } from '../net/fetch.js';
 import type { ChannelDeps } from './channel-deps.js';
 import type { Channel } from './message.js';
 import { redact, urlSecrets } from './redact.js';
@@ -19,39 +16,6 @@ export const slackConfigSchema = z
 
 export type SlackConfig = z.output<typeof slackConfigSchema>;
 
-/** Slack answers "ok"; anything much longer is an error page. */
-const MAX_ANSWER_BYTES = 64 * 1024;
-
-/**
- * Slack's webhook client on our HTTP client (one deadline, the proxy variables),
- * with the response's Retry-After captured: its error object drops headers.
- */
-function webhookFor(config: SlackConfig, deps: ChannelDeps, signal: AbortSignal, seen: { retryAfter?: string }): IncomingWebhook {
-  const send = fetchOver(deps.http, { timeoutMs: deps.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
-  const fetchWithSignal: typeof fetch = async (input, init) => {
-    const response = await send(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
-    seen.retryAfter = response.headers.get('retry-after') ?? undefined;
-    return response;
-  };
-  return new IncomingWebhook(config.webhook_url, { fetch: fetchWithSignal });
-}
-
-/** Maps the webhook client's errors to a failure, never reading anything that holds the URL. */
-export function slackFailure(error: unknown, retryAfter: string | undefined, signal: AbortSignal, now: number): Failure {
-  if (error instanceof IncomingWebhookHTTPError) {
-    const { reason, retryable } = classifyStatus(error.statusCode);
-    const body = error.body.trim().slice(0, 120);
-    const hint = error.statusCode === 404 || error.statusCode === 403 ? ' (the webhook was revoked or the channel archived: make a new webhook)' : '';
-    const retryAfterMs = parseRetryAfter(retryAfter, now);
-    return { reason, retryable, status: error.statusCode, message: `Slack answered HTTP ${error.statusCode}${body ? ` "${body}"` : ''}${hint}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  }
-  if (signal.aborted) return classifyNetworkError('ERR_CANCELED');
-  const original = error instanceof IncomingWebhookRequestError ? error.original : error;
-  // Anything else is a bug of ours or the library's; its message could hold the URL, so it is not shown.
-  const failure: Failure = original instanceof TransportFailure ? original.failure : { reason: 'client', retryable: false, message: 'the request could not be made (a bug: please report it)' };
-  return { ...failure, message: `Slack: ${failure.message}` };
-}
-
 /** A Slack incoming webhook. */
 export function createSlackChannel(config: SlackConfig, deps: ChannelDeps): Channel {
   const secrets = urlSecrets(config.webhook_url);
@@ -60,11 +24,12 @@ export function createSlackChannel(config: SlackConfig, deps: ChannelDeps): Chan
     type: 'slack',
     label: `Slack (channel ${config.id})`,
     async send(message, signal) {
+      const { webhookFor, slackFailure } = await import('./slack-webhook.js');
       const seen: { retryAfter?: string } = {};
       // A client per send binds this send's shutdown signal; it holds no connection, so nothing is rebuilt that matters.
       const webhook = webhookFor(config, deps, signal, seen);
       try {
-        await webhook.send({ ...renderSlack(message, deps.render) } as IncomingWebhookSendArguments);
+        await webhook.send({ ...renderSlack(message, deps.render) } as Parameters<typeof webhook.send>[0]);
         return { ok: true };
       } catch (error) {
         const failure = slackFailure(error, seen.retryAfter, signal, Date.now());
