@@ -29,11 +29,7 @@ function world(systems: number): Simulator {
   return new Simulator({ apay: { projectId: 1, apiKey: 'k', balances }, bepaid: { shopId: '1', secretKey: 's', accounts: [] } });
 }
 
-/**
- * What a user runs: the `balance-watch` bin itself (so the Node options its first
- * line carries apply, as they do for `npx balance-watch run`), `run` with one
- * glob rule over every payment system, at a 1 s schedule, logging at info.
- */
+/** What a user runs (the bin, see spawnRun): `run` with one glob rule over every payment system, at a 1 s schedule, logging at info. */
 function startRun(sim: Simulator, dir: string, extraEnv: Record<string, string> = {}): ChildProcess {
   const config = path.join(dir, 'config.yaml');
   writeFileSync(

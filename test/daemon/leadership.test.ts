@@ -26,11 +26,11 @@ describe('the leader lease loop', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const watch = (lease: Lease, leaseMs = 15_000) => {
+  const watch = (lease: Lease, leaseMs = 15_000, monotonic = () => Date.now()) => {
     const events: string[] = [];
     const leadership = new Leadership(
       lease,
-      { holder: 'me', leaseMs, monotonic: () => Date.now() },
+      { holder: 'me', leaseMs, monotonic },
       { elected: () => void events.push('elected'), deposed: (why) => void events.push(`deposed: ${why}`), trouble: () => events.push('trouble') },
     );
     return { leadership, events };
@@ -98,13 +98,8 @@ describe('the leader lease loop', () => {
   it('checks the expiry again when its timer fires before the lease has run out', async () => {
     const { lease } = scriptedLease();
     let skew = 0;
-    const events: string[] = [];
     // The monotonic clock runs 5 ms behind the timers, as libuv's cached loop time can.
-    const leadership = new Leadership(
-      lease,
-      { holder: 'me', leaseMs: 15_000, monotonic: () => Date.now() - skew },
-      { elected: () => void events.push('elected'), deposed: (why) => void events.push(`deposed: ${why}`), trouble: () => undefined },
-    );
+    const { leadership, events } = watch(lease, 15_000, () => Date.now() - skew);
     await leadership.start();
     lease.answer = 'hang';
     skew = 5;
