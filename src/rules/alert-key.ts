@@ -13,5 +13,5 @@ export function splitAlertKey(key: string): { rule: string; account: string } {
 
 /** The account of a key when it belongs to `rule`, without splitting every key of a source into new strings. */
 export function accountOfKey(key: string, rule: string): string | undefined {
-  return key.length > rule.length && key.charCodeAt(rule.length) === 0 && key.startsWith(rule) ? key.slice(rule.length + 1) : undefined;
+  return key[rule.length] === KEY_SEPARATOR && key.startsWith(rule) ? key.slice(rule.length + 1) : undefined;
 }
