@@ -9,7 +9,7 @@ import { changeSince, formatTime, humanDuration } from '../notify/format.js';
 import { renderTable } from '../report/table.js';
 import { sparkline } from '../rules/trend.js';
 import { openStoreOrExit } from './open-store.js';
-import { mayHoldState } from '../store/location.js';
+import { describeLocation, mayHoldState } from '../store/location.js';
 
 export interface HistoryOptions {
   readonly config?: string;
@@ -28,7 +28,7 @@ export async function history(rule: string, options: HistoryOptions, io: Command
   const located = await locateState(configPath(options.config, io.env), io.env);
   if (!located.ok) throw new ExitError(1, located.error);
   const render = located.value.timezone === undefined ? {} : { timezone: located.value.timezone };
-  if (!mayHoldState(located.value.state)) throw new ExitError(1, `no state yet at ${located.value.state}: balance-watch has not run with this config`);
+  if (!mayHoldState(located.value.state)) throw new ExitError(1, `no state yet at ${describeLocation(located.value.state)}: balance-watch has not run with this config`);
   const store = await openStoreOrExit(located.value.state, 1);
   try {
     const alerts = await store.alerts();

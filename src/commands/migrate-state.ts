@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { copyState } from '../store/copy-state.js';
-import { isPostgresUrl, redactUrl } from '../store/location.js';
+import { isPostgresUrl, maskCredentials, redactUrl, stateLocationProblem } from '../store/location.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { StoreError } from '../store/store.js';
@@ -26,7 +26,9 @@ export async function migrateState(options: MigrateStateOptions, io: CommandIo):
   const to = options.to ?? io.env['DATABASE_URL'];
   if (!from) throw new ExitError(1, '--from: name the SQLite state file to copy, e.g. --from ./data/state.db');
   if (!to) throw new ExitError(1, '--to: name the PostgreSQL database, e.g. --to postgres://balance_watch@db:5432/balance_watch (or set DATABASE_URL)');
-  if (!isPostgresUrl(to)) throw new ExitError(1, `--to must be a postgres:// URL, not ${to}`);
+  if (!isPostgresUrl(to)) throw new ExitError(1, `--to must be a postgres:// or postgresql:// URL, not ${maskCredentials(to)}`);
+  const fromProblem = stateLocationProblem(from);
+  if (fromProblem) throw new ExitError(1, `--from: ${fromProblem}`);
   const file = path.resolve(from);
   if (!existsSync(file)) throw new ExitError(1, `--from: no file at ${file}`);
 

@@ -10,6 +10,7 @@ import { alertRowJson, nagiosStatus, renderAlertTable } from '../report/alert-ro
 import { defaultSourceDeps } from '../sources/deps.js';
 import { createSource } from '../sources/index.js';
 import { loadConfigOrExit } from './load-config.js';
+import { describeLocation } from '../store/location.js';
 import { openStoreOrExit } from './open-store.js';
 
 export interface OnceOptions {
@@ -81,7 +82,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
       io.out(renderAlertTable(rows));
       const events = cycles.flatMap((c) => c.plan.events);
       if (options.dryRun) io.out(`\ndry run: ${events.length} notification event${events.length === 1 ? '' : 's'} would be sent; no state was written`);
-      else if (undelivered > 0) io.out(`\n${undelivered} notification${undelivered === 1 ? '' : 's'} not yet delivered: they stay queued in ${config.state} and are retried by the next run`);
+      else if (undelivered > 0) io.out(`\n${undelivered} notification${undelivered === 1 ? '' : 's'} not yet delivered: they stay queued in ${describeLocation(config.state)} and are retried by the next run`);
     }
     if (status !== 0) throw new ExitError(status);
   } finally {

@@ -41,7 +41,7 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
   if (!located.ok) throw new ExitError(1, located.error);
   const config = located.value;
   if (!mayHoldState(config.state)) {
-    io.out(options.json ? JSON.stringify({ state: config.state, alerts: [], outbox: { pending: [], failed: [] } }, null, 2) : `no state yet at ${config.state}: balance-watch has not run with this config`);
+    io.out(options.json ? JSON.stringify({ state: describeLocation(config.state), alerts: [], outbox: { pending: [], failed: [] } }, null, 2) : `no state yet at ${describeLocation(config.state)}: balance-watch has not run with this config`);
     return;
   }
   // Opened for writing so that a store from an older version is migrated first; status itself writes nothing.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channelConfigSchema } from '../notify/index.js';
 import { sourceConfigSchema } from '../sources/index.js';
+import { stateLocationProblem } from '../store/location.js';
 import { amountField, durationField, hysteresisField, idField, integerField, nonEmptyText, secretField, textOrNumberField } from './fields.js';
 
 /** Keys whose YAML numbers are read from their source text (see parseYamlTree). */
@@ -65,6 +66,10 @@ export const configSchema = z
     state: z
       .string()
       .min(1)
+      .superRefine((value, ctx) => {
+        const problem = stateLocationProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .prefault('./data/state.db')
       .describe(
         'Where alert state and history are kept: a SQLite file (relative to this file; its folder is created if missing), or a PostgreSQL URL such as postgres://user:${PGPASSWORD}@db:5432/balance_watch for replicas that share it.',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { err, ok, type Result } from '../result.js';
-import { isPostgresUrl } from '../store/location.js';
+import { isPostgresUrl, stateLocationProblem } from '../store/location.js';
 import type { Environment } from './env.js';
 import { unreadableMessage } from './file.js';
 import { parseYamlTree } from './yaml-tree.js';
@@ -32,6 +32,8 @@ export async function locateState(file: string, env: Environment): Promise<Resul
     return err(`${file}: state: ${stateProblem?.message ?? 'must be a file path or a postgres:// URL'}; run balance-watch check -c ${file}`);
   }
   const named = typeof state === 'string' ? state : DEFAULT_STATE;
+  const problem = stateLocationProblem(named);
+  if (problem) return err(`${file}: state: ${problem}; run balance-watch check -c ${file}`);
   const where = isPostgresUrl(named) ? named : path.resolve(path.dirname(path.resolve(file)), named);
   // Channel ids only, so status can tell which channels messages wait for in vain.
   const ids = Array.isArray(channels) ? channels.flatMap((c: unknown) => (c !== null && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string' ? [(c as { id: string }).id] : [])) : [];

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ConfigPath, Diagnostic, SourcePosition } from './diagnostic.js';
 import { type Environment, interpolate } from './env.js';
 
@@ -47,11 +47,46 @@ export interface YamlTreeOptions {
   readonly textNumberKeys: ReadonlySet<string>;
 }
 
+/**
+ * Bounds on what a config file may expand to. A real config is a few hundred
+ * values; these are far above that and far below what would stall the daemon:
+ * a "billion laughs" file of nested aliases, or thousands of levels of nesting,
+ * is refused in milliseconds with one error instead of eating memory and stack.
+ */
+export const CONFIG_LIMITS = {
+  /** Bytes of YAML text. */
+  bytes: 1_048_576,
+  /** Levels of nested mappings and lists. */
+  depth: 64,
+  /** Aliases (`*name`) followed: the yaml package's own maxAliasCount (100) applies only to its toJS, not to this walk. */
+  aliases: 100,
+  /** Values (mappings, lists and scalars) the document expands to, aliases followed. */
+  values: 100_000,
+} as const;
+
+/** Stops the walk at the first exceeded limit: one clear error is all the user needs. */
+class LimitExceeded extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
 /** Parses YAML into plain data, remembering positions and reporting every syntax and variable error. */
 export function parseYamlTree(text: string, options: YamlTreeOptions): YamlTree {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const positions = new PositionIndex();
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > CONFIG_LIMITS.bytes) {
+    const message = `the file is ${bytes.toLocaleString('en-US')} bytes; a config may be at most ${CONFIG_LIMITS.bytes.toLocaleString('en-US')} (1 MiB): is this the right file?`;
+    return { data: undefined, positions, errors: [{ severity: 'error', message, position: { line: 1, col: 1 } }] };
+  }
+  const lineCounter = new LineCounter();
+  const tooDeep = flowNestingBeyond(text, CONFIG_LIMITS.depth);
+  if (tooDeep !== undefined) {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < tooDeep; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return { data: undefined, positions, errors: [{ severity: 'error', message: depthMessage, position: lineCounter.linePos(tooDeep) }] };
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const errors: Diagnostic[] = [];
   const at = (offset: number): SourcePosition => lineCounter.linePos(offset);
 
@@ -60,8 +95,31 @@ export function parseYamlTree(text: string, options: YamlTreeOptions): YamlTree 
   }
   if (errors.length > 0) return { data: undefined, positions, errors };
 
+  let aliases = 0;
+  let values = 0;
+  /** The alias, written in the file's own text, whose expansion the walk is in: where a limit is reported. */
+  let outermostAlias: Node | undefined;
+  const refuse = (node: Node, message: string): never => {
+    const blamed = outermostAlias ?? node;
+    throw new LimitExceeded({ severity: 'error', message, position: blamed.range ? at(blamed.range[0]) : { line: 1, col: 1 } });
+  };
   const convert = (node: Node | null | undefined, path: ConfigPath, lastKey: string | undefined): unknown => {
     if (node == null) return null;
+    if (path.length > CONFIG_LIMITS.depth) refuse(node, depthMessage);
+    if (isAlias(node) && (aliases += 1) > CONFIG_LIMITS.aliases) {
+      refuse(node, `more than ${CONFIG_LIMITS.aliases} aliases are followed from *${(outermostAlias ?? node).source}; a config needs a few at most: write the values out`);
+    }
+    if ((values += 1) > CONFIG_LIMITS.values) {
+      refuse(node, `the file expands to more than ${CONFIG_LIMITS.values.toLocaleString('en-US')} values through anchors and aliases; a config holds a few hundred: write the values out`);
+    }
+    if (isAlias(node) && outermostAlias === undefined) {
+      outermostAlias = node;
+      try {
+        return convert(node.resolve(doc as Document) as Node | undefined, path, lastKey);
+      } finally {
+        outermostAlias = undefined;
+      }
+    }
     const target = isAlias(node) ? (node.resolve(doc as Document) as Node | undefined) : node;
     if (!target) return null;
     if (target.range) positions.recordValue(path, at(target.range[0]));
@@ -100,8 +158,36 @@ export function parseYamlTree(text: string, options: YamlTreeOptions): YamlTree 
     return null;
   };
 
-  const data = convert(doc.contents as Node | null, [], undefined);
-  return { data, positions, errors };
+  try {
+    const data = convert(doc.contents as Node | null, [], undefined);
+    return { data, positions, errors };
+  } catch (error) {
+    if (error instanceof LimitExceeded) return { data: undefined, positions, errors: [error.diagnostic] };
+    throw error;
+  }
+}
+
+const depthMessage = `nested more than ${CONFIG_LIMITS.depth} levels deep; a config needs a handful`;
+
+/** The lexer's markers for what it found; they stand for no text of the source. */
+const MARKER_TOKENS = new Set(['\x02', '\x18', '\x1f']);
+
+/**
+ * The offset of the first `[` or `{` nested deeper than `limit`, found with the
+ * yaml package's lexer (which knows quotes and comments, and does not recurse):
+ * its parser recurses per flow level and overflows the stack at a few thousand.
+ */
+function flowNestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      depth += 1;
+      if (depth > limit) return offset;
+    } else if (token === ']' || token === '}') depth = Math.max(0, depth - 1);
+    if (!MARKER_TOKENS.has(token)) offset += token.length;
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {

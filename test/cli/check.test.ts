@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { SECRETS, TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { aliasBomb, SECRETS, TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 
 describe('balance-watch check', () => {
   it('accepts a valid file and summarises it', async () => {
@@ -14,6 +15,37 @@ describe('balance-watch check', () => {
     expect(result.stdout).toMatch(/rules\s+2 rules/);
     for (const secret of SECRETS) expect(result.stdout + result.stderr).not.toContain(secret);
   });
+
+  it('refuses an alias bomb with one located error, at once', async () => {
+    const dir = tempDir({ 'config.yaml': aliasBomb() });
+    const result = await runCli(['check', '-c', path.join(dir, 'config.yaml')], { timeoutMs: 20_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').filter((line) => line.includes(' error: '))).toEqual([
+      `${path.join(dir, 'config.yaml')}:5:10 error: more than 100 aliases are followed from *a2; a config needs a few at most: write the values out`,
+    ]);
+    expect(result.stderr).toBe('');
+  });
+
+  it('refuses a mistyped store URL without printing its password, and no command creates folders named after it', async () => {
+    const state = 'postgress://postgres:s3cret@db:5432/x';
+    const dir = tempDir({ 'config.yaml': VALID_CONFIG.replace('schedule:', `state: ${state}\nschedule:`) });
+    const file = path.join(dir, 'config.yaml');
+    const expected = 'state: "postgress://postgres:***@db:5432/x" looks like a URL, but only postgres:// and postgresql:// URLs are state stores; for a SQLite file write a path such as ./data/state.db';
+    const checked = await runCli(['check', '-c', file], { env: TEST_ENV });
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain(`${file}:1:8 error: ${expected}`);
+    for (const command of [['status'], ['history', 'bKash agent float'], ['silence', 'list'], ['run'], ['once', '--dry-run']]) {
+      const result = await runCli([...command, '-c', file], { env: TEST_ENV, timeoutMs: 20_000 });
+      expect(result.code, command.join(' ')).not.toBe(0);
+      expect(result.stdout + result.stderr, command.join(' ')).toContain('"postgress://postgres:***@db:5432/x" looks like a URL');
+      expect(result.stdout + result.stderr, command.join(' ')).not.toContain('s3cret');
+    }
+    const migrated = await runCli(['migrate-state', '--from', path.join(dir, 'state.db'), '--to', state]);
+    expect(migrated.stderr).toContain('--to must be a postgres:// or postgresql:// URL, not postgress://postgres:***@db:5432/x');
+    expect(migrated.stdout + migrated.stderr).not.toContain('s3cret');
+    expect(readdirSync(dir)).toEqual(['config.yaml']);
+    expect(existsSync(path.join(dir, 'postgress:'))).toBe(false);
+  }, 60_000);
 
   it('passes config.example.yaml with the variables the README shows', async () => {
     const result = await runCli(['check', '-c', 'config.example.yaml'], {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/config/diagnostic.js';
 import { unreadableMessage } from '../../src/config/file.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { SECRETS, TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
+import { aliasBomb, deeplyNested, SECRETS, TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 
 const load = (text: string, env: Record<string, string> = TEST_ENV) => parseConfigText(text, { file: '/etc/bw/config.yaml', env });
 const lines = (text: string, env?: Record<string, string>) => {
@@ -152,6 +152,65 @@ describe('every mistake is reported at its line and column', () => {
     expect(output).toMatch(/webhook_url must use https;/);
     expect(output).toMatch(/smtp_url must look like/);
     for (const secret of SECRETS) expect(output).not.toContain(secret);
+  });
+});
+
+describe('files built to exhaust the parser are refused at once, with one error', () => {
+  const timed = (text: string) => {
+    const started = performance.now();
+    const result = lines(text);
+    return { result, ms: performance.now() - started };
+  };
+
+  it('an alias bomb (9 anchors of 9 aliases each)', () => {
+    const { result, ms } = timed(aliasBomb());
+    // The error points at the alias written in the file whose expansion crossed the limit.
+    expect(result).toEqual(['c.yaml:5:10 error: more than 100 aliases are followed from *a2; a config needs a few at most: write the values out']);
+    // Not a timed assertion of the suite's speed: the unbounded walk ran 95 s; bounded, it is milliseconds.
+    expect(ms).toBeLessThan(5_000);
+  });
+
+  it('few aliases that expand to too many values', () => {
+    // 4 aliases of one list of 32,768 values: far under 100 aliases, over 100,000 values at the third.
+    const wide = `schedule: "* * * * *"\nx0: &a0 [${Array.from({ length: 32_768 }, () => 'v').join(', ')}]\nrules: [*a0, *a0, *a0, *a0]\n`;
+    expect(lines(wide)).toEqual(['c.yaml:3:19 error: the file expands to more than 100,000 values through anchors and aliases; a config holds a few hundred: write the values out']);
+  });
+
+  it('5,000 levels of nesting', () => {
+    const { result } = timed(deeplyNested(5_000));
+    expect(result).toEqual(['c.yaml:2:264 error: nested more than 64 levels deep; a config needs a handful']);
+  });
+
+  it('a file over 1 MiB', () => {
+    expect(lines(`${VALID_CONFIG}# ${'x'.repeat(1_048_576)}\n`)).toEqual([
+      'c.yaml:1:1 error: the file is 1,049,286 bytes; a config may be at most 1,048,576 (1 MiB): is this the right file?',
+    ]);
+  });
+
+  it('aliases and nesting within the limits are read as usual', () => {
+    const text = edit('    critical_below: 10000', '    critical_below: 10000\n    notify: &both [treasury]').replace('    warn_below: "1000.00"', '    warn_below: "1000.00"\n    notify: *both');
+    const result = load(text);
+    expect(result.errors).toEqual([]);
+    expect(result.config?.rules.map((rule) => rule.notify)).toEqual([['treasury'], ['treasury']]);
+  });
+});
+
+describe('a state setting that looks like a URL but is none we open', () => {
+  it.each([
+    ['postgress://postgres:s3cret@db:5432/x', '"postgress://postgres:***@db:5432/x"'],
+    ['mysql://root:s3cret@db/x', '"mysql://root:***@db/x"'],
+    ['postgres:/postgres:s3cret@db/x', '"postgres:/postgres:***@db/x"'],
+    ['sqlite:///var/lib/bw/state.db', '"sqlite:///var/lib/bw/state.db"'],
+  ])('%s is an error naming the schemes accepted, with the password masked', (state, shown) => {
+    const output = lines(edit('schedule:', `state: ${state}\nschedule:`));
+    expect(output).toEqual([
+      `c.yaml:1:8 error: state: ${shown} looks like a URL, but only postgres:// and postgresql:// URLs are state stores; for a SQLite file write a path such as ./data/state.db`,
+    ]);
+    expect(output.join('\n')).not.toContain('s3cret');
+  });
+
+  it.each(['./data/state.db', '/var/lib/bw/state.db', 'C:/bw/state.db', 'postgres://bw@db/x', 'POSTGRESQL://bw@db/x'])('%s is accepted', (state) => {
+    expect(load(edit('schedule:', `state: "${state}"\nschedule:`)).errors).toEqual([]);
   });
 });
 

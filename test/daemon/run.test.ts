@@ -6,6 +6,7 @@ import type { SlackSink } from '../../src/simulator/slack-sink.js';
 import type { SmtpSink } from '../../src/simulator/smtp-sink.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { simulatedDaemons } from '../helpers/daemon-harness.js';
+import { aliasBomb, deeplyNested } from '../helpers/config-text.js';
 import { channelsYaml, SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig } from '../helpers/simulated.js';
 
 const EVERY_SECOND = '* * * * * *';
@@ -155,6 +156,22 @@ describe('balance-watch run', () => {
     await daemon.waitFor('the resolve under the kept config', () => texts().some((t) => t.startsWith('[RESOLVED] bKash agent float')));
     daemon.signal('SIGHUP');
     await daemon.waitForLog(/"trigger":"SIGHUP".*refused/);
+  }, 60_000);
+
+  it('refuses a reload of an alias bomb or a 5,000-level file at once, and cycles and health go on', async () => {
+    const daemon = await start();
+    await daemon.nextCycles('apay');
+    for (const [what, text] of [['alias bomb', aliasBomb()], ['deep nesting', deeplyNested(5_000)]] as const) {
+      const refusalsBefore = daemon.lines.filter((l) => /the changed config was refused/.test(String(l.msg))).length;
+      writeFileSync(file, text);
+      await daemon.waitFor(`the ${what} refused`, () => daemon.lines.filter((l) => /the changed config was refused/.test(String(l.msg))).length > refusalsBefore);
+      expect((await fetch(`${daemon.httpUrl}/healthz`)).status, what).toBe(200);
+      await daemon.nextCycles('apay', 2);
+    }
+    expect(daemon.raw.join('\n')).toMatch(/config.yaml:5:10 error: more than 100 aliases are followed from \*a2/);
+    expect(daemon.raw.join('\n')).toMatch(/config.yaml:2:264 error: nested more than 64 levels deep/);
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('a warning under the kept config', () => texts().some((t) => t.startsWith('[WARNING] bKash agent float')));
   }, 60_000);
 
   it('serves metrics, health and readiness', async () => {

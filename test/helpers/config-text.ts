@@ -41,3 +41,16 @@ export const TEST_ENV = {
 };
 
 export const SECRETS = ['apay-secret-key-123', 'bepaid-secret-key-456', 'SECRETSLACK', 'smtp-password-789'];
+
+/**
+ * A "billion laughs" file: 9 anchors, each a list aliasing the one before 9
+ * times, so the last expands to 9^9 (387 million) values when aliases are followed.
+ */
+export function aliasBomb(levels = 9): string {
+  let text = 'schedule: "* * * * *"\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+  for (let i = 1; i < levels; i += 1) text += `x${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]\n`;
+  return `${text}rules: *a${levels - 1}\n`;
+}
+
+/** A mapping nested `levels` deep, in flow style: `a: {a: {a: … 1 …}}`. */
+export const deeplyNested = (levels: number): string => `schedule: "* * * * *"\nrules: ${'{a: '.repeat(levels)}1${'}'.repeat(levels)}\n`;
