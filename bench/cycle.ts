@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseConfigText } from '../src/config/load.js';
 import { createHttpClient } from '../src/net/client.js';
 import { DEFAULT_RETRY, realRetryDeps, sendWithRetry } from '../src/net/http.js';
-import { digestsFor } from '../src/notify/message.js';
+import { digestsFor } from '../src/notify/routing.js';
 import { planCycle } from '../src/rules/cycle.js';
 import { parseApayResponse } from '../src/sources/apay.js';
 import { createBepaidSource } from '../src/sources/bepaid.js';

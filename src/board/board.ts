@@ -1,13 +1,13 @@
 import type { Config } from '../config/types.js';
-import { subtractDecimal } from '../money/decimal.js';
-import type { Money } from '../money/money.js';
-import { type AlertState, currentRunwayMs, displayState, type EventKind, type Level } from '../rules/alert.js';
+import { type Money, moneyChange } from '../money/money.js';
+import { type AlertState, currentRunwayMs, type EventKind, type Level } from '../rules/alert.js';
+import { compareText, SEEN_ORDER, type SeenState, seenState } from '../rules/seen-state.js';
 import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
 import type { ChannelHealth, LoggedEvent, OutboxMessage, StoredAlert } from '../store/store.js';
 
 /** What a row shows as its state, with its colour: `silenced` is a firing alert someone muted. */
-export type BoardState = 'critical' | 'warning' | 'no data' | 'silenced' | 'pending' | 'ok';
+export type BoardState = SeenState;
 
 /** A point of the 24-hour chart: the balance in major units (a chart needs no exactness). */
 export interface ChartPoint {
@@ -97,25 +97,11 @@ export function publicUrl(url: string): string {
 }
 
 /** Code-point order: stable across hosts and locales, and far cheaper than localeCompare for a thousand rows. */
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 export const seriesKey = (source: string, account: string): string => `${source}\u0000${account}`;
 
-const ORDER: Readonly<Record<BoardState, number>> = { critical: 0, warning: 1, 'no data': 2, silenced: 3, pending: 4, ok: 5 };
-
-function stateOf(state: AlertState, silence: Silence | undefined): BoardState {
-  const shown = displayState(state);
-  if (silence && state.level !== 'ok' && (silence.level === 'critical' || state.level === 'warning')) return 'silenced';
-  if (state.noDataSince !== undefined && shown !== 'critical' && shown !== 'warning') return 'no data';
-  return shown;
-}
-
 function changeOf(state: AlertState): Money | null {
-  const { lastValue: value, previousValue: previous } = state;
-  if (!value || !previous || value.currency !== previous.currency) return null;
-  return { amount: subtractDecimal(value.amount, previous.amount), currency: value.currency };
+  return moneyChange(state.previousValue, state.lastValue);
 }
-
 
 /**
  * The board's facts, from what the store holds: one row per rule and account,
@@ -143,7 +129,7 @@ export function buildBoard(input: BoardInput): Board {
       rule: alert.rule,
       account: alert.account,
       source: alert.source,
-      state: stateOf(state, silence),
+      state: seenState(state, silence),
       level: state.level,
       since: state.since,
       balance: state.lastValue ?? null,
@@ -157,7 +143,7 @@ export function buildBoard(input: BoardInput): Board {
   });
   rows.sort(
     (a, b) =>
-      ORDER[a.state] - ORDER[b.state] ||
+      SEEN_ORDER[a.state] - SEEN_ORDER[b.state] ||
       (a.runwayMs ?? Number.POSITIVE_INFINITY) - (b.runwayMs ?? Number.POSITIVE_INFINITY) ||
       compareText(a.rule, b.rule) ||
       compareText(a.account, b.account),

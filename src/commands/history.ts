@@ -3,8 +3,8 @@ import type { CommandIo } from '../cli/io.js';
 import { parseDuration } from '../config/duration.js';
 import { configPath } from '../config/file.js';
 import { locateState } from '../config/state-location.js';
-import { compareDecimal, decimalToNumber, decimalToString, subtractDecimal } from '../money/decimal.js';
-import { formatMoney, type Money } from '../money/money.js';
+import { compareDecimal, decimalToNumber, decimalToString } from '../money/decimal.js';
+import { formatMoney, type Money, moneyChange } from '../money/money.js';
 import { changeSince, formatTime, humanDuration } from '../notify/format.js';
 import { renderTable } from '../report/table.js';
 import { sparkline } from '../rules/trend.js';
@@ -105,6 +105,7 @@ function summaryText(values: readonly Money[]): string {
 function summaryJson(values: readonly Money[]) {
   const e = extremes(values);
   if (!e) return { min: null, max: null, change: null };
-  const delta = e.first.currency === e.last.currency ? decimalToString(subtractDecimal(e.last.amount, e.first.amount)) : null;
+  const change = moneyChange(e.first, e.last);
+  const delta = change ? decimalToString(change.amount) : null;
   return { min: decimalToString(e.min.amount), max: decimalToString(e.max.amount), change: delta };
 }

@@ -7,6 +7,7 @@ import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
 import { currentRunwayMs, displayState } from '../rules/alert.js';
+import { seenLabel } from '../rules/seen-state.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
 import { describeLocation, mayHoldState } from '../store/location.js';
 import type { OutboxMessage, StoredAlert } from '../store/store.js';
@@ -94,7 +95,7 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
       alerts.map((a) => [
         a.rule,
         a.account,
-        displayState(a.state) + (a.state.noDataSince !== undefined ? ', no data' : ''),
+        seenLabel(a.state),
         a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
         trend(a),
         runwayText(a),

@@ -6,10 +6,9 @@ import { currencyFor } from './currency-map.js';
 import { isLoopbackHost } from '../net/loopback.js';
 import { APAY_PAYMENT_SYSTEMS } from '../sources/apay-payment-systems.js';
 import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
-import type { SourceConfig } from '../sources/index.js';
 import { recoveryLevels } from '../rules/thresholds.js';
 import { type ConfigPath, type Diagnostic, describePath } from './diagnostic.js';
-import type { Config, Rule } from './types.js';
+import type { Config, Rule, SourceConfig } from './types.js';
 import type { PositionIndex } from './yaml-tree.js';
 
 /** What every cross-field check sees: the config with defaults applied, and where each setting stands. */

@@ -114,4 +114,3 @@ export const configSchema = z
   .describe('balance-watch configuration.');
 
 export type RawConfig = z.output<typeof configSchema>;
-export type RawRule = z.output<typeof ruleSchema>;

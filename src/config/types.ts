@@ -1,8 +1,13 @@
 import type { Decimal } from '../money/decimal.js';
-import type { ChannelConfig } from '../notify/index.js';
-import type { SourceConfig } from '../sources/index.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { Hysteresis } from './fields.js';
+import type { RawConfig } from './schema.js';
+
+/** One channel's settings: a shape per registered type, each owned by its module (src/notify/<type>.ts). */
+export type ChannelConfig = RawConfig['channels'][number];
+
+/** One source's settings: a shape per registered type, each owned by its module (src/sources/<type>.ts). */
+export type SourceConfig = RawConfig['sources'][number];
 
 /** A rule with the defaults filled in: everything the evaluator needs, nothing optional that has a default. */
 export interface Rule {

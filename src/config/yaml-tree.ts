@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { type Alias, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ConfigPath, Diagnostic, SourcePosition } from './diagnostic.js';
 import { type Environment, interpolate } from './env.js';
 
@@ -98,7 +98,7 @@ export function parseYamlTree(text: string, options: YamlTreeOptions): YamlTree 
   let aliases = 0;
   let values = 0;
   /** The alias, written in the file's own text, whose expansion the walk is in: where a limit is reported. */
-  let outermostAlias: Node | undefined;
+  let outermostAlias: Alias | undefined;
   const refuse = (node: Node, message: string): never => {
     const blamed = outermostAlias ?? node;
     throw new LimitExceeded({ severity: 'error', message, position: blamed.range ? at(blamed.range[0]) : { line: 1, col: 1 } });

@@ -1,7 +1,7 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { BoardContext, BoardRoutes } from '../board/routes.js';
 import type { Logger } from 'pino';
-import type { Config } from '../config/types.js';
+import type { Config, SourceConfig } from '../config/types.js';
 import type { ChannelDeps } from '../notify/channel-deps.js';
 import { channelsFor, closeChannels } from '../notify/channels.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions, drainOutbox } from '../notify/delivery.js';
@@ -11,7 +11,6 @@ import type { Channel } from '../notify/message.js';
 import { queueSummary, summaryMissed } from './summaries.js';
 import { createSource } from '../sources/index.js';
 import type { BalanceSource, SourceDeps } from '../sources/source.js';
-import type { SourceConfig } from '../sources/index.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp, type StateStore } from '../store/store.js';
 import type { FirstFetches } from './first-fetch.js';
 import { Leadership } from './leadership.js';

@@ -1,11 +1,10 @@
-import type { Config } from '../config/types.js';
-import { digestsFor } from '../notify/message.js';
+import type { Config, SourceConfig } from '../config/types.js';
+import { digestsFor } from '../notify/routing.js';
 import type { AlertEvent, AlertState } from '../rules/alert.js';
 import { applySilences } from '../rules/silence.js';
 import { type CycleResult, type HistoryLookup, planCycle } from '../rules/cycle.js';
 import type { Point } from '../rules/trend.js';
 import { decimalToNumber } from '../money/decimal.js';
-import type { SourceConfig } from '../sources/index.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
 import type { CycleWrite, HistoryStore, StateStore } from '../store/store.js';
 import { heartbeatDue, observationDue, stateDue } from '../store/write-policy.js';

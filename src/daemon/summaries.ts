@@ -1,7 +1,9 @@
-import type { Money } from '../money/money.js';
-import { buildSummary, type Summary } from '../notify/summary.js';
+import { type Money, moneyChange } from '../money/money.js';
+import type { Summary, SummaryRow } from '../notify/summary.js';
+import type { EventKind } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
-import type { AlertStore, HistoryStore, SummaryStore } from '../store/store.js';
+import { compareSeen, seenState } from '../rules/seen-state.js';
+import type { AlertStore, HistoryStore, LoggedEvent, StoredAlert, SummaryStore } from '../store/store.js';
 
 /** The period of a channel's first summary, when there is no earlier one to start from. */
 const FIRST_PERIOD_MS = 86_400_000;
@@ -28,4 +30,36 @@ export async function queueSummary(store: SummaryStore & AlertStore & HistorySto
   const summary = buildSummary({ channel, from, to: now, late, alerts, valuesAtStart, events: await store.eventsBetween(from, now) });
   await store.recordSummary(channel, summary, now, nextDueAt);
   return summary;
+}
+
+/** Builds a summary from what the store knows; pure. */
+export function buildSummary(args: {
+  readonly channel: string;
+  readonly from: number;
+  readonly to: number;
+  readonly late: boolean;
+  readonly alerts: readonly StoredAlert[];
+  /** The balance at the start of the period, by alertKey. */
+  readonly valuesAtStart: ReadonlyMap<string, Money>;
+  readonly events: readonly LoggedEvent[];
+}): Summary {
+  const balances = args.alerts
+    .map((alert): SummaryRow => {
+      const value = alert.state.lastValue ?? null;
+      const start = args.valuesAtStart.get(alertKey(alert.rule, alert.account));
+      return { rule: alert.rule, account: alert.account, source: alert.source, state: seenState(alert.state), value, change: moneyChange(start, value) };
+    })
+    .sort(compareSeen);
+  const pick = (kinds: readonly EventKind[]) =>
+    args.events.filter((e) => kinds.includes(e.kind)).map((e) => ({ rule: e.rule, account: e.account, kind: e.kind, level: e.level, at: e.at, value: e.value }));
+  return {
+    kind: 'summary',
+    channel: args.channel,
+    from: args.from,
+    to: args.to,
+    late: args.late,
+    balances,
+    fired: pick(['firing', 'escalation', 'runway', 'no_data']),
+    resolved: pick(['resolved', 'runway_resolved', 'no_data_resolved']),
+  };
 }

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../result.js';
 import { minorUnitExponent } from './currency.js';
-import { type Decimal, formatDecimal, rescale } from './decimal.js';
+import { type Decimal, formatDecimal, rescale, subtractDecimal } from './decimal.js';
 
 /**
  * An exact amount with its currency. With a known currency the amount is held at
@@ -39,6 +39,12 @@ export function inCurrency(amount: Decimal, currency: string | null): Result<Mon
 /** The same amount written the same way (scale too, so `100.0` and `100.00` stay apart), in the same currency; both absent counts as the same. */
 export function sameMoney(a: Money | undefined, b: Money | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.amount.units === b.amount.units && a.amount.scale === b.amount.scale && a.currency === b.currency);
+}
+
+/** How far `from` moved to `to`; none unless both are known and in one currency. */
+export function moneyChange(from: Money | null | undefined, to: Money | null | undefined): Money | null {
+  if (!from || !to || from.currency !== to.currency) return null;
+  return { amount: subtractDecimal(to.amount, from.amount), currency: to.currency };
 }
 
 /** For people: `12,900,921.62 RUB`. */

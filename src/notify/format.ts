@@ -1,10 +1,10 @@
-import { compareDecimal, type Decimal, decimalToNumber, formatDecimal, subtractDecimal } from '../money/decimal.js';
+import { compareDecimal, type Decimal, decimalToNumber, formatDecimal } from '../money/decimal.js';
 import { isTopUp, sparkline } from '../rules/trend.js';
 import { summaryTitle } from './render-summary.js';
 import { formatTime, humanDuration } from './time.js';
 
 export { formatTime, humanDuration } from './time.js';
-import { formatMoney, type Money } from '../money/money.js';
+import { formatMoney, type Money, moneyChange } from '../money/money.js';
 import type { AlertEvent, Level } from '../rules/alert.js';
 import type { DeliveryFailureNotice, Message, RenderOptions } from './message.js';
 
@@ -116,10 +116,10 @@ export function projectionText(event: AlertEvent): string | undefined {
 
 /** `+250,000.00 BDT` or `−1,500.00 BDT`, when both values are in one currency. */
 export function changeSince(value: Money | undefined, previous: Money | undefined): string | undefined {
-  if (!value || !previous || value.currency !== previous.currency) return undefined;
-  const delta = subtractDecimal(value.amount, previous.amount);
-  const sign = compareDecimal(delta, { units: 0n, scale: 0 }) > 0 ? '+' : '';
-  return `${sign}${formatMoney({ amount: delta, currency: value.currency })}`;
+  const delta = moneyChange(previous, value);
+  if (!delta) return undefined;
+  const sign = compareDecimal(delta.amount, { units: 0n, scale: 0 }) > 0 ? '+' : '';
+  return `${sign}${formatMoney(delta)}`;
 }
 
 /** The facts of an event as label/value pairs, in the order people read them. */

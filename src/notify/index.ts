@@ -10,7 +10,8 @@ const CHANNEL_KINDS = [slackChannel, emailChannel] as const;
 
 export const channelConfigSchema = kindUnion(CHANNEL_KINDS);
 
-export type ChannelConfig = z.output<typeof channelConfigSchema>;
+/** What the schema lets through; config/types.ts names it ChannelConfig for the rest of the code. */
+type ChannelConfig = z.output<typeof channelConfigSchema>;
 
 export function createChannel(config: ChannelConfig, deps: ChannelDeps): Channel {
   const create = kindFor(CHANNEL_KINDS, config.type).create as (config: ChannelConfig, deps: ChannelDeps) => Channel;

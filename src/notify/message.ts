@@ -1,4 +1,3 @@
-import type { Config } from '../config/types.js';
 import type { AlertEvent } from '../rules/alert.js';
 import type { Failure } from '../net/failure.js';
 import type { Summary } from './summary.js';
@@ -45,18 +44,4 @@ export interface Channel {
 /** How messages show times: the config's zone, or the host's. */
 export interface RenderOptions {
   readonly timezone?: string;
-}
-
-/** The digests one source's cycle owes: for each channel, the events of the rules that notify it. */
-export function digestsFor(config: Pick<Config, 'rules'>, source: string, events: readonly AlertEvent[]): { channel: string; message: Message }[] {
-  const notifyOf = new Map(config.rules.map((rule) => [rule.name, rule.notify]));
-  const byChannel = new Map<string, AlertEvent[]>();
-  for (const event of events) {
-    for (const channel of notifyOf.get(event.rule) ?? []) {
-      const list = byChannel.get(channel) ?? [];
-      list.push(event);
-      byChannel.set(channel, list);
-    }
-  }
-  return [...byChannel].map(([channel, list]) => ({ channel, message: { kind: 'alerts', source, events: list } }));
 }

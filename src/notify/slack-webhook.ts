@@ -2,7 +2,6 @@ import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError 
 import { classifyNetworkError, classifyStatus, type Failure, parseRetryAfter } from '../net/failure.js';
 import { fetchOver, TransportFailure } from '../net/fetch.js';
 import type { ChannelDeps } from './channel-deps.js';
-import type { SlackConfig } from './slack.js';
 
 /*
  * The part of the Slack channel that needs Slack's client, loaded on the first
@@ -17,14 +16,14 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * Slack's webhook client on our HTTP client (one deadline, the proxy variables),
  * with the response's Retry-After captured: its error object drops headers.
  */
-export function webhookFor(config: SlackConfig, deps: ChannelDeps, signal: AbortSignal, seen: { retryAfter?: string }): IncomingWebhook {
+export function webhookFor(webhookUrl: string, deps: ChannelDeps, signal: AbortSignal, seen: { retryAfter?: string }): IncomingWebhook {
   const send = fetchOver(deps.http, { timeoutMs: deps.timeoutMs, maxBytes: MAX_ANSWER_BYTES });
   const fetchWithSignal: typeof fetch = async (input, init) => {
     const response = await send(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
     seen.retryAfter = response.headers.get('retry-after') ?? undefined;
     return response;
   };
-  return new IncomingWebhook(config.webhook_url, { fetch: fetchWithSignal });
+  return new IncomingWebhook(webhookUrl, { fetch: fetchWithSignal });
 }
 
 /** Maps the webhook client's errors to a failure, never reading anything that holds the URL. */

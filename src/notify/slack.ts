@@ -27,7 +27,7 @@ export function createSlackChannel(config: SlackConfig, deps: ChannelDeps): Chan
       const { webhookFor, slackFailure } = await import('./slack-webhook.js');
       const seen: { retryAfter?: string } = {};
       // A client per send binds this send's shutdown signal; it holds no connection, so nothing is rebuilt that matters.
-      const webhook = webhookFor(config, deps, signal, seen);
+      const webhook = webhookFor(config.webhook_url, deps, signal, seen);
       try {
         await webhook.send({ ...renderSlack(message, deps.render) } as Parameters<typeof webhook.send>[0]);
         return { ok: true };

@@ -1,15 +1,15 @@
 import { type Decimal, decimalToString, formatDecimal } from '../money/decimal.js';
 import { formatMoney } from '../money/money.js';
 import { displayState, LEVEL_SEVERITY } from '../rules/alert.js';
+import { seenLabel } from '../rules/seen-state.js';
 import type { AlertRow } from '../rules/cycle.js';
 import { renderTable } from './table.js';
 
 /** The state people see for a row: the alert state, or "no data" / "error" when the balance could not be read. */
 export function rowState(row: AlertRow): string {
   if (!row.state || (row.error && row.state.lastValue === undefined)) return 'unknown';
-  const state = displayState(row.state);
-  if (row.state.noDataSince !== undefined) return state === 'ok' ? 'no data' : `${state}, no data`;
-  return row.error ? `${state} (no reading)` : state;
+  const label = seenLabel(row.state);
+  return row.error && row.state.noDataSince === undefined ? `${label} (no reading)` : label;
 }
 
 const amount = (value: Decimal | undefined) => (value === undefined ? '-' : formatDecimal(value));

@@ -1,10 +1,9 @@
 import { currencyFor } from '../config/currency-map.js';
-import type { Config, Rule } from '../config/types.js';
+import type { Config, Rule, SourceConfig } from '../config/types.js';
 import { isGlob, nameMatcher } from '../glob.js';
 import { type Decimal, decimalToNumber } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
-import type { SourceConfig } from '../sources/index.js';
 import type { AccountReading, FetchResult } from '../sources/source.js';
 import type { AlertEvent, AlertState, Observation, RulePolicy } from './alert.js';
 import { accountOfKey, alertKey } from './alert-key.js';

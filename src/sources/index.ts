@@ -9,7 +9,8 @@ const SOURCE_KINDS = [apaySource, bepaidSource] as const;
 
 export const sourceConfigSchema = kindUnion(SOURCE_KINDS);
 
-export type SourceConfig = z.output<typeof sourceConfigSchema>;
+/** What the schema lets through; config/types.ts names it SourceConfig for the rest of the code. */
+type SourceConfig = z.output<typeof sourceConfigSchema>;
 
 export function createSource(config: SourceConfig, deps: SourceDeps): BalanceSource {
   const create = kindFor(SOURCE_KINDS, config.type).create as (config: SourceConfig, deps: SourceDeps) => BalanceSource;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../../src/notify/render-email.js';
 import { renderSlack } from '../../src/notify/render-slack.js';
-import { buildSummary } from '../../src/notify/summary.js';
+import { buildSummary } from '../../src/daemon/summaries.js';
 import { initialState } from '../../src/rules/alert.js';
 import { alertKey } from '../../src/rules/alert-key.js';
 import { bdt, T0 } from '../helpers/events.js';
