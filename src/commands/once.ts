@@ -3,8 +3,8 @@ import type { CommandIo } from '../cli/io.js';
 import { createLogger } from '../daemon/logger.js';
 import { runSourceCycle } from '../daemon/source-cycle.js';
 import { channelsFor, closeChannels } from '../notify/channels.js';
-import { DEFAULT_DELIVERY, drainOutbox } from '../notify/delivery.js';
-import { noticeRecipients } from '../notify/notices.js';
+import { drainOutbox } from '../notify/delivery.js';
+import { drainDeps } from '../daemon/drain-deps.js';
 import { loggingListener } from '../notify/log-listener.js';
 import { alertRowJson, nagiosStatus, renderAlertTable } from '../report/alert-rows.js';
 import { defaultSourceDeps } from '../sources/deps.js';
@@ -45,18 +45,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
     );
     let undelivered = 0;
     if (store) {
-      await drainOutbox(
-        {
-          store,
-          channels,
-          recipientsOf: (message, failed) => noticeRecipients(config, message, failed),
-          now: Date.now,
-          random: Math.random,
-          options: { ...DEFAULT_DELIVERY, giveUpAfterMs: config.delivery.give_up_after },
-          listener: loggingListener(log),
-        },
-        controller.signal,
-      );
+      await drainOutbox(drainDeps({ config, store, channels, listener: loggingListener(log), now: Date.now, random: Math.random }), controller.signal);
       undelivered = (await store.pendingMessages()).length;
     }
     const rows = cycles.flatMap((cycle) => cycle.plan.rows);

@@ -113,7 +113,11 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
     metrics.configReloads.inc({ outcome: 'applied' });
     log.info({ trigger, rules: loaded.config.rules.length, sources: loaded.config.sources.length }, 'config reloaded');
   };
-  const watcher = watchConfigFile(file, () => void reload('file change'));
+  const watcher = watchConfigFile(
+    file,
+    () => void reload('file change'),
+    (why) => log.warn({ config: file }, `watching ${file} for changes stopped (${why}): edits now apply only on SIGHUP (kill -HUP ${process.pid}) or a restart`),
+  );
   const onHup = () => void reload('SIGHUP');
   process.on('SIGHUP', onHup);
 

@@ -3,28 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { challenge, isAuthorized } from '../board/access.js';
 import type { HttpAccess } from '../config/types.js';
-
-export interface ChannelReadiness {
-  /** False while the channel has given a notification up and delivered nothing since. */
-  readonly ok: boolean;
-  /** Whether its latest attempt delivered (balance_watch_channel_up). */
-  readonly up: boolean;
-  readonly lastSuccessAt: string | null;
-  readonly lastFailureAt: string | null;
-  readonly lastFailure: string | null;
-  readonly waiting: number;
-}
-
-export interface Readiness {
-  readonly ready: boolean;
-  /** leader: this replica fetches and sends; follower: another does, and this one waits to take over. */
-  readonly role: 'leader' | 'follower';
-  /** While following: which replica leads, if the store says. */
-  readonly leader?: string;
-  readonly sources: Readonly<Record<string, { readonly lastCycleAt: string | null; readonly deadline: string | null; readonly ok: boolean }>>;
-  readonly channels: Readonly<Record<string, ChannelReadiness>>;
-  readonly reason?: string;
-}
+import { errorMessage } from '../error-message.js';
+import type { Readiness } from './readiness.js';
 
 /** The metrics address cannot be used: a problem the user fixes in the config. */
 export class ListenError extends Error {
@@ -49,6 +29,8 @@ export interface HttpHandlers {
   /** Who may read the board and API (and metrics and health, with authMetrics). */
   readonly access: HttpAccess;
   readonly board: (path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding: string) => Promise<void>;
+  /** An answer failed on our side (the client got a 5xx): for the log, which would otherwise never hear of it. */
+  readonly failed: (what: string, error: unknown) => void;
 }
 
 /**
@@ -73,15 +55,19 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
     }
     if (board) {
       handlers.board(path, url.searchParams, res, String(req.headers['accept-encoding'] ?? '')).catch((error: unknown) => {
+        handlers.failed(path, error);
         if (res.headersSent) res.destroy();
-        else res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`board unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+        else res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`board unavailable: ${errorMessage(error)}\n`);
       });
       return;
     }
     if (path === '/metrics') {
       registry.metrics().then(
         (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
-        () => res.writeHead(500).end('metrics unavailable\n'),
+        (error: unknown) => {
+          handlers.failed('/metrics', error);
+          res.writeHead(500).end('metrics unavailable\n');
+        },
       );
       return;
     }
@@ -92,7 +78,10 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
     if (path === '/readyz') {
       readiness().then(
         (state) => res.writeHead(state.ready ? 200 : 503, { 'Content-Type': 'application/json' }).end(`${JSON.stringify(state)}\n`),
-        () => res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"ready":false,"reason":"readiness could not be determined"}\n'),
+        (error: unknown) => {
+          handlers.failed('/readyz', error);
+          res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"ready":false,"reason":"readiness could not be determined"}\n');
+        },
       );
       return;
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../error-message.js';
 import pg from 'pg';
 import { type ConnectivityEvent, StoreError } from './store.js';
 
@@ -14,7 +15,7 @@ export function isConnectionError(error: unknown): boolean {
 /** What went wrong, for a user: names the database without its password, and what to do. */
 export function describePostgresError(location: string, error: unknown): string {
   const code = (error as { code?: unknown }).code;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   const where = `state store ${location}`;
   switch (code) {
     case 'ECONNREFUSED':

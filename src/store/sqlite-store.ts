@@ -1,3 +1,4 @@
+import { errorMessage } from '../error-message.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -301,5 +302,5 @@ function describeOpenError(file: string, error: unknown): string {
     return `state store ${file} cannot be opened for writing (${code}); check that the folder exists and this user may write to it`;
   }
   if (code === 'EEXIST' || code === 'ENOTDIR') return `state store ${file}: a part of the path is not a folder`;
-  return `state store ${file} cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
+  return `state store ${file} cannot be opened: ${errorMessage(error)}`;
 }
