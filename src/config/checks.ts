@@ -1,11 +1,8 @@
 import cron from 'node-cron';
 import { minorUnitExponent } from '../money/currency.js';
 import { compareDecimal, type Decimal, formatDecimal, rescale } from '../money/decimal.js';
-import { isGlob, nameMatcher } from '../glob.js';
-import { currencyFor } from './currency-map.js';
 import { isLoopbackHost } from '../net/loopback.js';
-import { APAY_PAYMENT_SYSTEMS } from '../sources/apay-payment-systems.js';
-import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
+import { catalogOf } from '../sources/index.js';
 import { recoveryLevels } from '../rules/thresholds.js';
 import { type ConfigPath, type Diagnostic, describePath } from './diagnostic.js';
 import type { Config, Rule, SourceConfig } from './types.js';
@@ -51,13 +48,6 @@ const uniqueNames: Check = (context) => {
     ...duplicates(rules, (r) => r.name).map((i) =>
       problem(context, 'error', [...context.at.rule(i), 'name'], `rule name "${rules[i]!.name}" is used twice; each rule needs its own name (it identifies the alert)`),
     ),
-    ...sources.flatMap((source, s) =>
-      source.type !== 'bepaid'
-        ? []
-        : duplicates(source.accounts, (a) => a.name).map((i) =>
-            problem(context, 'error', [...context.at.source(s), 'accounts', i, 'name'], `account name "${source.accounts[i]!.name}" is used twice in source ${source.id}`),
-          ),
-    ),
   ];
 };
 
@@ -90,45 +80,21 @@ const rulesNotifySomeone: Check = (context) =>
       : [problem(context, 'warning', context.at.rule(i), `rule "${rule.name}" notifies no channel: it is evaluated but nobody hears of it`)],
   );
 
-const rulesTargetTheirSource: Check = (context) =>
-  context.config.rules.flatMap((rule, i): Diagnostic[] => {
+/** How each rule names its target, and each source its own accounts, judged by the source's type (src/sources/<type>.ts). */
+const targetsFitTheirSource: Check = (context) => [
+  ...context.config.sources.flatMap((source, s) =>
+    catalogOf(source)
+      .sourceProblems(source)
+      .map((found) => problem(context, found.severity, [...context.at.source(s), ...(found.at ?? [])], found.message)),
+  ),
+  ...context.config.rules.flatMap((rule, i): Diagnostic[] => {
     const source = sourceOf(context.config, rule);
     if (!source) return [];
-    const at = (key: string) => [...context.at.rule(i), key];
-    if (source.type === 'apay') {
-      if (rule.account !== undefined) {
-        return [problem(context, 'error', at('account'), `rule "${rule.name}": source ${source.id} is A-Pay; name a payment_system instead of an account`)];
-      }
-      if (rule.payment_system === undefined) {
-        return [problem(context, 'error', context.at.rule(i), `rule "${rule.name}": A-Pay rules need payment_system (a name such as bkash_a, or a glob such as "upi_*")`)];
-      }
-      return [];
-    }
-    if (rule.payment_system !== undefined) {
-      return [problem(context, 'error', at('payment_system'), `rule "${rule.name}": source ${source.id} is bePaid; name an account instead of a payment_system`)];
-    }
-    if (rule.account === undefined) {
-      return [problem(context, 'error', context.at.rule(i), `rule "${rule.name}": bePaid rules need account (an account's name or number from source ${source.id})`)];
-    }
-    if (!findBepaidAccount(source, rule.account)) {
-      const names = source.accounts.map(bepaidAccountLabel).join(', ');
-      return [problem(context, 'error', at('account'), `rule "${rule.name}": source ${source.id} declares no account "${rule.account}" (accounts: ${names})`)];
-    }
-    return [];
-  });
-
-
-const paymentSystemsAreKnown: Check = (context) =>
-  context.config.rules.flatMap((rule, i) => {
-    const pattern = rule.payment_system;
-    if (pattern === undefined || sourceOf(context.config, rule)?.type !== 'apay') return [];
-    const matches = nameMatcher(pattern);
-    if (APAY_PAYMENT_SYSTEMS.some(matches)) return [];
-    const what = isGlob(pattern) ? `the glob "${pattern}" matches no payment system` : `"${pattern}" is not a payment system`;
-    return [
-      problem(context, 'warning', [...context.at.rule(i), 'payment_system'], `${what} that A-Pay documents; if A-Pay added it recently this is fine, otherwise check the spelling`),
-    ];
-  });
+    return catalogOf(source)
+      .ruleProblems(source, rule)
+      .map((found) => problem(context, found.severity, [...context.at.rule(i), ...(found.at ?? [])], found.message));
+  }),
+];
 
 const thresholdsAreOrdered: Check = (context) =>
   context.config.rules.flatMap((rule, i): Diagnostic[] => {
@@ -175,9 +141,11 @@ const AMOUNT_KEYS = ['warn_below', 'critical_below', 'recover_above', 'critical_
 function ruleCurrency(config: Config, rule: Rule): string | undefined {
   const source = sourceOf(config, rule);
   if (!source) return undefined;
-  if (source.type === 'bepaid') return rule.account === undefined ? undefined : findBepaidAccount(source, rule.account)?.currency;
-  if (rule.payment_system === undefined || isGlob(rule.payment_system) || !source.currencies) return undefined;
-  return currencyFor(source.currencies, rule.payment_system);
+  const catalog = catalogOf(source);
+  const covered = catalog.covers(source, rule);
+  // A glob's accounts are known only from the API's answer; each is checked then.
+  if (covered.kind !== 'fixed' || covered.accounts.length !== 1) return undefined;
+  return catalog.currencyOf(source, rule, covered.accounts[0]!);
 }
 
 const thresholdsFitCurrency: Check = (context) =>
@@ -280,8 +248,7 @@ export const CHECKS: readonly Check[] = [
   uniqueNames,
   rulesReferToSources,
   notifyListsReferToChannels,
-  rulesTargetTheirSource,
-  paymentSystemsAreKnown,
+  targetsFitTheirSource,
   thresholdsAreOrdered,
   thresholdsFitCurrency,
   scheduleIsCron,

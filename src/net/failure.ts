@@ -23,6 +23,14 @@ export function classifyStatus(status: number): { reason: FailureReason; retryab
   return { reason: 'client', retryable: false };
 }
 
+/**
+ * An API's refusal of a request: by its HTTP status when it is an error status,
+ * else (a 2xx that says "failed" in its body) the given reason, not retried.
+ */
+export function classifyRefusal(status: number, otherwise: FailureReason): { reason: FailureReason; retryable: boolean } {
+  return status >= 400 ? classifyStatus(status) : { reason: otherwise, retryable: false };
+}
+
 /** `Retry-After` as seconds or an HTTP date, in milliseconds from `now`. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;

@@ -1,9 +1,8 @@
-import { currencyFor } from '../config/currency-map.js';
 import type { Config, Rule, SourceConfig } from '../config/types.js';
-import { isGlob, nameMatcher } from '../glob.js';
+import { nameMatcher } from '../glob.js';
 import { type Decimal, decimalToNumber } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
-import { bepaidAccountLabel, findBepaidAccount } from '../sources/bepaid.js';
+import { catalogOf } from '../sources/index.js';
 import type { AccountReading, FetchResult } from '../sources/source.js';
 import type { AlertEvent, AlertState, Observation, RulePolicy } from './alert.js';
 import { accountOfKey, alertKey } from './alert-key.js';
@@ -53,17 +52,18 @@ export function planCycle(
     if (rule.source !== source.id) continue;
     const accounts = accountsOf(rule, source, readings, previous);
     if (accounts.length === 0) {
-      const why = fetched.ok ? `no ${source.type === 'apay' ? 'payment system' : 'account'} matches ${rule.payment_system ?? rule.account}` : fetched.failure.message;
-      rows.push({ rule: rule.name, source: source.id, account: rule.payment_system ?? rule.account ?? '', error: why });
+      const target = catalogOf(source).targetOf(rule) ?? '';
+      const why = fetched.ok ? `no ${catalogOf(source).noun} matches ${target}` : fetched.failure.message;
+      rows.push({ rule: rule.name, source: source.id, account: target, error: why });
       continue;
     }
     const policyIn = policiesOf(rule, source.id);
-    const noun = source.type === 'apay' ? 'payment system' : 'account';
+    const noun = catalogOf(source).noun;
     for (const account of accounts) {
       const key = alertKey(rule.name, account);
       const prior = previous.get(key);
       const observation = observe(fetched, readings.get(account), noun);
-      const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? configuredCurrency(source, rule, account));
+      const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? catalogOf(source).currencyOf(source, rule, account) ?? null);
       const { policy, misfit } = policyIn(currency);
       const effective: Observation = misfit === undefined ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${misfit}` };
       const trend =
@@ -169,31 +169,21 @@ function observe(fetched: FetchResult, reading: AccountReading | undefined, noun
 }
 
 /**
- * The accounts a rule covers: its exact payment system or bePaid account, or
- * every payment system its glob matches now plus those it matched before (so
- * one that disappears from the response goes stale instead of vanishing).
+ * The accounts a rule covers: those its source's config names, or every name
+ * its glob matches now plus those it matched before (so one that disappears
+ * from the response goes stale instead of vanishing).
  */
-function accountsOf(rule: Rule, source: SourceConfig, readings: ReadonlyMap<string, AccountReading>, previous: ReadonlyMap<string, AlertState>): string[] {
-  if (source.type === 'bepaid') {
-    const account = rule.account === undefined ? undefined : findBepaidAccount(source, rule.account);
-    return account ? [bepaidAccountLabel(account)] : [];
-  }
-  const pattern = rule.payment_system;
-  if (pattern === undefined) return [];
-  if (!isGlob(pattern)) return [pattern];
-  const matches = nameMatcher(pattern);
+function accountsOf(rule: Rule, source: SourceConfig, readings: ReadonlyMap<string, AccountReading>, previous: ReadonlyMap<string, AlertState>): readonly string[] {
+  const covered = catalogOf(source).covers(source, rule);
+  if (covered.kind === 'fixed') return covered.accounts;
+  const matches = nameMatcher(covered.pattern);
   // No per-cycle Set of every account: with 10,000 of them it is a large object the GC sweeps only rarely.
-  const covered: string[] = [];
-  for (const account of readings.keys()) if (matches(account)) covered.push(account);
+  const accounts: string[] = [];
+  for (const account of readings.keys()) if (matches(account)) accounts.push(account);
   for (const key of previous.keys()) {
     const account = accountOfKey(key, rule.name);
-    if (account !== undefined && !readings.has(account) && matches(account)) covered.push(account);
+    if (account !== undefined && !readings.has(account) && matches(account)) accounts.push(account);
   }
-  return covered.sort();
-}
-
-function configuredCurrency(source: SourceConfig, rule: Rule, account: string): string | null {
-  if (source.type === 'bepaid') return (rule.account === undefined ? undefined : findBepaidAccount(source, rule.account)?.currency) ?? null;
-  return currencyFor(source.currencies, account) ?? null;
+  return accounts.sort();
 }
 

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { currencyFor } from '../config/currency-map.js';
 import { parseDecimal } from '../money/decimal.js';
 import { inCurrency, type Money } from '../money/money.js';
-import { classifyStatus } from '../net/failure.js';
+import { classifyRefusal, classifyStatus } from '../net/failure.js';
 import { type HttpResponse, parseJsonBody, sendWithRetry } from '../net/http.js';
 import { err, type Result } from '../result.js';
-import { type AccountReading, type BalanceSource, type FetchResult, MAX_RESPONSE_BYTES, plausibleBalance, type SourceDeps } from './source.js';
+import { isGlob, nameMatcher } from '../glob.js';
+import { APAY_PAYMENT_SYSTEMS } from './apay-payment-systems.js';
+import { type AccountCatalog, type AccountReading, type BalanceSource, type FetchResult, MAX_RESPONSE_BYTES, plausibleBalance, type SourceDeps } from './source.js';
 import { currencyField, durationField, idField, integerField, secretField, urlField } from '../config/fields.js';
 
 export const apayConfigSchema = z
@@ -42,12 +44,12 @@ function describeRefusal(body: unknown, status: number): string | undefined {
 export function parseApayResponse(response: HttpResponse, config: Pick<ApayConfig, 'currencies'>): FetchResult {
   const body = parseJsonBody(response);
   if (!body.ok) {
-    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'bad_response' as const, retryable: false };
+    const { reason, retryable } = classifyRefusal(response.status, 'bad_response');
     return { ok: false, failure: { reason, retryable, status: response.status, message: `A-Pay sent ${body.error}` } };
   }
   const refusal = describeRefusal(body.value, response.status);
   if (refusal) {
-    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'client' as const, retryable: false };
+    const { reason, retryable } = classifyRefusal(response.status, 'client');
     return { ok: false, failure: { reason, retryable, status: response.status, message: refusal } };
   }
   if (response.status !== 200) {
@@ -100,4 +102,25 @@ export function createApaySource(config: ApayConfig, deps: SourceDeps): BalanceS
   };
 }
 
-export const apaySource = { type: 'apay', configSchema: apayConfigSchema, create: createApaySource } as const;
+/** A-Pay lists its payment systems itself: a rule names one, or a glob over the names it answers with. */
+export const apayCatalog: AccountCatalog<ApayConfig> = {
+  noun: 'payment system',
+  targetOf: (rule) => rule.payment_system,
+  covers: (_source, rule) => {
+    const pattern = rule.payment_system;
+    if (pattern === undefined) return { kind: 'fixed', accounts: [] };
+    return isGlob(pattern) ? { kind: 'pattern', pattern } : { kind: 'fixed', accounts: [pattern] };
+  },
+  currencyOf: (source, _rule, account) => currencyFor(source.currencies, account),
+  ruleProblems(source, rule) {
+    if (rule.account !== undefined) return [{ severity: 'error', at: ['account'], message: `rule "${rule.name}": source ${source.id} is A-Pay; name a payment_system instead of an account` }];
+    const pattern = rule.payment_system;
+    if (pattern === undefined) return [{ severity: 'error', message: `rule "${rule.name}": A-Pay rules need payment_system (a name such as bkash_a, or a glob such as "upi_*")` }];
+    if (APAY_PAYMENT_SYSTEMS.some(nameMatcher(pattern))) return [];
+    const what = isGlob(pattern) ? `the glob "${pattern}" matches no payment system` : `"${pattern}" is not a payment system`;
+    return [{ severity: 'warning', at: ['payment_system'], message: `${what} that A-Pay documents; if A-Pay added it recently this is fine, otherwise check the spelling` }];
+  },
+  sourceProblems: () => [],
+};
+
+export const apaySource = { type: 'apay', configSchema: apayConfigSchema, create: createApaySource, catalog: apayCatalog } as const;

@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { mapWithLimit } from '../net/backoff.js';
-import { classifyStatus, type Failure } from '../net/failure.js';
+import { classifyRefusal, type Failure } from '../net/failure.js';
 import { type HttpResponse, parseJsonBody, sendWithRetry } from '../net/http.js';
 import { moneyFromMinorUnits, type Money } from '../money/money.js';
 import { err, type Result } from '../result.js';
-import { type BalanceSource, MAX_RESPONSE_BYTES, plausibleBalance, type SourceDeps } from './source.js';
+import { type AccountCatalog, type BalanceSource, MAX_RESPONSE_BYTES, type TargetProblem, plausibleBalance, type SourceDeps } from './source.js';
 import { currencyField, durationField, idField, integerField, secretField, textOrNumberField, urlField } from '../config/fields.js';
 
 export const bepaidAccountSchema = z
@@ -75,7 +75,7 @@ export function parseBepaidResponse(response: HttpResponse, account: BepaidAccou
   const body = parseJsonBody(response);
   const fail = (failure: Omit<Failure, 'status'>): Result<Money, Failure> => err({ ...failure, status: response.status });
   if (!body.ok) {
-    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'bad_response' as const, retryable: false };
+    const { reason, retryable } = classifyRefusal(response.status, 'bad_response');
     return fail({ reason, retryable, message: `bePaid sent ${body.error}` });
   }
   const answer = (body.value ?? {}) as BepaidAnswer;
@@ -83,7 +83,7 @@ export function parseBepaidResponse(response: HttpResponse, account: BepaidAccou
     return fail({ reason: 'auth', retryable: false, message: `bePaid refused the credentials (HTTP ${response.status}); check shop_id and secret_key` });
   }
   if (answer.status !== 'Successful' || response.status >= 400) {
-    const { reason, retryable } = response.status >= 400 ? classifyStatus(response.status) : { reason: 'client' as const, retryable: false };
+    const { reason, retryable } = classifyRefusal(response.status, 'client');
     return fail({ reason, retryable, message: describeRefusal(answer) });
   }
   const digits = amountDigits(answer.amount, response.text);
@@ -144,4 +144,33 @@ export function createBepaidSource(config: BepaidConfig, deps: SourceDeps): Bala
   };
 }
 
-export const bepaidSource = { type: 'bepaid', configSchema: bepaidConfigSchema, create: createBepaidSource } as const;
+/** bePaid's accounts are declared in the config: a rule names one by its name or number. */
+export const bepaidCatalog: AccountCatalog<BepaidConfig> = {
+  noun: 'account',
+  targetOf: (rule) => rule.account,
+  covers: (source, rule) => {
+    const account = rule.account === undefined ? undefined : findBepaidAccount(source, rule.account);
+    return { kind: 'fixed', accounts: account ? [bepaidAccountLabel(account)] : [] };
+  },
+  currencyOf: (source, rule) => (rule.account === undefined ? undefined : findBepaidAccount(source, rule.account)?.currency),
+  ruleProblems(source, rule) {
+    if (rule.payment_system !== undefined) return [{ severity: 'error', at: ['payment_system'], message: `rule "${rule.name}": source ${source.id} is bePaid; name an account instead of a payment_system` }];
+    if (rule.account === undefined) return [{ severity: 'error', message: `rule "${rule.name}": bePaid rules need account (an account's name or number from source ${source.id})` }];
+    if (findBepaidAccount(source, rule.account)) return [];
+    const names = source.accounts.map(bepaidAccountLabel).join(', ');
+    return [{ severity: 'error', at: ['account'], message: `rule "${rule.name}": source ${source.id} declares no account "${rule.account}" (accounts: ${names})` }];
+  },
+  sourceProblems(source) {
+    const seen = new Set<string>();
+    return source.accounts.flatMap((account, i): TargetProblem[] => {
+      if (account.name === undefined) return [];
+      if (!seen.has(account.name)) {
+        seen.add(account.name);
+        return [];
+      }
+      return [{ severity: 'error', at: ['accounts', i, 'name'], message: `account name "${account.name}" is used twice in source ${source.id}` }];
+    });
+  },
+};
+
+export const bepaidSource = { type: 'bepaid', configSchema: bepaidConfigSchema, create: createBepaidSource, catalog: bepaidCatalog } as const;

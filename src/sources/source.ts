@@ -48,3 +48,39 @@ export function plausibleBalance(money: Money): Result<Money, string> {
   if (units >= absurdUnits(scale)) return { ok: false, error: 'an absurdly large balance; treated as bad data' };
   return { ok: true, value: money };
 }
+
+/** The fields of a rule that name what it watches in a source. */
+export interface RuleTarget {
+  readonly name: string;
+  readonly payment_system?: string;
+  readonly account?: string;
+}
+
+/** A mistake in how a rule or a source is written. `at`: the key of the rule (or the path within the source) to point at; absent, the whole. */
+export interface TargetProblem {
+  readonly severity: 'error' | 'warning';
+  readonly at?: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** What a rule covers in a source: accounts the config names, or a glob over the names the API answers with. */
+export type Coverage = { readonly kind: 'fixed'; readonly accounts: readonly string[] } | { readonly kind: 'pattern'; readonly pattern: string };
+
+/**
+ * What a source type knows of the accounts its config declares. The planner
+ * and the config checks ask this and never switch on the type, so a new API is
+ * still one file and one registry entry.
+ */
+export interface AccountCatalog<C> {
+  /** What its accounts are called in messages: "payment system", "account". */
+  readonly noun: string;
+  /** The text a rule names its target with, for messages ("bkash_a", "upi_*", "usd-settlement"). */
+  targetOf(rule: RuleTarget): string | undefined;
+  covers(source: C, rule: RuleTarget): Coverage;
+  /** The currency the config gives an account under this rule, if it says. */
+  currencyOf(source: C, rule: RuleTarget, account: string): string | undefined;
+  /** Mistakes in how a rule names its target in this source. */
+  ruleProblems(source: C, rule: RuleTarget): TargetProblem[];
+  /** Mistakes in the source's own declarations. */
+  sourceProblems(source: C): TargetProblem[];
+}
