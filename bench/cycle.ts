@@ -64,7 +64,7 @@ ${accounts.map((_, i) => `  - { name: acct-${i}, source: bepaid, account: acct-$
     const response = fetch.result.outcome;
     if (!response.ok) throw new Error(response.error.message);
     const parse = await measure(() => parseApayResponse(response.value, apay.type === 'apay' ? apay : { currencies: {} }));
-    // As the daemon does: states read once and kept, and only what is due written (see src/store/write-policy.ts).
+    // As the daemon does: states read once and kept, and only what is due written (see src/daemon/write-policy.ts).
     const load = await measure(async () => (memory.states ??= await store.loadStates('apay')));
     const evaluate = await measure(() => planCycle(config, apay, parse.result, load.result, now));
     const plan = evaluate.result;

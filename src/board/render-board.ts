@@ -5,7 +5,7 @@ import { humanDuration } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
 import type { ChannelHealth } from '../store/store.js';
 import { isChannelFailing, isChannelUp } from '../store/store.js';
-import { WRITE_HEARTBEAT_MS } from '../store/write-policy.js';
+import { WRITE_HEARTBEAT_MS } from '../daemon/write-policy.js';
 import type { Board, BoardEvent, BoardRow, BoardState } from './board.js';
 import { chartSvg } from './chart.js';
 

@@ -32,18 +32,3 @@ export function parseDuration(text: string, options: { allowZero?: boolean } = {
   if (total === 0 && !options.allowZero) return err('must be longer than 0');
   return ok(total);
 }
-
-/** The canonical text of a duration: `5400000` ms becomes `1h30m`. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0';
-  let rest = ms;
-  let text = '';
-  for (const unit of UNITS_IN_ORDER) {
-    const count = Math.floor(rest / UNIT_MS[unit]);
-    if (count > 0) {
-      text += `${count}${unit}`;
-      rest -= count * UNIT_MS[unit];
-    }
-  }
-  return rest > 0 ? `${text}${rest}ms` : text;
-}

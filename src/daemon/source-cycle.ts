@@ -7,7 +7,7 @@ import type { Point } from '../rules/trend.js';
 import { decimalToNumber } from '../money/decimal.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
 import type { CycleWrite, HistoryStore, StateStore } from '../store/store.js';
-import { heartbeatDue, observationDue, stateDue } from '../store/write-policy.js';
+import { heartbeatDue, observationDue, stateDue } from './write-policy.js';
 import type { Money } from '../money/money.js';
 import { splitAlertKey } from '../rules/alert-key.js';
 

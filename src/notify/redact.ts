@@ -11,12 +11,3 @@ export function urlSecrets(url: string): string[] {
     (s): s is string => Boolean(s),
   );
 }
-
-/** `smtp://alerts:***@mail.example.com:587`, for messages that must say which server. */
-export function maskUrl(url: string): string {
-  if (!URL.canParse(url)) return '[unparseable URL]';
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  const path = parsed.pathname.length > 1 ? '/***' : '';
-  return `${parsed.protocol}//${parsed.username ? `${parsed.username}${parsed.password ? ':***' : ''}@` : ''}${parsed.host}${path}`;
-}

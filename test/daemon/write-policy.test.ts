@@ -4,7 +4,7 @@ import { dueWrites, rememberWrites, SourceMemory } from '../../src/daemon/source
 import type { Money } from '../../src/money/money.js';
 import { type AlertState, initialState } from '../../src/rules/alert.js';
 import { alertKey } from '../../src/rules/alert-key.js';
-import { heartbeatDue, observationDue, sameStateButTime, stateDue, WRITE_HEARTBEAT_MS } from '../../src/store/write-policy.js';
+import { heartbeatDue, observationDue, sameStateButTime, stateDue, WRITE_HEARTBEAT_MS } from '../../src/daemon/write-policy.js';
 import { bdt, T0 } from '../helpers/events.js';
 
 describe('what a cycle writes', () => {
