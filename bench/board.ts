@@ -5,7 +5,7 @@ import { BoardRoutes } from '../src/board/routes.js';
 import { renderBoardPage } from '../src/board/render-board.js';
 import { parseConfigText } from '../src/config/load.js';
 import { initialState } from '../src/rules/alert.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { SqliteStore } from '../src/store/sqlite/open.js';
 import { percentile, round } from './measure.js';
 
 const DAY_MS = 86_400_000;

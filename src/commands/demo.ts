@@ -15,7 +15,7 @@ import { DEMO_TIMELINE, DEMO_WORLD, demoConfig } from '../simulator/demo-script.
 import { Simulator } from '../simulator/simulator.js';
 import { type SlackDelivery, SlackSink } from '../simulator/slack-sink.js';
 import { type ReceivedMail, SmtpSink } from '../simulator/smtp-sink.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/open.js';
 import { ExitError } from '../cli/exit-error.js';
 
 /** Slack's Block Kit as the plain text a person would read in the channel. */

@@ -4,8 +4,8 @@ import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { copyState } from '../store/copy-state.js';
 import { isPostgresUrl, maskCredentials, redactUrl, stateLocationProblem } from '../store/location.js';
-import { PostgresStore } from '../store/postgres-store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { PostgresStore } from '../store/postgres/open.js';
+import { SqliteStore } from '../store/sqlite/open.js';
 import { StoreError } from '../store/store.js';
 
 export interface MigrateStateOptions {

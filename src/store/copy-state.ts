@@ -1,5 +1,5 @@
-import type { PostgresStore } from './postgres-store.js';
-import type { SqliteStore } from './sqlite-store.js';
+import type { PostgresStore } from './postgres/open.js';
+import type { SqliteStore } from './sqlite/open.js';
 import { StoreError } from './store.js';
 
 /** A table as both schemas have it: its columns, with their PostgreSQL types for the unnest. */

@@ -1,5 +1,5 @@
 import { isPostgresUrl } from './location.js';
-import { SqliteStore } from './sqlite-store.js';
+import { SqliteStore } from './sqlite/open.js';
 import type { StateStore } from './store.js';
 
 export interface OpenOptions {
@@ -14,7 +14,7 @@ export interface OpenOptions {
  */
 export async function openStore(location: string, options: OpenOptions = {}): Promise<StateStore> {
   if (isPostgresUrl(location)) {
-    const { PostgresStore } = await import('./postgres-store.js');
+    const { PostgresStore } = await import('./postgres/open.js');
     return PostgresStore.open(location, options);
   }
   return SqliteStore.open(location, options);

@@ -11,7 +11,7 @@ import { ok, type Result } from '../../src/result.js';
 import { initialState } from '../../src/rules/alert.js';
 import type { FirstFetches } from '../../src/daemon/first-fetch.js';
 import type { Lease } from '../../src/store/lease.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/open.js';
 import { tempDir } from '../helpers/cli.js';
 import { instantRetry, TEST_RETRY } from '../helpers/retry.js';
 

@@ -34,7 +34,7 @@ describe('balance-watch run', () => {
   it('writes a steady balance to the history only every few minutes, and every change at once', async () => {
     const daemon = await start();
     await daemon.nextCycles('apay', 3);
-    const { SqliteStore } = await import('../../src/store/sqlite-store.js');
+    const { SqliteStore } = await import('../../src/store/sqlite/open.js');
     const points = async () => {
       const store = SqliteStore.open(path.join(path.dirname(file), 'state.db'), { readonly: true });
       try {
@@ -226,7 +226,7 @@ describe('balance-watch run', () => {
         extra: `channels:\n  - { id: treasury, type: slack, webhook_url: "\${SLACK_WEBHOOK_URL}", summary: "*/2 * * * * *" }`,
       }),
     );
-    const { SqliteStore } = await import('../../src/store/sqlite-store.js');
+    const { SqliteStore } = await import('../../src/store/sqlite/open.js');
     const store = SqliteStore.open(path.join(path.dirname(file), 'state.db'));
     await store.recordSummary('treasury', undefined, Date.now() - 86_400_000, Date.now() - 60_000);
     await store.close();

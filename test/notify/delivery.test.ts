@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DELIVERY, type DeliveryListener, drainOutbox } from '../../src/notify/delivery.js';
 import type { Channel, Message, SendResult } from '../../src/notify/message.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/open.js';
 import { tempDir } from '../helpers/cli.js';
 import { criticalEvent, T0 } from '../helpers/events.js';
 import { noticeRecipients } from '../../src/notify/notices.js';

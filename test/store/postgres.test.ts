@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { initialState } from '../../src/rules/alert.js';
-import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-migrations.js';
-import { PostgresStore } from '../../src/store/postgres-store.js';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { PostgresStore } from '../../src/store/postgres/open.js';
 import { StoreError } from '../../src/store/store.js';
 import { T0 } from '../helpers/events.js';
 import { createDatabase, hasPostgres, queryDatabase, urlOf } from '../helpers/postgres.js';

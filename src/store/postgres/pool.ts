@@ -1,6 +1,6 @@
-import { errorMessage } from '../error-message.js';
+import { errorMessage } from '../../error-message.js';
 import pg from 'pg';
-import { type ConnectivityEvent, StoreError } from './store.js';
+import { type ConnectivityEvent, StoreError } from '../store.js';
 
 
 /** Errors that mean the connection (not the query) failed: the server restarted, or the network dropped. */

@@ -1,6 +1,6 @@
-import type { PostgresPool } from './postgres-pool.js';
-import { type HealthRow, toChannelHealth } from './rows.js';
-import { type ChannelHealth, type ChannelHealthStore, DAY_MS } from './store.js';
+import type { PostgresPool } from './pool.js';
+import { type HealthRow, toChannelHealth } from '../rows.js';
+import { type ChannelHealth, type ChannelHealthStore, DAY_MS } from '../store.js';
 
 /** The channel_health table, and the outbox counted by channel, in PostgreSQL. */
 export class PostgresChannelHealth implements ChannelHealthStore {

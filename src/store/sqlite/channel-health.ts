@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { type HealthRow, toChannelHealth } from './rows.js';
-import { type ChannelHealth, type ChannelHealthStore, DAY_MS } from './store.js';
+import { type HealthRow, toChannelHealth } from '../rows.js';
+import { type ChannelHealth, type ChannelHealthStore, DAY_MS } from '../store.js';
 
 /** The channel_health table, and the outbox counted by channel. */
 export class SqliteChannelHealth implements ChannelHealthStore {

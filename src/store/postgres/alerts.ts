@@ -1,0 +1,74 @@
+import type { AlertState } from '../../rules/alert.js';
+import { alertKey } from '../../rules/alert-key.js';
+import { type AlertRow, toStoredAlert } from '../rows.js';
+import { numbered, SQL } from '../sql.js';
+import { decodeState, encodeState } from '../state-codec.js';
+import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
+import type { PostgresLease } from './lease.js';
+import { insertOwed } from './owed.js';
+import type { PostgresPool } from './pool.js';
+
+type StateRow = Pick<AlertRow, 'rule' | 'account' | 'state'>;
+
+/** Alert state, and a cycle's writes: one transaction, one statement per table whatever the number of balances (arrays unnested server-side). */
+export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertStore {
+  return {
+    async loadStates(source?: string): Promise<Map<string, AlertState>> {
+      const result = source === undefined ? await db.query<StateRow>(SQL.allStates) : await db.query<StateRow>(numbered(SQL.statesOfSource), [source]);
+      return new Map(result.rows.map((r) => [alertKey(r.rule, r.account), decodeState(r.state)]));
+    },
+
+    async alerts(): Promise<StoredAlert[]> {
+      return (await db.query<AlertRow>('SELECT rule, account, source, state, updated_at FROM alerts ORDER BY rule COLLATE "C", account COLLATE "C"')).rows.map(toStoredAlert);
+    },
+
+    async commitCycle(write: CycleWrite): Promise<void> {
+      const { source, now } = write;
+      await db.transaction(async (query) => {
+        await lease.fence(query);
+        if (write.alerts.length > 0) {
+          await query(
+            `INSERT INTO alerts (rule, account, source, state, updated_at)
+             SELECT r, a, $1, s, $2 FROM unnest($3::text[], $4::text[], $5::text[]) AS t(r, a, s)
+             ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, state = excluded.state, updated_at = excluded.updated_at`,
+            [source, now, write.alerts.map((a) => a.rule), write.alerts.map((a) => a.account), write.alerts.map((a) => encodeState(a.state))],
+          );
+        }
+        if (write.observations.length > 0) {
+          const o = write.observations;
+          await query(
+            `INSERT INTO observations (source, account, at, units, scale, currency)
+             SELECT $1, a, $2, u, s, c FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS t(a, u, s, c)`,
+            [source, now, o.map((x) => x.account), o.map((x) => x.value.amount.units.toString()), o.map((x) => x.value.amount.scale), o.map((x) => x.value.currency)],
+          );
+        }
+        await insertOwed(query, source, write.outbox, now, now);
+        const events = write.events ?? [];
+        if (events.length > 0) {
+          await query(
+            `INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency)
+             SELECT $1, r, a, k, l, $2, u, s, c FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[]) AS t(r, a, k, l, u, s, c)`,
+            [
+              source,
+              now,
+              events.map((e) => e.rule),
+              events.map((e) => e.account),
+              events.map((e) => e.kind),
+              events.map((e) => e.level),
+              events.map((e) => e.value?.amount.units.toString() ?? null),
+              events.map((e) => e.value?.amount.scale ?? null),
+              events.map((e) => e.value?.currency ?? null),
+            ],
+          );
+        }
+        const ended = write.endedSilences ?? [];
+        if (ended.length > 0) await query('UPDATE silences SET ended_at = $1, end_reason = $2 WHERE id = ANY($3::bigint[]) AND ended_at IS NULL', [now, 'the alert resolved', ended]);
+      });
+    },
+
+    async removeAlertsExcept(rules: readonly string[]): Promise<number> {
+      const result = await db.query<{ rule: string }>('WITH gone AS (DELETE FROM alerts WHERE NOT (rule = ANY($1::text[])) RETURNING rule) SELECT DISTINCT rule FROM gone', [rules]);
+      return result.rows.length;
+    },
+  };
+}

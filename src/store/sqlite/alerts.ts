@@ -1,0 +1,57 @@
+import type Database from 'better-sqlite3';
+import type { AlertState } from '../../rules/alert.js';
+import { alertKey } from '../../rules/alert-key.js';
+import { encodeJson } from '../codec.js';
+import { type AlertRow, toStoredAlert } from '../rows.js';
+import { SQL } from '../sql.js';
+import { decodeState, encodeState } from '../state-codec.js';
+import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
+import { ENQUEUE, lazy } from './shared.js';
+
+/** Alert state, and the one transaction of a cycle's writes. */
+export function sqliteAlerts(db: Database.Database): AlertStore {
+  const sql = lazy(() => ({
+    upsertAlert: db.prepare(
+      `INSERT INTO alerts (rule, account, source, state, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, state = excluded.state, updated_at = excluded.updated_at`,
+    ),
+    insertObservation: db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)'),
+    enqueue: db.prepare(ENQUEUE),
+    statesOfSource: db.prepare(SQL.statesOfSource),
+    logEvent: db.prepare('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    endSilence: db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
+  }));
+  return {
+    async loadStates(source?: string): Promise<Map<string, AlertState>> {
+      const rows = (source === undefined ? db.prepare(SQL.allStates).all() : sql().statesOfSource.all(source)) as Pick<AlertRow, 'rule' | 'account' | 'state'>[];
+      return new Map(rows.map((r) => [alertKey(r.rule, r.account), decodeState(r.state)]));
+    },
+
+    async alerts(): Promise<StoredAlert[]> {
+      return (db.prepare('SELECT rule, account, source, state, updated_at FROM alerts ORDER BY rule, account').all() as AlertRow[]).map(toStoredAlert);
+    },
+
+    async commitCycle(write: CycleWrite): Promise<void> {
+      const { upsertAlert: upsert, insertObservation: observe, enqueue, logEvent, endSilence } = sql();
+      db.transaction(() => {
+        for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeState(alert.state), write.now);
+        for (const o of write.observations) {
+          observe.run(write.source, o.account, write.now, o.value.amount.units.toString(), o.value.amount.scale, o.value.currency);
+        }
+        for (const item of write.outbox) enqueue.run(item.channel, write.source, encodeJson(item.message), write.now, write.now);
+        for (const e of write.events ?? []) {
+          logEvent.run(write.source, e.rule, e.account, e.kind, e.level, write.now, e.value?.amount.units.toString() ?? null, e.value?.amount.scale ?? null, e.value?.currency ?? null);
+        }
+        for (const id of write.endedSilences ?? []) endSilence.run(write.now, 'the alert resolved', id);
+      })();
+    },
+
+    async removeAlertsExcept(rules: readonly string[]): Promise<number> {
+      const keep = new Set(rules);
+      const gone = (db.prepare('SELECT DISTINCT rule FROM alerts').all() as { rule: string }[]).filter((r) => !keep.has(r.rule));
+      const remove = db.prepare('DELETE FROM alerts WHERE rule = ?');
+      db.transaction(() => gone.forEach((r) => remove.run(r.rule)))();
+      return gone.length;
+    },
+  };
+}

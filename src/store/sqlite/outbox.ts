@@ -1,0 +1,55 @@
+import type Database from 'better-sqlite3';
+import { encodeJson } from '../codec.js';
+import { type OutboxRow, toOutbox } from '../rows.js';
+import { OWED, SQL } from '../sql.js';
+import type { OutboxMessage, OutboxStore, OwedMessage } from '../store.js';
+import { ENQUEUE, lazy } from './shared.js';
+
+/** The notification outbox: what is owed, and what became of it. */
+export function sqliteOutbox(db: Database.Database): OutboxStore {
+  const sql = lazy(() => ({
+    enqueue: db.prepare(ENQUEUE),
+    nextDue: db.prepare(SQL.nextDueAt),
+    pendingCount: db.prepare(SQL.pendingCount),
+  }));
+  const many = (text: string, ...params: unknown[]): OutboxMessage[] => (db.prepare(text).all(...params) as OutboxRow[]).map(toOutbox);
+  return {
+    async dueMessages(now: number, limit = 100) {
+      return many(SQL.dueMessages, now, limit);
+    },
+    async nextDueAt() {
+      return (sql().nextDue.get() as { due: number | null }).due ?? undefined;
+    },
+    async pendingCount() {
+      return (sql().pendingCount.get() as { n: number }).n;
+    },
+    async pendingMessages() {
+      return many(SQL.pendingMessages);
+    },
+    async failedMessages(limit = 20) {
+      return many(SQL.failedMessages, limit);
+    },
+    async markSent(id, now) {
+      db.prepare(SQL.markSent).run(now, id);
+    },
+    async markRetry(id, nextAttemptAt, error, reason) {
+      db.prepare(SQL.markRetry).run(nextAttemptAt, error, reason, id);
+    },
+    async postpone(id, nextAttemptAt, error, reason) {
+      db.prepare(SQL.postpone).run(nextAttemptAt, error, reason, id);
+    },
+    async markFailed(id, now, error, reason) {
+      db.prepare(SQL.markFailed).run(now, error, reason, id);
+    },
+    async enqueue(source: string, items: readonly OwedMessage[], now: number) {
+      const { enqueue } = sql();
+      db.transaction(() => items.forEach((item) => enqueue.run(item.channel, source, encodeJson(item.message), now, now)))();
+    },
+    async takeNewlyOverdue(now, ageMs) {
+      const rows = db.prepare(`SELECT * FROM outbox WHERE ${OWED} AND overdue_logged = 0 AND created_at <= ?`).all(now - ageMs) as OutboxRow[];
+      const mark = db.prepare('UPDATE outbox SET overdue_logged = 1 WHERE id = ?');
+      db.transaction(() => rows.forEach((r) => mark.run(r.id)))();
+      return rows.map(toOutbox);
+    },
+  };
+}
