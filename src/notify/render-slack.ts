@@ -1,3 +1,4 @@
+import type { KnownBlock, MessageAttachment, MrkdwnElement } from '@slack/types';
 import type { AlertEvent } from '../rules/alert.js';
 import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
 import type { Message, RenderOptions } from './message.js';
@@ -9,15 +10,16 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** What an incoming webhook is sent: Block Kit blocks, and coloured attachments of blocks. */
 export interface SlackPayload {
   readonly text: string;
-  readonly blocks: readonly unknown[];
-  readonly attachments: readonly { readonly color: string; readonly fallback: string; readonly blocks: readonly unknown[] }[];
+  readonly blocks: KnownBlock[];
+  readonly attachments: (MessageAttachment & { readonly color: string; readonly fallback: string; readonly blocks: KnownBlock[] })[];
 }
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text });
 
-function eventAttachment(event: AlertEvent, options: RenderOptions) {
+function eventAttachment(event: AlertEvent, options: RenderOptions): SlackPayload['attachments'][number] {
   const tone = toneOf(event);
   const facts = eventFacts(event, options);
   return {
@@ -74,7 +76,7 @@ export function renderSlack(message: Message, options: RenderOptions): SlackPayl
   }
   const { shown, hidden } = visibleEvents(message.events);
   const header = `${TONE_EMOJI[worstTone(message.events)]} ${title}`;
-  const blocks: unknown[] = [{ type: 'section', text: mrkdwn(`*${escapeSlack(header)}*`) }];
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${escapeSlack(header)}*`) }];
   const attachments = shown.map((event) => eventAttachment(event, options));
   if (hidden > 0) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${hidden} more (see balance-watch status)`)] });
   const fallbackLines = [title, ...(message.events.length > 1 ? shown.map(headline) : []), ...(hidden > 0 ? [`…and ${hidden} more`] : [])];

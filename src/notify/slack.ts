@@ -25,14 +25,13 @@ export function createSlackChannel(config: SlackConfig, deps: ChannelDeps): Chan
     label: `Slack (channel ${config.id})`,
     async send(message, signal) {
       const { webhookFor, slackFailure } = await import('./slack-webhook.js');
-      const seen: { retryAfter?: string } = {};
       // A client per send binds this send's shutdown signal; it holds no connection, so nothing is rebuilt that matters.
-      const webhook = webhookFor(config.webhook_url, deps, signal, seen);
+      const webhook = webhookFor(config.webhook_url, deps, signal);
       try {
-        await webhook.send({ ...renderSlack(message, deps.render) } as Parameters<typeof webhook.send>[0]);
+        await webhook.send(renderSlack(message, deps.render));
         return { ok: true };
       } catch (error) {
-        const failure = slackFailure(error, seen.retryAfter, signal, Date.now());
+        const failure = slackFailure(error, signal);
         return { ok: false, failure: { ...failure, message: redact(failure.message, secrets) } };
       }
     },
