@@ -51,7 +51,7 @@ export class BoardRoutes {
       store.silences(now, now - DAY_MS),
       store.eventsBetween(now - DAY_MS, now + 1),
       store.failedMessages(FAILURES_SHOWN),
-      store.channels.all(now),
+      store.channelHealth.all(now),
     ]);
     const known = new Set(context.config.channels.map((c) => c.id));
     return buildBoard({

@@ -54,7 +54,7 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
     const failed = await store.failedMessages();
     const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
     const silences = await store.silences(now);
-    const channels = await store.channels.all(now);
+    const channels = await store.channelHealth.all(now);
     const trends = new Map(await Promise.all(alerts.map(async (a) => [a, (await store.recent(a.source, a.account, TREND_POINTS)).map((o) => decimalToNumber(o.value.amount))] as const)));
     if (options.json) {
       io.out(JSON.stringify({ ...statusJson(describeLocation(config.state), alerts, trends, pending, failed, now), channels: channels.map((c) => channelJson(c, config.channels)), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));

@@ -192,7 +192,8 @@ const timezoneIsKnown: Check = (context) => {
   }
 };
 
-function checkHttps(context: CheckContext, url: string, path: ConfigPath, secret: boolean): Diagnostic[] {
+/** `secret`: the URL itself is a secret (a webhook), so the message must not show it. */
+function checkHttps(context: CheckContext, url: string, path: ConfigPath, { secret }: { readonly secret: boolean }): Diagnostic[] {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   if (!parsed) return [];
   if (parsed.protocol === 'https:') return [];
@@ -202,13 +203,13 @@ function checkHttps(context: CheckContext, url: string, path: ConfigPath, secret
 }
 
 const urlsAreSecure: Check = (context) => [
-  ...context.config.sources.flatMap((source, i) => checkHttps(context, source.base_url, [...context.at.source(i), 'base_url'], false)),
+  ...context.config.sources.flatMap((source, i) => checkHttps(context, source.base_url, [...context.at.source(i), 'base_url'], { secret: false })),
   ...context.config.channels.flatMap((channel, i) => {
     if (channel.type === 'slack') {
       if (!URL.canParse(channel.webhook_url)) {
         return [problem(context, 'error', [...context.at.channel(i), 'webhook_url'], 'webhook_url is not a URL; it should look like https://hooks.slack.com/services/…')];
       }
-      return checkHttps(context, channel.webhook_url, [...context.at.channel(i), 'webhook_url'], true);
+      return checkHttps(context, channel.webhook_url, [...context.at.channel(i), 'webhook_url'], { secret: true });
     }
     const url = URL.canParse(channel.smtp_url) ? new URL(channel.smtp_url) : undefined;
     if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {

@@ -212,7 +212,7 @@ export class Daemon {
     }
     if (!runtime) return readinessOf({ role: 'leader', running: false, stopping: this.stopping }, now);
     // A store that cannot be read now is the cycles' problem to report; readiness judges the sources without it.
-    const health = await this.deps.store.channels.all(now).catch(() => []);
+    const health = await this.deps.store.channelHealth.all(now).catch(() => []);
     return readinessOf(
       {
         role: 'leader',

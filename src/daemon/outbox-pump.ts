@@ -72,7 +72,7 @@ export class OutboxPump {
   async exportChannelHealth(): Promise<void> {
     const runtime = this.runtime;
     if (!runtime) return;
-    const known = new Map((await this.deps.store.channels.all(this.deps.now())).map((health) => [health.channel, health]));
+    const known = new Map((await this.deps.store.channelHealth.all(this.deps.now())).map((health) => [health.channel, health]));
     for (const id of runtime.channels.keys()) {
       const health = known.get(id);
       this.deps.metrics.channelUp.set({ channel: id }, health === undefined || isChannelUp(health) ? 1 : 0);

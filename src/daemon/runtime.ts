@@ -62,7 +62,7 @@ export function reloadedConfig(current: Config | undefined, next: Config): { rea
 export async function reconcileStore(store: StateStore, config: Config, log: Logger, now: number): Promise<void> {
   const removed = await store.removeAlertsExcept(config.rules.map((rule) => rule.name));
   if (removed > 0) log.info({ removed_rules: removed }, 'alerts of rules no longer in the config were closed quietly');
-  for (const orphan of orphanedChannels(await store.channels.all(now), config)) {
+  for (const orphan of orphanedChannels(await store.channelHealth.all(now), config)) {
     log.warn({ channel: orphan.channel, waiting: orphan.waiting }, orphanWarning(orphan));
   }
 }

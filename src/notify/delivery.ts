@@ -43,7 +43,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
 };
 
 export interface DeliveryDeps {
-  readonly store: OutboxStore & { readonly channels: ChannelHealthStore };
+  readonly store: OutboxStore & { readonly channelHealth: ChannelHealthStore };
   readonly channels: ReadonlyMap<string, Channel>;
   /** Who else hears that `failed` gave `message` up (see noticeRecipients). */
   readonly recipientsOf: (message: Message, failed: string) => readonly string[];
@@ -90,7 +90,7 @@ async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly Outbo
     const now = deps.now();
     if (result.ok) {
       await store.markSent(row.id, now);
-      await store.channels.delivered(id, now);
+      await store.channelHealth.delivered(id, now);
       listener.delivered(row, id);
       continue;
     }
@@ -107,7 +107,7 @@ async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly Outbo
     const wait = failure.retryAfterMs ?? backoffDelay(row.attempts, { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs }, deps.random);
     const next = now + Math.max(wait, 1_000);
     await store.markRetry(row.id, next, failure.message, failure.reason);
-    await store.channels.failed(id, now, { message: failure.message, reason: failure.reason, gaveUp: false });
+    await store.channelHealth.failed(id, now, { message: failure.message, reason: failure.reason, gaveUp: false });
     listener.retrying(row, id, failure.reason, failure.message, next);
     return;
   }
@@ -118,12 +118,12 @@ async function giveUp(deps: DeliveryDeps, row: OutboxMessage, id: string, reason
   const { store, listener, options } = deps;
   const now = deps.now();
   await store.markFailed(row.id, now, why, reason);
-  await store.channels.failed(id, now, { message: why, reason, gaveUp: true });
+  await store.channelHealth.failed(id, now, { message: why, reason, gaveUp: true });
   listener.gaveUp(row, id, reason, why);
   if (row.message.kind === 'delivery-failure' || row.message.kind === 'test') return;
   const recipients = deps.recipientsOf(row.message, id);
   if (recipients.length === 0) return listener.unheard(row, id, why);
-  if (!(await store.channels.claimNotice(id, now, options.noticeIntervalMs))) return;
+  if (!(await store.channelHealth.claimNotice(id, now, options.noticeIntervalMs))) return;
   const notice = deliveryFailureNotice(row.message, { channel: id, target: label }, why, now);
   await store.enqueue(row.source, recipients.map((channel) => ({ channel, message: notice })), now);
   listener.noticed(row, id, recipients);

@@ -2,11 +2,11 @@ import { type Decimal, decimalToString, formatDecimal } from '../money/decimal.j
 import { formatMoney } from '../money/money.js';
 import { displayState, LEVEL_SEVERITY } from '../rules/alert.js';
 import { seenLabel } from '../rules/seen-state.js';
-import type { AlertRow } from '../rules/cycle.js';
+import type { CheckedAlert } from '../rules/cycle.js';
 import { renderTable } from './table.js';
 
 /** The state people see for a row: the alert state, or "no data" / "error" when the balance could not be read. */
-export function rowState(row: AlertRow): string {
+export function rowState(row: CheckedAlert): string {
   if (!row.state || (row.error && row.state.lastValue === undefined)) return 'unknown';
   const label = seenLabel(row.state);
   return row.error && row.state.noDataSince === undefined ? `${label} (no reading)` : label;
@@ -15,7 +15,7 @@ export function rowState(row: AlertRow): string {
 const amount = (value: Decimal | undefined) => (value === undefined ? '-' : formatDecimal(value));
 
 /** The table of `once`: every alert with its balance, levels and state; errors listed beneath. */
-export function renderAlertTable(rows: readonly AlertRow[]): string {
+export function renderAlertTable(rows: readonly CheckedAlert[]): string {
   const table = renderTable(
     ['RULE', 'SOURCE', 'ACCOUNT', 'BALANCE', 'WARN BELOW', 'CRITICAL BELOW', 'RECOVERS AT', 'STATE'],
     rows.map((row) => [
@@ -34,7 +34,7 @@ export function renderAlertTable(rows: readonly AlertRow[]): string {
   return errors.length > 0 ? `${table}\n\nCould not read:\n${errors.join('\n')}` : table;
 }
 
-function recovery(row: AlertRow): string {
+function recovery(row: CheckedAlert): string {
   const t = row.thresholds;
   if (!t) return '-';
   const parts = [t.warnRecover && `warn ${formatDecimal(t.warnRecover)}`, t.criticalRecover && `crit ${formatDecimal(t.criticalRecover)}`].filter(Boolean);
@@ -44,7 +44,7 @@ function recovery(row: AlertRow): string {
 const plain = (value: Decimal | undefined) => (value === undefined ? null : decimalToString(value));
 
 /** The same facts as the table, for machines: amounts as exact decimal strings. */
-export function alertRowJson(row: AlertRow): Record<string, unknown> {
+export function alertRowJson(row: CheckedAlert): Record<string, unknown> {
   return {
     rule: row.rule,
     source: row.source,
@@ -62,7 +62,7 @@ export function alertRowJson(row: AlertRow): Record<string, unknown> {
 }
 
 /** Nagios plugin exit status: 2 any critical, 3 anything unknown, 1 any warning, 0 all OK. */
-export function nagiosStatus(rows: readonly AlertRow[], sourceFailed: boolean): 0 | 1 | 2 | 3 {
+export function nagiosStatus(rows: readonly CheckedAlert[], sourceFailed: boolean): 0 | 1 | 2 | 3 {
   const worst = Math.max(0, ...rows.map((row) => (row.state ? LEVEL_SEVERITY[row.state.level] : 0)));
   if (worst === 2) return 2;
   if (sourceFailed || rows.some((row) => row.error !== undefined)) return 3;

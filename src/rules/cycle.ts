@@ -11,7 +11,7 @@ import { type Thresholds, thresholdsIn } from './thresholds.js';
 import { type Point, project } from './trend.js';
 
 /** One line of `once` and `status`: a rule on an account, its balance and state after this cycle. */
-export interface AlertRow {
+export interface CheckedAlert {
   readonly rule: string;
   readonly source: string;
   readonly account: string;
@@ -23,7 +23,7 @@ export interface AlertRow {
 }
 
 export interface CycleResult {
-  readonly rows: readonly AlertRow[];
+  readonly rows: readonly CheckedAlert[];
   readonly events: readonly AlertEvent[];
   /** The new state of every alert evaluated, by alertKey. */
   readonly states: ReadonlyMap<string, AlertState>;
@@ -44,7 +44,7 @@ export function planCycle(
   historyOf: HistoryLookup = () => [],
 ): CycleResult {
   const readings = readingsByAccount(fetched);
-  const rows: AlertRow[] = [];
+  const rows: CheckedAlert[] = [];
   const events: AlertEvent[] = [];
   const states = new Map<string, AlertState>();
 
@@ -77,7 +77,7 @@ export function planCycle(
         for (const event of result.events) events.push(withTrend(event, points, now, rule.runway_window));
       }
       // Built field by field, not with conditional spreads: this runs for every account every cycle.
-      const row: { -readonly [K in keyof AlertRow]: AlertRow[K] } = { rule: rule.name, source: source.id, account, state: result.state };
+      const row: { -readonly [K in keyof CheckedAlert]: CheckedAlert[K] } = { rule: rule.name, source: source.id, account, state: result.state };
       if (effective.kind === 'value') row.value = effective.value;
       else row.error = effective.reason;
       if (misfit === undefined) row.thresholds = policy.thresholds;

@@ -14,7 +14,7 @@ export interface StateStore extends AlertStore, OutboxStore, HistoryStore, Silen
   /** Where the store is, fit for logs and messages: a file path, or a URL without its password. */
   readonly location: string;
   /** Each channel's last success and failure, and what it owes. */
-  readonly channels: ChannelHealthStore;
+  readonly channelHealth: ChannelHealthStore;
   /** Which replica leads, when several share the store. */
   readonly lease: Lease;
   /** Told when a networked store stops answering and when it answers again (an embedded file never does either). */

@@ -70,7 +70,7 @@ describe.skipIf(!hasPostgres())('balance-watch migrate-state, and the read comma
     expect(await to.pendingMessages()).toEqual(await from.pendingMessages());
     expect(await to.silences(now)).toEqual(await from.silences(now));
     expect(await to.eventsBetween(0, now + 1)).toEqual(await from.eventsBetween(0, now + 1));
-    expect(await to.channels.all(now)).toEqual(await from.channels.all(now));
+    expect(await to.channelHealth.all(now)).toEqual(await from.channelHealth.all(now));
     // New rows continue after the copied ids instead of colliding with them.
     const highest = Math.max(...(await from.pendingMessages()).map((m) => m.id));
     await to.enqueue('apay', [{ channel: 'treasury', message: { kind: 'test', channel: 'treasury', at: now } }], now);

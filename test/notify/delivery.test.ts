@@ -136,7 +136,7 @@ describe('drainOutbox', () => {
     const [notice] = slack.sent;
     expect(notice).toMatchObject({ kind: 'delivery-failure', channel: 'email', target: 'Fake email', lost: '[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)' });
     expect(notice).toMatchObject({ problem: expect.stringMatching(/^still failing after 24 h of retries: failed: server$/) });
-    expect((await store.channels.all(clock.now)).find((h) => h.channel === 'email')).toMatchObject({ gaveUpLastDay: 2, waiting: 0, lastReason: 'expired' });
+    expect((await store.channelHealth.all(clock.now)).find((h) => h.channel === 'email')).toMatchObject({ gaveUpLastDay: 2, waiting: 0, lastReason: 'expired' });
   });
 
   it('tells the other channels of a permanent refusal at once, at most once an hour, and never about a notice', async () => {

@@ -124,11 +124,11 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       const owed = ['first', 'second', 'third'].map((name) => ({ channel: name === 'second' ? 'email' : 'slack', message: { kind: 'test' as const, channel: name, at: T0 } }));
       await store.enqueue('apay', owed, T0);
       expect((await store.pendingMessages()).map((m) => (m.message as { channel: string }).channel)).toEqual(['first', 'second', 'third']);
-      await store.channels.delivered('slack', T0 + 1);
-      await store.channels.failed('email', T0 + 2, { message: 'refused', reason: 'client', gaveUp: true });
-      expect(await store.channels.claimNotice('email', T0 + 3, 3_600_000)).toBe(true);
-      expect(await store.channels.claimNotice('email', T0 + 4, 3_600_000)).toBe(false);
-      expect(await store.channels.all(T0 + 5)).toEqual([
+      await store.channelHealth.delivered('slack', T0 + 1);
+      await store.channelHealth.failed('email', T0 + 2, { message: 'refused', reason: 'client', gaveUp: true });
+      expect(await store.channelHealth.claimNotice('email', T0 + 3, 3_600_000)).toBe(true);
+      expect(await store.channelHealth.claimNotice('email', T0 + 4, 3_600_000)).toBe(false);
+      expect(await store.channelHealth.all(T0 + 5)).toEqual([
         { channel: 'email', lastSuccessAt: null, lastFailureAt: T0 + 2, lastFailure: 'refused', lastReason: 'client', lastGaveUpAt: T0 + 2, waiting: 1, gaveUpLastDay: 0 },
         { channel: 'slack', lastSuccessAt: T0 + 1, lastFailureAt: null, lastFailure: null, lastReason: null, lastGaveUpAt: null, waiting: 2, gaveUpLastDay: 0 },
       ]);

@@ -21,11 +21,11 @@ export interface PostgresStore extends AlertStore, OutboxStore, HistoryStore, Si
  * write over its successor's state. Each concern is a file of its own beside this one.
  */
 export class PostgresStore implements StateStore {
-  readonly channels: PostgresChannelHealth;
+  readonly channelHealth: PostgresChannelHealth;
   readonly lease: PostgresLease;
 
   private constructor(private readonly db: PostgresPool) {
-    this.channels = new PostgresChannelHealth(db);
+    this.channelHealth = new PostgresChannelHealth(db);
     this.lease = new PostgresLease(db);
     Object.assign(this, postgresAlerts(db, this.lease), postgresOutbox(db, this.lease), postgresHistory(db), postgresSilences(db), postgresSummaries(db, this.lease));
   }

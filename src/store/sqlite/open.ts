@@ -34,7 +34,7 @@ export class SqliteStore implements StateStore {
   }
 
   /** Each channel's deliveries; its statements are prepared on first use, after migrations. */
-  get channels(): SqliteChannelHealth {
+  get channelHealth(): SqliteChannelHealth {
     this.health ??= new SqliteChannelHealth(this.db);
     return this.health;
   }
