@@ -4,8 +4,7 @@ import { formatMoney, type Money } from '../money/money.js';
 import { humanDuration } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
 import type { ChannelHealth } from '../store/store.js';
-import { isChannelFailing, isChannelUp } from '../store/store.js';
-import { WRITE_HEARTBEAT_MS } from '../daemon/write-policy.js';
+import { HISTORY_HEARTBEAT_MS, isChannelFailing, isChannelUp } from '../store/store.js';
 import type { Board, BoardEvent, BoardRow, BoardState } from './board.js';
 import { chartSvg } from './chart.js';
 
@@ -64,9 +63,9 @@ function levelsFormatter(): (row: BoardRow) => string {
 /**
  * A balance read this long before the latest one is marked with its time: its
  * source may be failing. A steady balance's reading time is stored only every
- * WRITE_HEARTBEAT_MS, so less than that (and a little) says nothing.
+ * HISTORY_HEARTBEAT_MS, so less than that (and a little) says nothing.
  */
-const STALE_AFTER_MS = WRITE_HEARTBEAT_MS + 120_000;
+const STALE_AFTER_MS = HISTORY_HEARTBEAT_MS + 120_000;
 
 function row(r: BoardRow, time: (ms: number) => string, now: number, latest: number, levels: (row: BoardRow) => string): string {
   const state = r.state === 'silenced' ? `silenced (${r.level})` : STATE_LABEL[r.state];

@@ -1,3 +1,4 @@
+import { HISTORY_HEARTBEAT_MS } from '../store/store.js';
 import { type Money, sameMoney } from '../money/money.js';
 import type { AlertState } from '../rules/alert.js';
 
@@ -16,7 +17,7 @@ import type { AlertState } from '../rules/alert.js';
  *   crash the store may say a balance was last read up to that long ago; the
  *   next cycle reads it again.
  */
-export const WRITE_HEARTBEAT_MS = 5 * 60_000;
+export const WRITE_HEARTBEAT_MS = HISTORY_HEARTBEAT_MS;
 
 /** Whether everything is owed this cycle: nothing written yet under this memory, or the last whole write a heartbeat ago. */
 export function heartbeatDue(wholeWrittenAt: number | undefined, now: number, heartbeatMs = WRITE_HEARTBEAT_MS): boolean {

@@ -190,6 +190,14 @@ export const isChannelUp = (health: Pick<ChannelHealth, 'lastSuccessAt' | 'lastF
 export const isChannelFailing = (health: Pick<ChannelHealth, 'lastSuccessAt' | 'lastGaveUpAt'>): boolean =>
   health.lastGaveUpAt !== null && (health.lastSuccessAt === null || health.lastSuccessAt < health.lastGaveUpAt);
 
+/**
+ * What readers of the history may rely on: every change of a balance or state
+ * is stored, and a steady one at least this often (the daemon's write policy
+ * keeps to it). So a stored reading time may be up to this old for a balance
+ * read every cycle.
+ */
+export const HISTORY_HEARTBEAT_MS = 5 * 60_000;
+
 /** How long ended or expired silences stay listed. */
 export const SILENCE_MEMORY_MS = 7 * 86_400_000;
 
