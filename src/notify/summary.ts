@@ -1,5 +1,5 @@
 import type { Money } from '../money/money.js';
-import type { EventKind, Level } from '../rules/alert.js';
+import type { EventRecord } from '../rules/alert.js';
 import type { SeenState } from '../rules/seen-state.js';
 
 export interface SummaryRow {
@@ -14,14 +14,7 @@ export interface SummaryRow {
 }
 
 /** An event of the period, as the summary lists it. */
-export interface SummaryEvent {
-  readonly rule: string;
-  readonly account: string;
-  readonly kind: EventKind;
-  readonly level: Level;
-  readonly at: number;
-  readonly value: Money | null;
-}
+export type SummaryEvent = EventRecord;
 
 /** A channel's periodic overview: every balance, and what fired and resolved since the last one. */
 export interface Summary {

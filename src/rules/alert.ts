@@ -48,6 +48,16 @@ export function currentRunwayMs(state: AlertState): number | undefined {
   return projection !== undefined && projection.at === state.lastObservedAt ? projection.ms : undefined;
 }
 
+/** What happened to an alert and when, as logs and summaries keep it: the event without its rendering details. */
+export interface EventRecord {
+  readonly rule: string;
+  readonly account: string;
+  readonly kind: EventKind;
+  readonly level: Level;
+  readonly at: number;
+  readonly value: Money | null;
+}
+
 /** What an observation cycle brings for one alert: a balance, or the reason there is none. */
 export type Observation = { readonly kind: 'value'; readonly value: Money } | { readonly kind: 'failure'; readonly reason: string };
 

@@ -1,6 +1,6 @@
 import type { Money } from '../money/money.js';
 import type { Message } from '../notify/message.js';
-import type { AlertEvent, AlertState, EventKind, Level } from '../rules/alert.js';
+import type { AlertEvent, AlertState, EventRecord } from '../rules/alert.js';
 import type { Silence } from '../rules/silence.js';
 import type { Lease } from './lease.js';
 
@@ -157,14 +157,8 @@ export interface CycleWrite {
 }
 
 /** An event as the log keeps it. */
-export interface LoggedEvent {
+export interface LoggedEvent extends EventRecord {
   readonly source: string;
-  readonly rule: string;
-  readonly account: string;
-  readonly kind: EventKind;
-  readonly level: Level;
-  readonly at: number;
-  readonly value: Money | null;
 }
 
 /** What the store knows of one channel's deliveries: enough to say whether people are hearing from it. */
