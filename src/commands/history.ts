@@ -6,6 +6,7 @@ import { locateState } from '../config/state-location.js';
 import { compareDecimal, decimalToNumber, decimalToString } from '../money/decimal.js';
 import { formatMoney, type Money, moneyChange } from '../money/money.js';
 import { changeSince, formatTime, humanDuration } from '../notify/format.js';
+import { printable } from '../printable.js';
 import { renderTable } from '../report/table.js';
 import { sparkline } from '../rules/trend.js';
 import { openStoreOrExit } from './open-store.js';
@@ -69,7 +70,7 @@ export async function history(rule: string, options: HistoryOptions, io: Command
     io.out(
       sections
         .map(({ alert, observations }) => {
-          const title = `${rule} · ${alert.account} (${alert.source}), the last ${humanDuration(since.value)}`;
+          const title = `${printable(rule)} · ${printable(alert.account)} (${alert.source}), the last ${humanDuration(since.value)}`;
           if (observations.length === 0) return `${title}\n  no observations in this period`;
           const shown = observations.slice(-limit);
           const rows = shown.map((o, i) => {
