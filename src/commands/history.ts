@@ -26,6 +26,8 @@ const DEFAULT_LIMIT = 50;
 export async function history(rule: string, options: HistoryOptions, io: CommandIo): Promise<void> {
   const since = parseDuration(options.since ?? '24h');
   if (!since.ok) throw new ExitError(1, `--since: ${since.error}`);
+  const limit = options.limit === undefined ? DEFAULT_LIMIT : Number(options.limit);
+  if (!/^\d+$/.test(options.limit ?? '1') || !Number.isSafeInteger(limit) || limit < 1) throw new ExitError(1, `--limit: "${options.limit}" is not a number of rows; give a whole number of 1 or more, e.g. --limit 100 (--json prints every row)`);
   const located = await locateState(configPath(options.config, io.env), io.env);
   if (!located.ok) throw new ExitError(1, located.error);
   const render = located.value.timezone === undefined ? {} : { timezone: located.value.timezone };
@@ -66,7 +68,6 @@ export async function history(rule: string, options: HistoryOptions, io: Command
       );
       return;
     }
-    const limit = Number(options.limit ?? DEFAULT_LIMIT);
     io.out(
       sections
         .map(({ alert, observations }) => {

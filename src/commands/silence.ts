@@ -2,7 +2,8 @@ import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { parseDuration } from '../config/duration.js';
 import { configPath } from '../config/file.js';
-import { locateState } from '../config/state-location.js';
+import { locateState, type StateLocation } from '../config/state-location.js';
+import { nameMatcher } from '../glob.js';
 import { formatTime, humanDuration } from '../notify/format.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
@@ -20,12 +21,15 @@ export interface SilenceAddOptions {
 /** Ended and expired silences stay in `silence list` this long. */
 const RECENTLY_MS = 86_400_000;
 
-async function withStore<T>(option: string | undefined, io: CommandIo, work: (store: StateStore, render: RenderOptions) => Promise<T>): Promise<T> {
+/** The longest silence: one longer is an alert switched off, which is the rule's to say. */
+const MAX_SILENCE_MS = 90 * 86_400_000;
+
+async function withStore<T>(option: string | undefined, io: CommandIo, work: (store: StateStore, render: RenderOptions, located: StateLocation) => Promise<T>): Promise<T> {
   const located = await locateState(configPath(option, io.env), io.env);
   if (!located.ok) throw new ExitError(1, located.error);
   const store = await openStoreOrExit(located.value.state, 1);
   try {
-    return await work(store, located.value.timezone === undefined ? {} : { timezone: located.value.timezone });
+    return await work(store, located.value.timezone === undefined ? {} : { timezone: located.value.timezone }, located.value);
   } finally {
     await store.close();
   }
@@ -41,12 +45,18 @@ export async function silenceAdd(target: string, options: SilenceAddOptions, io:
   const duration = parseDuration(options.for ?? '');
   if (options.for === undefined) throw new ExitError(1, 'say how long with --for, e.g. --for 2h');
   if (!duration.ok) throw new ExitError(1, `--for: ${duration.error}`);
+  if (duration.value > MAX_SILENCE_MS) throw new ExitError(1, `--for: at most 90d; to stop alerts for longer, change or remove the rule in the config`);
   const reason = options.reason?.trim();
   if (!reason) throw new ExitError(1, 'say why with --reason, e.g. --reason "top-up requested": the team sees it in status');
   const level = options.level ?? 'warning';
   if (level !== 'warning' && level !== 'critical') throw new ExitError(1, '--level must be warning (critical still notifies) or critical (mute everything)');
   const { rule, account } = parseSilenceTarget(target);
-  await withStore(options.config, io, async (store, render) => {
+  await withStore(options.config, io, async (store, render, located) => {
+    const matchesRule = nameMatcher(rule);
+    if (!located.rules.some(matchesRule)) {
+      const known = located.rules.length === 0 ? 'none' : located.rules.map((name) => `"${name}"`).join(', ');
+      throw new ExitError(1, `no rule in the config is called ${rule.includes('*') ? `like "${rule}"` : `"${rule}"`} (rules: ${known}); nothing was silenced`);
+    }
     const now = Date.now();
     const silence = { rule, account, level, reason, createdAt: now, until: now + duration.value } as const;
     const id = await store.addSilence(silence);

@@ -14,7 +14,16 @@ const DEFAULT_STATE = './data/state.db';
  * commands that only read the store: they should work even when an unrelated
  * setting (a variable holding an SMTP password, say) is missing here.
  */
-export async function locateState(file: string, env: Environment): Promise<Result<{ state: string; timezone?: string; channels: readonly string[] }>> {
+export interface StateLocation {
+  readonly state: string;
+  readonly timezone?: string;
+  /** Channel ids, so status can tell which channels messages wait for in vain. */
+  readonly channels: readonly string[];
+  /** Rule names, so a silence can be checked against the rules there are. */
+  readonly rules: readonly string[];
+}
+
+export async function locateState(file: string, env: Environment): Promise<Result<StateLocation>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -24,7 +33,7 @@ export async function locateState(file: string, env: Environment): Promise<Resul
   const tree = parseYamlTree(text, { env, textNumberKeys: new Set() });
   const data = tree.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return err(`${file}: not a balance-watch config; run balance-watch check -c ${file}`);
-  const { state, timezone, channels } = data as { state?: unknown; timezone?: unknown; channels?: unknown };
+  const { state, timezone, channels, rules } = data as { state?: unknown; timezone?: unknown; channels?: unknown; rules?: unknown };
   // Errors elsewhere in the file (a missing SMTP password, say) do not matter here; one in `state` does.
   const at = tree.positions.valueAt(['state']);
   const stateProblem = state === undefined ? undefined : tree.errors.find((e) => e.position.line === at.line && e.position.col === at.col);
@@ -35,7 +44,14 @@ export async function locateState(file: string, env: Environment): Promise<Resul
   const problem = stateLocationProblem(named);
   if (problem) return err(`${file}: state: ${problem}; run balance-watch check -c ${file}`);
   const where = isPostgresUrl(named) ? named : path.resolve(path.dirname(path.resolve(file)), named);
-  // Channel ids only, so status can tell which channels messages wait for in vain.
-  const ids = Array.isArray(channels) ? channels.flatMap((c: unknown) => (c !== null && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string' ? [(c as { id: string }).id] : [])) : [];
-  return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}), channels: ids });
+  return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}), channels: stringsAt(channels, 'id'), rules: stringsAt(rules, 'name') });
+}
+
+/** The `key` of each item of a list, where it is text: enough of the file for names, whatever else is wrong in it. */
+function stringsAt(list: unknown, key: string): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown) => {
+    const value = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' ? [value] : [];
+  });
 }

@@ -39,6 +39,12 @@ describe('balance-watch history, and trends in status', () => {
     expect(report.accounts[0]!.observations.map((o) => o.balance)).toEqual(['500000.00', '500000.00', '500000.00', '500000.00']);
   });
 
+  it.each(['0', 'abc', '-3', '2.5'])('refuses --limit %s', async (limit) => {
+    const result = await runCli(['history', 'bKash agent float', '-c', file, '--limit', limit]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`--limit: "${limit}" is not a number of rows; give a whole number of 1 or more, e.g. --limit 100 (--json prints every row)\n`);
+  });
+
   it('names the rules it knows when asked for another', async () => {
     const result = await runCli(['history', 'bKash', '-c', file]);
     expect(result.code).toBe(1);

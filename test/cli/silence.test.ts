@@ -69,7 +69,7 @@ describe('balance-watch silence', () => {
     expect(again.stderr).toMatch(/no silence #1 is in force/);
   });
 
-  it('validates what it is given and warns about a target that matches nothing', async () => {
+  it('validates what it is given, refuses a rule the config does not have, and warns about an alert not yet evaluated', async () => {
     const noFor = await cli('silence', 'add', 'UPI', '--for', 'soon', '--reason', 'x');
     expect(noFor.code).toBe(1);
     expect(noFor.stderr).toMatch(/--for: "soon" is not a duration/);
@@ -77,9 +77,19 @@ describe('balance-watch silence', () => {
     expect(noReason.stderr).toMatch(/say why with --reason/);
     const level = await cli('silence', 'add', 'UPI', '--for', '1h', '--reason', 'x', '--level', 'all');
     expect(level.stderr).toMatch(/--level must be warning/);
+    const tooLong = await cli('silence', 'add', 'UPI', '--for', '99999d', '--reason', 'x');
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toBe('--for: at most 90d; to stop alerts for longer, change or remove the rule in the config\n');
+    const notYet = await cli('silence', 'add', 'UPI', '--for', '1h', '--reason', 'x');
+    expect(notYet.code).toBe(0);
+    expect(notYet.stderr).toMatch(/warning: no alert in the state store matches UPI yet/);
     await cli('once');
     const typo = await cli('silence', 'add', 'bKash agent flaot', '--for', '1h', '--reason', 'x');
-    expect(typo.code).toBe(0);
-    expect(typo.stderr).toMatch(/warning: no alert in the state store matches bKash agent flaot yet/);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('no rule in the config is called "bKash agent flaot" (rules: "bKash agent float", "UPI", "USD settlement"); nothing was silenced\n');
+    const glob = await cli('silence', 'add', 'bKash*', '--for', '1h', '--reason', 'x');
+    expect(glob.code).toBe(0);
+    const listed = JSON.parse((await cli('silence', 'list', '--json')).stdout) as { rule: string }[];
+    expect(listed.map((s) => s.rule)).toEqual(['UPI', 'bKash*']);
   });
 });

@@ -232,13 +232,13 @@ describe('locateState', () => {
     const { writeFileSync } = await import('node:fs');
     const dir = tempDir();
     writeFileSync(`${dir}/c.yaml`, VALID_CONFIG.replace('schedule:', 'state: ${STATE_DIR:-/var/lib/bw}/state.db\ntimezone: UTC\nschedule:'));
-    expect(await locateState(`${dir}/c.yaml`, {})).toEqual({ ok: true, value: { state: '/var/lib/bw/state.db', timezone: 'UTC', channels: ['treasury'] } });
+    expect(await locateState(`${dir}/c.yaml`, {})).toEqual({ ok: true, value: { state: '/var/lib/bw/state.db', timezone: 'UTC', channels: ['treasury'], rules: ['bKash agent float', 'USD settlement'] } });
     writeFileSync(`${dir}/d.yaml`, 'state: ${STATE_DIR}/state.db\n');
     expect(await locateState(`${dir}/d.yaml`, {})).toEqual({
       ok: false,
       error: `${dir}/d.yaml: state: environment variable STATE_DIR is not set; set it, or give a default with \${STATE_DIR:-value}; run balance-watch check -c ${dir}/d.yaml`,
     });
     writeFileSync(`${dir}/e.yaml`, 'rules: []\n');
-    expect(await locateState(`${dir}/e.yaml`, {})).toEqual({ ok: true, value: { state: `${dir}/data/state.db`, channels: [] } });
+    expect(await locateState(`${dir}/e.yaml`, {})).toEqual({ ok: true, value: { state: `${dir}/data/state.db`, channels: [], rules: [] } });
   });
 });
