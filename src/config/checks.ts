@@ -17,7 +17,12 @@ export interface CheckContext {
   /** Where the i-th source, channel or rule of `config` stands in the file (invalid ones are left out of `config`). */
   readonly at: { readonly source: (i: number) => ConfigPath; readonly channel: (i: number) => ConfigPath; readonly rule: (i: number) => ConfigPath };
   /** Every id the file declares, valid or not, so a reference to a broken source is not reported twice. */
-  readonly declared: { readonly sources: ReadonlySet<string>; readonly channels: ReadonlySet<string> };
+  readonly declared: {
+    readonly sources: ReadonlySet<string>;
+    readonly channels: ReadonlySet<string>;
+    /** Channel ids some rule of the file notifies, valid or not (every channel when a rule takes the default of all). */
+    readonly notified: ReadonlySet<string> | 'every channel';
+  };
 }
 
 type Check = (context: CheckContext) => Diagnostic[];
@@ -221,9 +226,10 @@ const urlsAreSecure: Check = (context) => [
   }),
 ];
 
+/** Judged from the file's rules as written: a rule with a typo elsewhere still says whom it notifies. */
 const channelsAreUsed: Check = (context) =>
   context.config.channels.flatMap((channel, i) =>
-    context.config.rules.some((rule) => rule.notify.includes(channel.id))
+    context.declared.notified === 'every channel' || context.declared.notified.has(channel.id)
       ? []
       : [problem(context, 'warning', [...context.at.channel(i), 'id'], `channel "${channel.id}" is not in any rule's notify list`)],
   );

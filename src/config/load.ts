@@ -49,10 +49,13 @@ export function parseConfigText(text: string, options: ParseOptions): LoadResult
         channel: (i) => ['channels', indices.channels[i]!],
         rule: (i) => ['rules', indices.rules[i]!],
       },
-      declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels') },
+      declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels'), notified: notifiedIds(data) },
     }),
   );
-  const errors = [...tree.errors, ...schemaErrors, ...findings.filter((d) => d.severity === 'error')];
+  // One error per mistake: a value whose variable is missing is not also "not a URL".
+  const known = new Set(tree.errors.map((d) => `${d.position.line}:${d.position.col}`));
+  const later = [...schemaErrors, ...findings.filter((d) => d.severity === 'error')].filter((d) => !known.has(`${d.position.line}:${d.position.col}`));
+  const errors = [...tree.errors, ...later];
   const warnings = sortDiagnostics(findings.filter((d) => d.severity === 'warning'));
   return errors.length > 0 ? { errors: sortDiagnostics(errors), warnings } : { config, errors: [], warnings };
 }
@@ -75,6 +78,19 @@ function listAt(data: Record<string, unknown>, key: string): unknown[] {
 
 function declaredIds(data: Record<string, unknown>, key: 'sources' | 'channels'): Set<string> {
   return new Set(listAt(data, key).flatMap((item) => (item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string' ? [(item as { id: string }).id] : [])));
+}
+
+function notifiedIds(data: Record<string, unknown>): Set<string> | 'every channel' {
+  const ids = (value: unknown): string[] => (Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+  const defaults = data['defaults'];
+  const defaultNotify = defaults && typeof defaults === 'object' ? (defaults as Record<string, unknown>)['notify'] : undefined;
+  const notified = new Set(ids(defaultNotify));
+  for (const rule of listAt(data, 'rules')) {
+    const notify = rule && typeof rule === 'object' ? (rule as Record<string, unknown>)['notify'] : undefined;
+    if (notify === undefined && defaultNotify === undefined) return 'every channel';
+    for (const id of ids(notify)) notified.add(id);
+  }
+  return notified;
 }
 
 /** The parts of an invalid config that are valid on their own, each list item kept with its index in the file. */

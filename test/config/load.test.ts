@@ -214,6 +214,23 @@ describe('a state setting that looks like a URL but is none we open', () => {
   });
 });
 
+describe('one error per mistake', () => {
+  it('a typo in a rule does not also make its channels look unused', () => {
+    const text = edit('    warn_below: 50000', '    warn_bellow: 50000\n    notify: [treasury]').replace('    warn_below: "1000.00"', '    warn_below: "1000.00"\n    notify: [treasury]');
+    expect(lines(text)).toEqual(['c.yaml:27:5 error: unknown key "warn_bellow" in rules[0]; did you mean warn_below?']);
+  });
+
+  it('a channel no rule names is still reported', () => {
+    const text = edit('    warn_below: 50000', '    warn_below: 50000\n    notify: []').replace('    warn_below: "1000.00"', '    warn_below: "1000.00"\n    notify: []');
+    expect(lines(text).filter((line) => line.includes('treasury'))).toEqual(['c.yaml:20:9 warning: channel "treasury" is not in any rule\'s notify list']);
+  });
+
+  it('a missing variable is one error, not also "not a URL"', () => {
+    const { SLACK_WEBHOOK_URL: _unset, ...env } = TEST_ENV;
+    expect(lines(VALID_CONFIG, env)).toEqual(['c.yaml:22:18 error: environment variable SLACK_WEBHOOK_URL is not set; set it, or give a default with ${SLACK_WEBHOOK_URL:-value}']);
+  });
+});
+
 describe('unreadable files', () => {
   it.each([
     ['ENOENT', /no such file/],
