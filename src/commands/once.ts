@@ -28,8 +28,15 @@ const UNKNOWN = 3;
  * Nagios plugin convention.
  */
 export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
-  const config = await loadConfigOrExit(options.config, io, UNKNOWN);
-  const store = options.dryRun ? undefined : await openStoreOrExit(config.state, UNKNOWN);
+  const json = Boolean(options.json);
+  const config = await loadConfigOrExit(options.config, io, UNKNOWN, { json });
+  const store = options.dryRun ? undefined : await openStoreOrExit(config.state, UNKNOWN).catch((error: unknown) => {
+    if (json && error instanceof ExitError) {
+      io.out(JSON.stringify({ status: 'unknown', error: error.message, config_errors: [] }, null, 2));
+      throw new ExitError(error.exitCode);
+    }
+    throw error;
+  });
   const log = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn', destination: 2 });
   const controller = new AbortController();
   const stop = () => controller.abort();

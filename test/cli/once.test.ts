@@ -38,6 +38,19 @@ describe('balance-watch once', () => {
     expect(critical.code).toBe(2);
   });
 
+  it('with --json, an invalid config is a JSON document too (exit 3), for the check that reads it', async () => {
+    const dir = tempDir({ 'config.yaml': simulatedConfig(sim).replace('    warn_below: 50000', '    warn_bellow: 50000') });
+    const file = path.join(dir, 'config.yaml');
+    const result = await runCli(['once', '-c', file, '--json']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      status: 'unknown',
+      error: `the config is invalid; run balance-watch check -c ${file}`,
+      config_errors: [{ file, line: 34, col: 5, message: 'unknown key "warn_bellow" in rules[0]; did you mean warn_below?' }],
+    });
+  });
+
   it('prints JSON with exact decimal strings', async () => {
     sim.setApayBalance('bkash_a', '9999.99');
     const result = await once(['--json']);
