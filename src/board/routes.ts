@@ -77,7 +77,8 @@ export class BoardRoutes {
     const account = query.get('account');
     const alerts = (await context.store.alerts()).filter((a) => a.rule === rule && (account === null || a.account === account));
     if (alerts.length === 0) return sendJson(res, 404, { error: account === null ? `no rule "${rule}" in the state store` : `rule "${rule}" has no account "${account}"` });
-    const from = context.now - since.value;
+    // No further back than the store keeps: a huge `since` is the whole history, not a date before year 0.
+    const from = context.now - Math.min(since.value, context.config.history_retention);
     const accounts = await Promise.all(
       alerts.map(async (alert) => {
         const observations = await context.store.history(alert.source, alert.account, from);

@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { challenge, isAuthorized } from '../board/access.js';
+import { SECURITY_HEADERS } from '../http-security.js';
 import type { HttpAccess } from '../config/types.js';
 import { errorMessage } from '../error-message.js';
 import type { Readiness } from './readiness.js';
@@ -44,20 +45,20 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
     const url = new URL(req.url ?? '/', 'http://balance-watch.invalid');
     const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' }).end();
       return;
     }
     const board = BOARD_PATHS.has(path);
     const guarded = board ? !BOARD_ASSETS.has(path) : access.authMetrics;
     if (guarded && !isAuthorized(req.headers.authorization, access)) {
-      res.writeHead(401, { 'WWW-Authenticate': challenge(access), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('authentication required\n');
+      res.writeHead(401, { ...SECURITY_HEADERS, 'WWW-Authenticate': challenge(access), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('authentication required\n');
       return;
     }
     if (board) {
       handlers.board(path, url.searchParams, res, String(req.headers['accept-encoding'] ?? '')).catch((error: unknown) => {
         handlers.failed(path, error);
         if (res.headersSent) res.destroy();
-        else res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`board unavailable: ${errorMessage(error)}\n`);
+        else res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`board unavailable: ${errorMessage(error)}\n`);
       });
       return;
     }
@@ -85,7 +86,7 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
       );
       return;
     }
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try / (the board), /api/status, /metrics, /healthz or /readyz\n');
+    res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found: try / (the board), /api/status, /metrics, /healthz or /readyz\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new ListenError(listenProblem(listen, error))));

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../src/http-security.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { tempDir } from '../helpers/cli.js';
 import { DaemonProcess } from '../helpers/daemon.js';
@@ -109,5 +110,24 @@ describe('the board over HTTP: access, headers and the API', () => {
     expect(JSON.parse((await get(`${url}/api/history`)).body.toString())).toEqual({ error: 'name the rule: /api/history?rule=NAME[&account=ACCOUNT][&since=24h]' });
     expect((await get(`${url}/api/history?rule=nope`)).status).toBe(404);
     expect((await get(`${url}/api/history?rule=UPI&since=soon`)).status).toBe(400);
+    // A since beyond the retention (90 days by default) is the whole kept history, not a date before year 0.
+    const far = JSON.parse((await get(`${url}/api/history?rule=UPI&since=999999d`)).body.toString()) as { since: string };
+    expect(Date.now() - Date.parse(far.since)).toBeGreaterThanOrEqual(90 * 86_400_000 - 60_000);
+    expect(Date.now() - Date.parse(far.since)).toBeLessThanOrEqual(90 * 86_400_000 + 60_000);
+  });
+
+  it('refusals carry the same security headers as the pages', async () => {
+    const url = await start('http:\n  listen: 127.0.0.1:0\n  auth: { username: treasury, password: "${BOARD_PASSWORD}" }');
+    for (const [status, answer] of [
+      [401, await get(`${url}/`)],
+      [404, await get(`${url}/nope`)],
+      [405, await get(`${url}/`, {}, 'POST')],
+    ] as const) {
+      expect(answer.status).toBe(status);
+      expect(answer.headers['content-security-policy'], String(status)).toBe(CONTENT_SECURITY_POLICY);
+      expect(answer.headers['x-content-type-options'], String(status)).toBe('nosniff');
+      expect(answer.headers['x-frame-options'], String(status)).toBe('DENY');
+      expect(answer.headers['referrer-policy'], String(status)).toBe('no-referrer');
+    }
   });
 });
