@@ -239,7 +239,18 @@ const boardIsGuarded: Check = (context) => {
   const { listen, basic, token, authMetrics } = context.config.http;
   const path = ['http', 'listen'];
   if (authMetrics && !basic && !token) return [problem(context, 'error', ['http', 'auth_metrics'], 'auth_metrics: true needs http.auth or http.token to check against')];
-  if (listen === false || isLoopbackHost(listen.host) || basic || token) return [];
+  if (listen === false || isLoopbackHost(listen.host)) return [];
+  if (basic || token) {
+    if (authMetrics) return [];
+    return [
+      problem(
+        context,
+        'warning',
+        path,
+        `http.listen ${listen.host}:${listen.port} guards the board, but /metrics shows every balance to anyone who can reach it; set http.auth_metrics: true (and give Prometheus the token or password), or listen on 127.0.0.1`,
+      ),
+    ];
+  }
   return [
     problem(
       context,
@@ -249,6 +260,16 @@ const boardIsGuarded: Check = (context) => {
     ),
   ];
 };
+
+/** Balances are never below zero (a negative one is bad data), so a threshold at or below zero can never fire. */
+const thresholdsCanFire: Check = (context) =>
+  context.config.rules.flatMap((rule, i) =>
+    (['warn_below', 'critical_below'] as const).flatMap((key) => {
+      const level = rule[key];
+      if (level === undefined || level.units > 0n) return [];
+      return [problem(context, 'warning', [...context.at.rule(i), key], `${key} ${formatDecimal(level)} can never fire: a balance is never below 0 (balance-watch treats a negative one as bad data)`)];
+    }),
+  );
 
 /** The cross-field checks, in the order their findings are most useful. */
 export const CHECKS: readonly Check[] = [
@@ -263,6 +284,7 @@ export const CHECKS: readonly Check[] = [
   timezoneIsKnown,
   urlsAreSecure,
   channelsAreUsed,
+  thresholdsCanFire,
   rulesNotifySomeone,
   boardIsGuarded,
 ];

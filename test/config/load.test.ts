@@ -47,11 +47,21 @@ describe('a valid config', () => {
     expect(open('  listen: 0.0.0.0:9464')).toEqual([
       expect.stringMatching(/warning: http\.listen 0\.0\.0\.0:9464 serves the balance board to anyone who can reach it; set http\.auth .* or http\.token, or listen on 127\.0\.0\.1$/),
     ]);
-    expect(open('  listen: 0.0.0.0:9464\n  token: t0ken')).toEqual([]);
+    expect(open('  listen: 0.0.0.0:9464\n  token: t0ken')).toEqual([
+      expect.stringMatching(/warning: http\.listen 0\.0\.0\.0:9464 guards the board, but \/metrics shows every balance to anyone who can reach it; set http\.auth_metrics: true/),
+    ]);
+    expect(open('  listen: 0.0.0.0:9464\n  token: t0ken\n  auth_metrics: true')).toEqual([]);
     expect(open('  listen: 127.0.0.1:9464')).toEqual([]);
     expect(open('  listen: 127.0.0.1:9464\n  auth_metrics: true')).toEqual([expect.stringMatching(/error: auth_metrics: true needs http\.auth or http\.token/)]);
     const guarded = load(`${VALID_CONFIG}\nhttp:\n  listen: 0.0.0.0:9464\n  auth: { username: treasury, password: "\${BOARD_PASSWORD}" }\n`, { ...TEST_ENV, BOARD_PASSWORD: 'pw' });
     expect(guarded.config?.http).toEqual({ listen: { host: '0.0.0.0', port: 9464 }, basic: { username: 'treasury', password: 'pw' }, authMetrics: false });
+  });
+
+  it.each([
+    ['a negative warning', 'warn_below: 50000\n    critical_below: 10000', 'warn_below: -5', ['c.yaml:27:17 warning: warn_below -5 can never fire: a balance is never below 0 (balance-watch treats a negative one as bad data)']],
+    ['a zero critical', 'critical_below: 10000', 'critical_below: 0', ['c.yaml:28:21 warning: critical_below 0 can never fire: a balance is never below 0 (balance-watch treats a negative one as bad data)']],
+  ])('warns about %s threshold, which can never fire', (_what, from, to, expected) => {
+    expect(lines(edit(from, to))).toEqual(expected);
   });
 
   it('reads YAML numbers from their source text, not through a float', () => {
