@@ -16,6 +16,11 @@ describe('name patterns', () => {
     ['bkash_[ab]', 'bkash_c', false],
     ['bkash_a', 'bkash_a', true],
     ['bkash_a', 'bkash_ab', false],
+    // As the README says: * stops at a slash; a pattern crosses one with its own /.
+    ['upi_*', 'upi_fast/2', false],
+    ['upi_**', 'upi_fast/2', false],
+    ['upi_*/*', 'upi_fast/2', true],
+    ['upi_*/**', 'upi_fast/2/b', true],
   ])('%s against %s: %s', (pattern, name, expected) => {
     expect(nameMatcher(pattern)(name)).toBe(expected);
   });

@@ -9,6 +9,7 @@ import { loggingListener } from '../notify/log-listener.js';
 import { alertRowJson, nagiosStatus, renderAlertTable } from '../report/alert-rows.js';
 import { defaultSourceDeps } from '../sources/deps.js';
 import { createSource } from '../sources/index.js';
+import { headline } from '../notify/format.js';
 import { loadConfigOrExit } from './load-config.js';
 import { describeLocation } from '../store/location.js';
 import { openStoreOrExit } from './open-store.js';
@@ -56,6 +57,9 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
       undelivered = (await store.pendingMessages()).length;
     }
     const rows = cycles.flatMap((cycle) => cycle.plan.rows);
+    const notifyOf = new Map(config.rules.map((rule) => [rule.name, rule.notify]));
+    const notified = cycles.flatMap((cycle) => cycle.notified.map((event) => ({ event, channels: notifyOf.get(event.rule) ?? [] })));
+    const listed = notified.map(({ event, channels }) => `  ${headline(event)} → ${channels.join(', ') || 'no channel'}`).join('\n');
     const failedSources = cycles.filter((cycle) => !cycle.fetched.ok);
     const status = nagiosStatus(rows, failedSources.length > 0);
     if (options.json) {
@@ -67,7 +71,11 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
             dry_run: Boolean(options.dryRun),
             sources: cycles.map(({ sourceConfig, fetched }) => ({ id: sourceConfig.id, type: sourceConfig.type, ok: fetched.ok, error: fetched.ok ? null : fetched.failure.message })),
             alerts: rows.map(alertRowJson),
-            notifications: { queued: cycles.reduce((n, c) => n + c.queued, 0), undelivered },
+            notifications: {
+              queued: cycles.reduce((n, c) => n + c.queued, 0),
+              undelivered,
+              sent: options.dryRun ? [] : notified.map(({ event, channels }) => ({ rule: event.rule, account: event.account, kind: event.kind, level: event.level, channels })),
+            },
           },
           null,
           2,
@@ -77,8 +85,9 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
       for (const { sourceConfig, fetched } of failedSources) io.out(`source ${sourceConfig.id} could not be read: ${fetched.ok ? '' : fetched.failure.message}`);
       io.out(renderAlertTable(rows));
       const events = cycles.flatMap((c) => c.plan.events);
-      if (options.dryRun) io.out(`\ndry run: ${events.length} notification event${events.length === 1 ? '' : 's'} would be sent; no state was written`);
-      else if (undelivered > 0) io.out(`\n${undelivered} notification${undelivered === 1 ? '' : 's'} not yet delivered: they stay queued in ${describeLocation(config.state)} and are retried by the next run`);
+      if (options.dryRun) io.out(`\ndry run: ${events.length} notification event${events.length === 1 ? '' : 's'} would be sent; no state was written${listed ? `:\n${listed}` : ''}`);
+      else if (notified.length > 0) io.out(`\nnotified (${notified.length}):\n${listed}`);
+      if (!options.dryRun && undelivered > 0) io.out(`\n${undelivered} notification${undelivered === 1 ? '' : 's'} not yet delivered: they stay queued in ${describeLocation(config.state)} and are retried by the next run`);
     }
     if (status !== 0) throw new ExitError(status);
   } finally {

@@ -27,6 +27,9 @@ interface InFlight {
   graceTick: boolean;
 }
 
+/** A cycle in which thousands of accounts move at once (a source back after an outage) names the first of them. */
+const NAMED_EVENTS_PER_CYCLE = 20;
+
 const prefetch = (fetch: Promise<FetchResult> | undefined) => (fetch === undefined ? {} : { prefetched: fetch });
 
 /**
@@ -117,6 +120,11 @@ export class CycleRunner {
       );
       if (!fetched.ok) log.warn({ source: client.id, reason: fetched.failure.reason }, `source ${client.id} could not be read: ${fetched.failure.message}`);
       for (const row of plan.rows) if (row.error && fetched.ok) log.warn({ source: client.id, rule: row.rule, account: row.account }, `${row.rule} / ${row.account}: ${row.error}`);
+      // Which alerts moved, by name: the cycle's line only counts them.
+      for (const event of result.notified.slice(0, NAMED_EVENTS_PER_CYCLE)) {
+        log.info({ source: client.id, rule: event.rule, account: event.account, kind: event.kind, alert_level: event.level }, `${event.kind}: ${event.rule} / ${event.account} (${event.level})`);
+      }
+      if (result.notified.length > NAMED_EVENTS_PER_CYCLE) log.info({ source: client.id }, `…and ${result.notified.length - NAMED_EVENTS_PER_CYCLE} more events in this cycle of ${client.id}`);
       for (const event of result.silenced) {
         metrics.notificationsSilenced.inc({ rule: event.rule });
         log.info({ rule: event.rule, account: event.account, kind: event.kind }, `notification silenced: ${event.rule} / ${event.account}`);

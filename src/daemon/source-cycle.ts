@@ -37,6 +37,8 @@ export interface SourceCycleResult {
   readonly written?: DueWrites;
   /** Events a silence kept from being notified. */
   readonly silenced: readonly AlertEvent[];
+  /** Events queued for their channels. */
+  readonly notified: readonly AlertEvent[];
 }
 
 export interface DueWrites {
@@ -145,5 +147,5 @@ export async function runSourceCycle(args: {
     if (memory) rememberWrites(memory, previous, plan, due, now);
     written = due;
   }
-  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted, ...(written ? { written } : {}) };
+  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted, notified: decision.send, ...(written ? { written } : {}) };
 }

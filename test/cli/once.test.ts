@@ -51,6 +51,17 @@ describe('balance-watch once', () => {
     });
   });
 
+  it('without --dry-run, names what it notified and whom', async () => {
+    sim.setApayBalance('bkash_a', '45000');
+    const dir = tempDir({ 'config.yaml': simulatedConfig(sim) });
+    const result = await runCli(['once', '-c', path.join(dir, 'config.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('\nnotified (1):\n  [WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00) → no channel');
+    const json = JSON.parse((await runCli(['once', '-c', path.join(dir, 'config.yaml'), '--json'])).stdout) as { notifications: { sent: unknown[] } };
+    // The warning was sent by the first run; a second one has nothing new to say.
+    expect(json.notifications.sent).toEqual([]);
+  });
+
   it('prints JSON with exact decimal strings', async () => {
     sim.setApayBalance('bkash_a', '9999.99');
     const result = await once(['--json']);

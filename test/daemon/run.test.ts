@@ -53,6 +53,8 @@ describe('balance-watch run', () => {
     const daemon = await start();
     sim.setApayBalance('bkash_a', '45000');
     await daemon.waitFor('the warning', () => texts().length === 1);
+    // The cycle's line counts events; each is also named.
+    expect(daemon.lines.filter((l) => l.msg === 'firing: bKash agent float / bkash_a (warning)').map((l) => [l['rule'], l['account'], l['kind'], l['alert_level']])).toEqual([['bKash agent float', 'bkash_a', 'firing', 'warning']]);
     await daemon.nextCycles('apay', 3);
     sim.setApayBalance('bkash_a', '52000'); // above warn_below, below its recovery (55,000): holds
     await daemon.nextCycles('apay', 3);
