@@ -111,6 +111,7 @@ export class OutboxPump {
         delivered: count('delivered'),
         retrying: count('retrying'),
         gaveUp: count('failed'),
+        refused: (_row, channel) => metrics.notifications.inc({ channel, outcome: 'refused', reason: 'client' }),
         overdue: (row) => metrics.notificationsOverdue.inc({ channel: row.channel }),
       });
       await drainOutbox(

@@ -1,7 +1,7 @@
 import { backoffDelay } from '../net/backoff.js';
 import type { FailureReason } from '../net/failure.js';
 import type { ChannelHealthStore, OutboxMessage, OutboxStore } from '../store/store.js';
-import type { Channel, Message } from './message.js';
+import type { Channel, Message, RefusedRecipient } from './message.js';
 import { deliveryFailureNotice } from './notices.js';
 
 export type GiveUpReason = FailureReason | 'unknown_channel' | 'expired';
@@ -11,6 +11,8 @@ export interface DeliveryListener {
   delivered(row: OutboxMessage, channel: string): void;
   retrying(row: OutboxMessage, channel: string, reason: FailureReason, message: string, nextAttemptAt: number): void;
   gaveUp(row: OutboxMessage, channel: string, reason: GiveUpReason, message: string): void;
+  /** Delivered, but some of the channel's recipients were refused. */
+  refused(row: OutboxMessage, channel: string, message: string): void;
   /** The other channels were told that `channel` gave a message up. */
   noticed(row: OutboxMessage, channel: string, recipients: readonly string[]): void;
   /** No other channel could be told: only the log and /readyz know. */
@@ -92,6 +94,7 @@ async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly Outbo
       await store.markSent(row.id, now);
       await store.channelHealth.delivered(id, now);
       listener.delivered(row, id);
+      if (result.refused && result.refused.length > 0) await someRefused(deps, row, id, channel.label, result.refused, result.deliveredTo ?? 0);
       continue;
     }
     const { failure } = result;
@@ -113,6 +116,21 @@ async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly Outbo
   }
 }
 
+/**
+ * Delivered, but the server refused some recipients: the message is not sent
+ * again (the others have it), the channel's health shows the refusal, and the
+ * rule's other channels are told, as for a message given up on.
+ */
+async function someRefused(deps: DeliveryDeps, row: OutboxMessage, id: string, label: string, refused: readonly RefusedRecipient[], deliveredTo: number): Promise<void> {
+  const { store, listener } = deps;
+  const now = deps.now();
+  const who = refused.map((r) => `${r.recipient} refused: ${r.problem}`).join('; ');
+  const problem = `${who}; delivered to the ${deliveredTo === 1 ? 'other one' : `${deliveredTo} others`}`;
+  await store.channelHealth.failed(id, now, { message: problem, reason: 'client', gaveUp: false });
+  listener.refused(row, id, problem);
+  await tellOthers(deps, row, id, label, problem, { partial: true });
+}
+
 /** Records the loss, and tells the rule's other channels (at most once per channel per notice interval). */
 async function giveUp(deps: DeliveryDeps, row: OutboxMessage, id: string, reason: GiveUpReason, why: string, label = `channel "${id}"`): Promise<void> {
   const { store, listener, options } = deps;
@@ -120,11 +138,18 @@ async function giveUp(deps: DeliveryDeps, row: OutboxMessage, id: string, reason
   await store.markFailed(row.id, now, why, reason);
   await store.channelHealth.failed(id, now, { message: why, reason, gaveUp: true });
   listener.gaveUp(row, id, reason, why);
+  await tellOthers(deps, row, id, label, why, { partial: false });
+}
+
+/** The notice to the other channels of the message's rules: never about a notice or a test, at most one per channel per notice interval. */
+async function tellOthers(deps: DeliveryDeps, row: OutboxMessage, id: string, label: string, why: string, { partial }: { readonly partial: boolean }): Promise<void> {
+  const { store, listener, options } = deps;
   if (row.message.kind === 'delivery-failure' || row.message.kind === 'test') return;
   const recipients = deps.recipientsOf(row.message, id);
   if (recipients.length === 0) return listener.unheard(row, id, why);
+  const now = deps.now();
   if (!(await store.channelHealth.claimNotice(id, now, options.noticeIntervalMs))) return;
-  const notice = deliveryFailureNotice(row.message, { channel: id, target: label }, why, now);
+  const notice = deliveryFailureNotice(row.message, { channel: id, target: label }, why, now, { partial });
   await store.enqueue(row.source, recipients.map((channel) => ({ channel, message: notice })), now);
   listener.noticed(row, id, recipients);
 }

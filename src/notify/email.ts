@@ -86,6 +86,23 @@ export function smtpOptions(smtpUrl: string, timeoutMs: number) {
   };
 }
 
+/** What nodemailer says of a sent message: with several recipients, it delivers to those the server accepts and lists the rest. */
+interface SentInfo {
+  readonly accepted?: readonly unknown[];
+  readonly rejected?: readonly unknown[];
+  readonly rejectedErrors?: readonly (SmtpError & { readonly recipient?: string })[];
+}
+
+/** The recipients the server refused at RCPT TO, each with the server's reply. */
+export function refusedRecipients(info: SentInfo | undefined): { recipient: string; problem: string }[] {
+  const rejected = (info?.rejected ?? []).map(String);
+  return rejected.map((recipient) => {
+    const error = info?.rejectedErrors?.find((e) => e.recipient === recipient);
+    const said = (error?.response ?? error?.message ?? 'refused').split('\n')[0]!.slice(0, 160);
+    return { recipient, problem: said };
+  });
+}
+
 type Transport = { sendMail(mail: Record<string, unknown>): Promise<unknown>; close(): void };
 
 /** Email over SMTP. nodemailer is loaded, and the transport built, on the first send: configs without email never pay for it. */
@@ -106,8 +123,10 @@ export function createEmailChannel(config: EmailConfig, deps: ChannelDeps): Chan
         transport ??= open();
         const mailer = await transport;
         const sending = mailer.sendMail({ from: config.from, to: config.to, subject: content.subject, text: content.text, html: content.html });
-        await abortable(sending, signal);
-        return { ok: true };
+        const info = (await abortable(sending, signal)) as SentInfo | undefined;
+        const refused = refusedRecipients(info);
+        if (refused.length === 0) return { ok: true };
+        return { ok: true, refused: refused.map((r) => ({ ...r, problem: redact(r.problem, secrets) })), deliveredTo: info?.accepted?.length ?? 0 };
       } catch (error) {
         if (signal.aborted) return { ok: false, failure: classifyNetworkError('ERR_CANCELED') };
         const failure = smtpFailure(error as SmtpError);

@@ -89,7 +89,7 @@ function formatThreshold(value: Decimal | undefined): string {
 /** The title of a message: the event's headline, or for a digest the worst tone and a count. */
 export function messageTitle(message: Message): string {
   if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
-  if (message.kind === 'delivery-failure') return `[DELIVERY FAILED] ${message.target} failed`;
+  if (message.kind === 'delivery-failure') return message.partial ? `[PARTLY DELIVERED] ${message.target}: a recipient was refused` : `[DELIVERY FAILED] ${message.target} failed`;
   if (message.kind === 'summary') return summaryTitle(message);
   const [first] = message.events;
   if (message.events.length === 1 && first) return headline(first);
@@ -158,6 +158,9 @@ export function visibleEvents(events: readonly AlertEvent[]): { shown: readonly 
 
 /** "Email to finance@… failed: the SMTP server refused the recipient (550 5.1.1). The alert was: [CRITICAL] …" */
 export function deliveryFailureText(notice: DeliveryFailureNotice, options: RenderOptions): string {
+  if (notice.partial) {
+    return `${notice.target} at ${formatTime(notice.at, options)}: ${notice.problem}. The alert was: ${notice.lost}. Until the address is fixed (in the config or on the mail server), it gets no alerts; balance-watch status shows the channel's health.`;
+  }
   return `${notice.target} failed at ${formatTime(notice.at, options)}: ${notice.problem}. The alert was: ${notice.lost}. Until it is fixed, alerts for its rules reach people only here; balance-watch status shows the channel's health.`;
 }
 

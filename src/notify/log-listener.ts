@@ -16,6 +16,10 @@ export function loggingListener(log: Logger, extra: Partial<DeliveryListener> = 
       log.error({ channel, outbox_id: row.id, reason }, `notification given up on: ${message}`);
       extra.gaveUp?.(row, channel, reason, message);
     },
+    refused(row, channel, message) {
+      log.warn({ channel, outbox_id: row.id, reason: 'refused' }, `notification delivered, but some recipients were refused: ${message}`);
+      extra.refused?.(row, channel, message);
+    },
     noticed(row, channel, recipients) {
       log.warn({ channel, outbox_id: row.id, told: recipients }, `told ${recipients.join(', ')} that ${channel} failed`);
       extra.noticed?.(row, channel, recipients);

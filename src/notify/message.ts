@@ -16,6 +16,8 @@ export interface DeliveryFailureNotice {
   readonly problem: string;
   /** The title of the message that was lost. */
   readonly lost: string;
+  /** Set when the message reached some of the channel's recipients, and only those named in `problem` were refused. */
+  readonly partial?: boolean;
   readonly at: number;
 }
 
@@ -29,7 +31,21 @@ export type Message =
   | DeliveryFailureNotice
   | Summary;
 
-export type SendResult = { readonly ok: true } | { readonly ok: false; readonly failure: Failure };
+/** A recipient a channel's server refused while it delivered to the others (an email's RCPT TO). */
+export interface RefusedRecipient {
+  readonly recipient: string;
+  /** The server's words, e.g. "550 5.1.1 user unknown". */
+  readonly problem: string;
+}
+
+/**
+ * Delivered; or delivered to some recipients and refused by the server for
+ * `refused` (never resent: the others have it); or failed, saying whether
+ * retrying can help.
+ */
+export type SendResult =
+  | { readonly ok: true; readonly refused?: readonly RefusedRecipient[]; readonly deliveredTo?: number }
+  | { readonly ok: false; readonly failure: Failure };
 
 /** A place notifications go. `send` never throws: a failure says whether retrying can help. */
 export interface Channel {

@@ -18,8 +18,14 @@ export function noticeRecipients(config: Pick<Config, 'rules' | 'channels'>, mes
 }
 
 /** The notice itself: what failed, why, and the alert that did not arrive. */
-export function deliveryFailureNotice(lost: Message, failed: { readonly channel: string; readonly target: string }, problem: string, at: number): DeliveryFailureNotice {
-  return { kind: 'delivery-failure', channel: failed.channel, target: failed.target, problem, lost: messageTitle(lost), at };
+export function deliveryFailureNotice(
+  lost: Message,
+  failed: { readonly channel: string; readonly target: string },
+  problem: string,
+  at: number,
+  { partial = false }: { readonly partial?: boolean } = {},
+): DeliveryFailureNotice {
+  return { kind: 'delivery-failure', channel: failed.channel, target: failed.target, problem, lost: messageTitle(lost), at, ...(partial ? { partial } : {}) };
 }
 
 /** Channels that messages still wait for but the config no longer has (renamed or removed), with how many. */

@@ -69,7 +69,7 @@ export function renderSlack(message: Message, options: RenderOptions): SlackPayl
   if (message.kind === 'delivery-failure') {
     const body = deliveryFailureText(message, options);
     return {
-      text: escapeSlack(`[DELIVERY FAILED] ${body}`),
+      text: escapeSlack(`${message.partial ? '[PARTLY DELIVERED]' : '[DELIVERY FAILED]'} ${body}`),
       blocks: [{ type: 'section', text: mrkdwn(`${TONE_EMOJI.warning} *${escapeSlack(title)}*\n${escapeSlack(body)}`) }],
       attachments: [],
     };

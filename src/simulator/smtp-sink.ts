@@ -27,6 +27,8 @@ const REFUSALS: Record<SmtpStage, (code: number) => string> = {
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   private failing: { code: number; remaining: number; stage: SmtpStage } | undefined;
+  /** Recipients refused at RCPT TO every time, while the others are accepted: a mailbox that does not exist. */
+  private readonly unknown = new Set<string>();
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -48,7 +50,10 @@ export class SmtpSink {
       authOptional: false,
       logger: false,
       onConnect: (_session, callback) => callback(this.refusal('greeting') ?? undefined),
-      onRcptTo: (_address, _session, callback) => callback(this.refusal('recipient') ?? undefined),
+      onRcptTo: (address, _session, callback) => {
+        if (this.unknown.has(address.address)) return callback(Object.assign(new Error(REFUSALS.recipient(550)), { responseCode: 550 }));
+        callback(this.refusal('recipient') ?? undefined);
+      },
       onAuth: (auth, _session, callback) => {
         if (auth.username === this.credentials.user && auth.password === this.credentials.pass) callback(null, { user: auth.username });
         else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
@@ -77,6 +82,11 @@ export class SmtpSink {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** Refuse `address` at RCPT TO with 550 from now on, accepting the message's other recipients. */
+  refuseRecipient(address: string): void {
+    this.unknown.add(address);
   }
 
   /** Refuse the next `count` times `stage` is reached with an SMTP reply code (451 temporary, 550 permanent). */

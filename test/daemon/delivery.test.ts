@@ -51,6 +51,22 @@ describe('delivery when a channel fails', () => {
     expect(daemon.raw.join('\n')).not.toMatch(/given up on/);
   });
 
+  it('notices an email the server refused for one of three recipients: Slack hears who, the two are not mailed again', async () => {
+    writeConfig(channelsYaml('[treasury, finance]').replace('to: [finance@example.com]', 'to: [finance@example.com, cfo@example.com, ops@example.com]'));
+    smtp.refuseRecipient('cfo@example.com');
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the notice on Slack', () => slackTexts().some((t) => t.startsWith('[PARTLY DELIVERED]')), 20_000);
+    expect(slackTexts().find((t) => t.startsWith('[PARTLY DELIVERED]'))).toMatch(
+      /^\[PARTLY DELIVERED\] Email to finance@example\.com, cfo@example\.com, ops@example\.com at .*: cfo@example\.com refused: 550 5\.1\.1 User unknown; delivered to the 2 others\. The alert was: \[WARNING\] bKash agent float: 45,000\.00 BDT \(below 50,000\.00\)\./,
+    );
+    await daemon.nextCycles('apay', 3);
+    expect(smtp.received.map((m) => m.to)).toEqual([['finance@example.com', 'ops@example.com']]);
+    const status = JSON.parse((await runCli(['status', '--json', '-c', file])).stdout) as { channels: { channel: string; last_failure: string | null }[] };
+    expect(status.channels.find((c) => c.channel === 'finance')?.last_failure).toBe('cfo@example.com refused: 550 5.1.1 User unknown; delivered to the 2 others');
+    expect(await metric(daemon, /^balance_watch_notifications_total\{channel="finance",outcome="refused"/)).toMatch(/ 1$/);
+  });
+
   it('gives up on a recipient the server refuses (550) and tells Slack once, without a secret', async () => {
     const daemon = await start();
     smtp.failNext(10, 550, 'recipient');

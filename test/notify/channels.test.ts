@@ -132,6 +132,15 @@ describe('email', () => {
     expect(sink.received).toHaveLength(1);
   });
 
+  it('delivers to the recipients the server accepts and names the one it refused', async () => {
+    const three = createEmailChannel({ id: 'finance', type: 'email', smtp_url: sink.url, from: 'a@example.com', to: ['finance@example.com', 'cfo@example.com', 'ops@example.com'] }, deps);
+    sink.refuseRecipient('cfo@example.com');
+    const result = await three.send(message, signal());
+    three.close();
+    expect(result).toEqual({ ok: true, refused: [{ recipient: 'cfo@example.com', problem: '550 5.1.1 User unknown' }], deliveredTo: 2 });
+    expect(sink.received.map((m) => m.to)).toEqual([['finance@example.com', 'ops@example.com']]);
+  });
+
   it('explains a refused login without the password', async () => {
     const wrong = createEmailChannel({ id: 'finance', type: 'email', smtp_url: sink.url.replace('smtp-test-password', 'wrong-Passw0rd'), from: 'a@example.com', to: ['b@example.com'] }, deps);
     const result = await wrong.send(message, signal());

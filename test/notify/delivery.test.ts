@@ -38,6 +38,7 @@ async function setup(channels: Channel[], queued: { channel: string; n: number; 
     delivered: (row, channel) => log.push(`delivered #${row.id} ${channel}`),
     retrying: (row, channel, reason, _message, next) => log.push(`retry #${row.id} ${channel} ${reason} +${next - clock.now}`),
     gaveUp: (row, channel, reason) => log.push(`gave up #${row.id} ${channel} ${reason}`),
+    refused: (row, channel, message) => log.push(`refused #${row.id} ${channel}: ${message}`),
     noticed: (row, channel, recipients) => log.push(`told ${recipients.join(',')} about #${row.id} ${channel}`),
     unheard: (row, channel) => log.push(`nobody told about #${row.id} ${channel}`),
     orphaned: (row, channel) => log.push(`orphaned #${row.id} ${channel}`),
@@ -152,6 +153,23 @@ describe('drainOutbox', () => {
     await store.commitCycle({ source: 'apay', now: clock.now, alerts: [], observations: [], outbox: [{ channel: 'email', message: { kind: 'alerts', source: 'apay', events: [criticalEvent()] } }] });
     await drainOutbox(deps, new AbortController().signal);
     expect(log.slice(4)).toEqual(['gave up #4 email client', 'told slack about #4 email']);
+  });
+
+  it('a half-refused email is sent once, shows in the channel\'s health, and the other channels hear who did not get it', async () => {
+    const email = scriptedChannel('email', [{ ok: true, refused: [{ recipient: 'finance@example.com', problem: '550 5.1.1 user unknown' }], deliveredTo: 2 }]);
+    const slack = scriptedChannel('slack', [{ ok: true }]);
+    const { store, log, deps } = await setup([email, slack], [{ channel: 'email', n: 1, test: false }]);
+    await drainOutbox(deps, new AbortController().signal);
+    const problem = 'finance@example.com refused: 550 5.1.1 user unknown; delivered to the 2 others';
+    expect(log).toEqual(['delivered #1 email', `refused #1 email: ${problem}`, 'told slack about #1 email']);
+    await drainOutbox(deps, new AbortController().signal);
+    expect(log.slice(3)).toEqual(['delivered #2 slack']);
+    // Sent once: the two who have it are not sent it again.
+    expect(email.sent.length).toBe(1);
+    expect(await store.failedMessages()).toEqual([]);
+    expect(slack.sent.map((m) => (m.kind === 'delivery-failure' ? [m.problem, m.partial] : m.kind))).toEqual([[problem, true]]);
+    const health = (await store.channelHealth.all(T0)).find((h) => h.channel === 'email');
+    expect(health).toMatchObject({ lastFailure: problem, lastReason: 'client', waiting: 0, lastGaveUpAt: null });
   });
 
   it('says so when no other channel can be told', async () => {
