@@ -4,7 +4,7 @@ import type { ChannelHealthStore, OutboxMessage, OutboxStore } from '../store/st
 import type { Channel, Message, RefusedRecipient } from './message.js';
 import { deliveryFailureNotice } from './notices.js';
 
-export type GiveUpReason = FailureReason | 'unknown_channel' | 'expired';
+export type GiveUpReason = FailureReason | 'unknown_channel' | 'expired' | 'unreadable';
 
 /** What delivery reports, for logs and metrics. */
 export interface DeliveryListener {
@@ -86,6 +86,11 @@ async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly Outbo
         await store.postpone(row.id, deps.now() + options.orphanRecheckMs, `channel "${id}" is no longer in the config`, 'unknown_channel');
         listener.orphaned(row, id);
       }
+      continue;
+    }
+    if (row.message.kind === 'unreadable') {
+      // Queued by a release whose message this one cannot read: sending a guess could be garbage, or wrong money.
+      await giveUp(deps, row, id, 'unreadable', `the queued message cannot be read: ${row.message.why}`, channel.label);
       continue;
     }
     const result = await channel.send(row.message, signal);

@@ -91,6 +91,7 @@ export function messageTitle(message: Message): string {
   if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
   if (message.kind === 'delivery-failure') return message.partial ? `[PARTLY DELIVERED] ${message.target}: a recipient was refused` : `[DELIVERY FAILED] ${message.target} failed`;
   if (message.kind === 'summary') return summaryTitle(message);
+  if (message.kind === 'unreadable') return `[UNREADABLE] a queued message this version of balance-watch cannot read`;
   const [first] = message.events;
   if (message.events.length === 1 && first) return headline(first);
   const worst = worstTone(message.events);

@@ -29,7 +29,21 @@ export type Message =
   | { readonly kind: 'alerts'; readonly source: string; readonly events: readonly AlertEvent[] }
   | { readonly kind: 'test'; readonly channel: string; readonly at: number }
   | DeliveryFailureNotice
-  | Summary;
+  | Summary
+  | UnreadableMessage;
+
+/**
+ * What the outbox holds where a stored message no version of balance-watch
+ * can read (see store/message-codec.ts): never sent, only given up on, with a
+ * notice to the other channels.
+ */
+export interface UnreadableMessage {
+  readonly kind: 'unreadable';
+  readonly why: string;
+}
+
+/** What a channel is handed: every message but an unreadable one. */
+export type SendableMessage = Exclude<Message, UnreadableMessage>;
 
 /** A recipient a channel's server refused while it delivered to the others (an email's RCPT TO). */
 export interface RefusedRecipient {
@@ -53,7 +67,7 @@ export interface Channel {
   readonly type: string;
   /** Where it delivers, for people and without secrets: "Email to finance@example.com". */
   readonly label: string;
-  send(message: Message, signal: AbortSignal): Promise<SendResult>;
+  send(message: SendableMessage, signal: AbortSignal): Promise<SendResult>;
   close(): void;
 }
 

@@ -11,7 +11,7 @@ export function noticeRecipients(config: Pick<Config, 'rules' | 'channels'>, mes
   if (message.kind === 'delivery-failure' || message.kind === 'test') return [];
   const configured = config.channels.map((channel) => channel.id);
   const wanted =
-    message.kind === 'summary'
+    message.kind === 'summary' || message.kind === 'unreadable'
       ? configured
       : message.events.flatMap((event) => config.rules.find((rule) => rule.name === event.rule)?.notify ?? []);
   return [...new Set(wanted)].filter((id) => id !== failed && configured.includes(id));

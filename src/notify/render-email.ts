@@ -1,7 +1,7 @@
 import { escapeHtml } from '../html.js';
 import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
 import { formatMoney } from '../money/money.js';
-import type { Message, RenderOptions } from './message.js';
+import type { RenderOptions, SendableMessage } from './message.js';
 import { stateEmoji, summaryEventLines, summaryPeriod, summaryText } from './render-summary.js';
 import type { Summary } from './summary.js';
 
@@ -14,7 +14,7 @@ export interface EmailContent {
 const FOOTER = 'Sent by balance-watch. `balance-watch status` shows every firing alert.';
 
 /** Subject, plain text and HTML with the same facts; the subject is the title, without emoji, for filters. */
-export function renderEmail(message: Message, options: RenderOptions): EmailContent {
+export function renderEmail(message: SendableMessage, options: RenderOptions): EmailContent {
   const subject = messageTitle(message);
   if (message.kind === 'test') {
     const body = testMessageText(message.channel, message.at, options);

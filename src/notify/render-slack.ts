@@ -1,7 +1,7 @@
 import type { KnownBlock, MessageAttachment, MrkdwnElement } from '@slack/types';
 import type { AlertEvent } from '../rules/alert.js';
 import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
-import type { Message, RenderOptions } from './message.js';
+import type { RenderOptions, SendableMessage } from './message.js';
 import { summaryEventLines, summaryPeriod, summaryTable, summaryTitle } from './render-summary.js';
 import type { Summary } from './summary.js';
 
@@ -56,7 +56,7 @@ function renderSlackSummary(summary: Summary, options: RenderOptions): SlackPayl
  * per event (colour is only available on attachments). `text` is the
  * notification and screen-reader fallback.
  */
-export function renderSlack(message: Message, options: RenderOptions): SlackPayload {
+export function renderSlack(message: SendableMessage, options: RenderOptions): SlackPayload {
   const title = messageTitle(message);
   if (message.kind === 'test') {
     return {

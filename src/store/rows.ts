@@ -1,8 +1,9 @@
 import type { Money } from '../money/money.js';
 import type { Message } from '../notify/message.js';
-import type { EventKind, Level } from '../rules/alert.js';
+import type { AlertState, EventKind, Level } from '../rules/alert.js';
+import { alertKey } from '../rules/alert-key.js';
 import type { Silence } from '../rules/silence.js';
-import { decodeJson } from './codec.js';
+import { decodeMessage } from './message-codec.js';
 import { decodeState } from './state-codec.js';
 import type { ChannelHealth, LoggedEvent, Observed, OutboxMessage, StoredAlert } from './store.js';
 
@@ -35,7 +36,23 @@ export interface AlertRow {
   readonly updated_at: Int;
 }
 
-export const toStoredAlert = (r: AlertRow): StoredAlert => ({ rule: r.rule, account: r.account, source: r.source, state: decodeState(r.state), updatedAt: int(r.updated_at) });
+/** The alerts whose state this version can read; one it cannot starts afresh at its next evaluation (see state-codec.ts). */
+export function toStoredAlerts(rows: readonly AlertRow[]): StoredAlert[] {
+  return rows.flatMap((r) => {
+    const state = decodeState(r.state);
+    return state ? [{ rule: r.rule, account: r.account, source: r.source, state, updatedAt: int(r.updated_at) }] : [];
+  });
+}
+
+/** Alert states by alertKey, those this version can read. */
+export function statesByKey(rows: readonly Pick<AlertRow, 'rule' | 'account' | 'state'>[]): Map<string, AlertState> {
+  const states = new Map<string, AlertState>();
+  for (const r of rows) {
+    const state = decodeState(r.state);
+    if (state) states.set(alertKey(r.rule, r.account), state);
+  }
+  return states;
+}
 
 export interface SilenceRow {
   readonly id: Int;
@@ -75,11 +92,16 @@ export interface OutboxRow {
   readonly failed_at: Int | null;
 }
 
+function readMessage(text: string): Message {
+  const decoded = decodeMessage(text);
+  return decoded.ok ? decoded.message : { kind: 'unreadable', why: decoded.why };
+}
+
 export const toOutbox = (r: OutboxRow): OutboxMessage => ({
   id: int(r.id),
   channel: r.channel,
   source: r.source,
-  message: decodeJson<Message>(r.message),
+  message: readMessage(r.message),
   createdAt: int(r.created_at),
   attempts: int(r.attempts),
   nextAttemptAt: int(r.next_attempt_at),

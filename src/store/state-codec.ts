@@ -1,10 +1,20 @@
+import { z } from 'zod';
 import type { Money } from '../money/money.js';
 import type { AlertState } from '../rules/alert.js';
+
+/**
+ * The shape alert state is written in now, stored under `_` (the compact
+ * form's letters are its fields). A row without `_` is version 0, what every
+ * earlier release wrote: the same fields. Bump it, with an upgrader in
+ * UPGRADES, when a field changes meaning.
+ */
+export const STATE_VERSION = 1;
 
 /** Money as stored: units as a decimal string (a bigint does not survive JSON), scale, currency. */
 type StoredMoney = [units: string, scale: number, currency: string | null];
 
 interface StoredState {
+  _?: number;
   l: AlertState['level'];
   s: number;
   w: number;
@@ -19,6 +29,26 @@ interface StoredState {
   j?: { a: number; m?: number; g: string };
 }
 
+const storedMoney = z.tuple([z.string().regex(/^-?\d+$/), z.number().int().min(0), z.string().nullable()]);
+const storedState = z.object({
+  _: z.number().int().optional(),
+  l: z.enum(['ok', 'warning', 'critical']),
+  s: z.number(),
+  w: z.number().int().min(0),
+  c: z.number().int().min(0),
+  f: z.number().int().min(0),
+  n: z.number().optional(),
+  v: storedMoney.optional(),
+  o: z.number().optional(),
+  p: storedMoney.optional(),
+  t: z.number().optional(),
+  r: z.number().optional(),
+  j: z.object({ a: z.number(), m: z.number().optional(), g: z.string() }).optional(),
+});
+
+/** Each reads its version's shape and returns the next one's; version 0 is version 1 without `_`. */
+const UPGRADES: readonly ((stored: Record<string, unknown>) => Record<string, unknown>)[] = [(bare) => ({ ...bare, _: 1 })];
+
 const toStored = (money: Money): StoredMoney => [money.amount.units.toString(), money.amount.scale, money.currency];
 const fromStored = ([units, scale, currency]: StoredMoney): Money => ({ amount: { units: BigInt(units), scale }, currency });
 
@@ -27,7 +57,7 @@ const fromStored = ([units, scale, currency]: StoredMoney): Money => ({ amount: 
  * every cycle, and a generic bigint-aware replacer costs several times more.
  */
 export function encodeState(state: AlertState): string {
-  const stored: StoredState = { l: state.level, s: state.since, w: state.warnStreak, c: state.criticalStreak, f: state.failures };
+  const stored: StoredState = { _: STATE_VERSION, l: state.level, s: state.since, w: state.warnStreak, c: state.criticalStreak, f: state.failures };
   if (state.noDataSince !== undefined) stored.n = state.noDataSince;
   if (state.lastValue) stored.v = toStored(state.lastValue);
   if (state.lastObservedAt !== undefined) stored.o = state.lastObservedAt;
@@ -38,8 +68,22 @@ export function encodeState(state: AlertState): string {
   return JSON.stringify(stored);
 }
 
-export function decodeState(text: string): AlertState {
-  const stored = JSON.parse(text) as StoredState;
+/** A stored alert state in the current shape, or undefined when no version can read it (the alert then starts afresh). */
+export function decodeState(text: string): AlertState | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  let upgraded = raw as Record<string, unknown>;
+  const version = upgraded['_'] ?? 0;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0 || version > STATE_VERSION) return undefined;
+  for (let at = version; at < STATE_VERSION; at += 1) upgraded = UPGRADES[at]!(upgraded);
+  const checked = storedState.safeParse(upgraded);
+  if (!checked.success) return undefined;
+  const stored = checked.data as StoredState;
   return {
     level: stored.l,
     since: stored.s,

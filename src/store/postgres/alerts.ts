@@ -1,8 +1,7 @@
 import type { AlertState } from '../../rules/alert.js';
-import { alertKey } from '../../rules/alert-key.js';
-import { type AlertRow, toStoredAlert } from '../rows.js';
+import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
 import { numbered, SQL } from '../sql.js';
-import { decodeState, encodeState } from '../state-codec.js';
+import { encodeState } from '../state-codec.js';
 import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
 import type { PostgresLease } from './lease.js';
 import { insertOwed } from './owed.js';
@@ -15,11 +14,11 @@ export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertSto
   return {
     async loadStates(source?: string): Promise<Map<string, AlertState>> {
       const result = source === undefined ? await db.query<StateRow>(SQL.allStates) : await db.query<StateRow>(numbered(SQL.statesOfSource), [source]);
-      return new Map(result.rows.map((r) => [alertKey(r.rule, r.account), decodeState(r.state)]));
+      return statesByKey(result.rows);
     },
 
     async alerts(): Promise<StoredAlert[]> {
-      return (await db.query<AlertRow>('SELECT rule, account, source, state, updated_at FROM alerts ORDER BY rule COLLATE "C", account COLLATE "C"')).rows.map(toStoredAlert);
+      return toStoredAlerts((await db.query<AlertRow>('SELECT rule, account, source, state, updated_at FROM alerts ORDER BY rule COLLATE "C", account COLLATE "C"')).rows);
     },
 
     async commitCycle(write: CycleWrite): Promise<void> {

@@ -1,4 +1,4 @@
-import { encodeJson } from '../codec.js';
+import { encodeMessage } from '../message-codec.js';
 import type { OwedMessage } from '../store.js';
 import type { Query } from './lease.js';
 
@@ -8,6 +8,6 @@ export async function insertOwed(query: Query, source: string, items: readonly O
   await query(
     `INSERT INTO outbox (channel, source, message, created_at, next_attempt_at)
      SELECT c, $1, m, $2, $3 FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS t(c, m, n) ORDER BY n`,
-    [source, createdAt, dueAt, items.map((i) => i.channel), items.map((i) => encodeJson(i.message))],
+    [source, createdAt, dueAt, items.map((i) => i.channel), items.map((i) => encodeMessage(i.message))],
   );
 }

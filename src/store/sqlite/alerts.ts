@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { AlertState } from '../../rules/alert.js';
-import { alertKey } from '../../rules/alert-key.js';
-import { encodeJson } from '../codec.js';
-import { type AlertRow, toStoredAlert } from '../rows.js';
+import { encodeMessage } from '../message-codec.js';
+import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
 import { SQL } from '../sql.js';
-import { decodeState, encodeState } from '../state-codec.js';
+import { encodeState } from '../state-codec.js';
 import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
 import { ENQUEUE, lazy } from './shared.js';
 
@@ -24,11 +23,11 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
   return {
     async loadStates(source?: string): Promise<Map<string, AlertState>> {
       const rows = (source === undefined ? db.prepare(SQL.allStates).all() : sql().statesOfSource.all(source)) as Pick<AlertRow, 'rule' | 'account' | 'state'>[];
-      return new Map(rows.map((r) => [alertKey(r.rule, r.account), decodeState(r.state)]));
+      return statesByKey(rows);
     },
 
     async alerts(): Promise<StoredAlert[]> {
-      return (db.prepare('SELECT rule, account, source, state, updated_at FROM alerts ORDER BY rule, account').all() as AlertRow[]).map(toStoredAlert);
+      return toStoredAlerts(db.prepare('SELECT rule, account, source, state, updated_at FROM alerts ORDER BY rule, account').all() as AlertRow[]);
     },
 
     async commitCycle(write: CycleWrite): Promise<void> {
@@ -38,7 +37,7 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
         for (const o of write.observations) {
           observe.run(write.source, o.account, write.now, o.value.amount.units.toString(), o.value.amount.scale, o.value.currency);
         }
-        for (const item of write.outbox) enqueue.run(item.channel, write.source, encodeJson(item.message), write.now, write.now);
+        for (const item of write.outbox) enqueue.run(item.channel, write.source, encodeMessage(item.message), write.now, write.now);
         for (const e of write.events ?? []) {
           logEvent.run(write.source, e.rule, e.account, e.kind, e.level, write.now, e.value?.amount.units.toString() ?? null, e.value?.amount.scale ?? null, e.value?.currency ?? null);
         }

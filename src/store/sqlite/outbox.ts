@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { encodeJson } from '../codec.js';
+import { encodeMessage } from '../message-codec.js';
 import { type OutboxRow, toOutbox } from '../rows.js';
 import { OWED, SQL } from '../sql.js';
 import type { OutboxMessage, OutboxStore, OwedMessage } from '../store.js';
@@ -43,7 +43,7 @@ export function sqliteOutbox(db: Database.Database): OutboxStore {
     },
     async enqueue(source: string, items: readonly OwedMessage[], now: number) {
       const { enqueue } = sql();
-      db.transaction(() => items.forEach((item) => enqueue.run(item.channel, source, encodeJson(item.message), now, now)))();
+      db.transaction(() => items.forEach((item) => enqueue.run(item.channel, source, encodeMessage(item.message), now, now)))();
     },
     async takeNewlyOverdue(now, ageMs) {
       const rows = db.prepare(`SELECT * FROM outbox WHERE ${OWED} AND overdue_logged = 0 AND created_at <= ?`).all(now - ageMs) as OutboxRow[];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { encodeJson } from '../codec.js';
+import { encodeMessage } from '../message-codec.js';
 import { SQL } from '../sql.js';
 import type { SummaryStore } from '../store.js';
 import { ENQUEUE } from './shared.js';
@@ -12,7 +12,7 @@ export function sqliteSummaries(db: Database.Database): SummaryStore {
     },
     async recordSummary(channel, message, sentAt, nextDueAt) {
       db.transaction(() => {
-        if (message) db.prepare(ENQUEUE).run(channel, 'summary', encodeJson(message), sentAt ?? nextDueAt, sentAt ?? nextDueAt);
+        if (message) db.prepare(ENQUEUE).run(channel, 'summary', encodeMessage(message), sentAt ?? nextDueAt, sentAt ?? nextDueAt);
         db.prepare(
           'INSERT INTO summaries (channel, last_sent_at, next_due_at) VALUES (?, ?, ?) ON CONFLICT (channel) DO UPDATE SET last_sent_at = COALESCE(excluded.last_sent_at, last_sent_at), next_due_at = excluded.next_due_at',
         ).run(channel, sentAt, nextDueAt);
