@@ -28,6 +28,7 @@ export function boardJson(board: Board) {
       balance: money(r.balance),
       currency: r.balance?.currency ?? null,
       observed_at: iso(r.observedAt),
+      missing_since: iso(r.missingSince),
       change: money(r.change),
       warn_below: amount(r.thresholds?.warn),
       critical_below: amount(r.thresholds?.critical),

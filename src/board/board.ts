@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js';
 import { type Money, moneyChange } from '../money/money.js';
-import { type AlertState, currentRunwayMs, type EventKind, type Level } from '../rules/alert.js';
+import { type AlertState, currentRunwayMs, type Level, type TimelineKind } from '../rules/alert.js';
 import { compareText, SEEN_ORDER, type SeenState, seenState } from '../rules/seen-state.js';
 import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
@@ -25,6 +25,8 @@ export interface BoardRow {
   readonly since: number;
   readonly balance: Money | null;
   readonly observedAt: number | null;
+  /** Since when the source answers without this account (a payment system A-Pay no longer lists). */
+  readonly missingSince: number | null;
   /** The balance minus the one before it, in its currency. */
   readonly change: Money | null;
   readonly thresholds: Thresholds | null;
@@ -36,7 +38,7 @@ export interface BoardRow {
 
 export interface BoardEvent {
   readonly at: number;
-  readonly kind: EventKind | 'delivery_failed' | 'silenced' | 'silence_ended';
+  readonly kind: TimelineKind | 'delivery_failed' | 'silenced' | 'silence_ended';
   readonly rule: string;
   readonly account: string;
   readonly level: Level | null;
@@ -134,6 +136,7 @@ export function buildBoard(input: BoardInput): Board {
       since: state.since,
       balance: state.lastValue ?? null,
       observedAt: state.lastObservedAt ?? null,
+      missingSince: state.missingSince ?? null,
       change: changeOf(state),
       thresholds: levelsOf(alert.rule, state.lastValue?.currency ?? null),
       runwayMs: currentRunwayMs(state) ?? null,

@@ -70,6 +70,13 @@ program
   .option('--json', 'print JSON with every observation')
   .action(async (rule, options) => (await import('../commands/history.js')).history(rule, options, processIo));
 
+program
+  .command('forget')
+  .description('close one alert quietly, for an account gone for good (a payment system the API no longer lists); it returns as a new alert if the account reappears')
+  .argument('<rule/account>', 'the alert, e.g. "UPI/upi_old"')
+  .option(...configOption)
+  .action(async (target, options) => (await import('../commands/forget.js')).forget(target, options, processIo));
+
 const silence = program.command('silence').description("mute one alert's notifications for a while (state, history and metrics go on)");
 silence
   .command('add')

@@ -95,7 +95,7 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
       alerts.map((a) => [
         a.rule,
         a.account,
-        seenLabel(a.state),
+        seenLabel(a.state) + (a.state.missingSince === undefined ? '' : ` (not in ${a.source}'s answers since ${when(a.state.missingSince)})`),
         a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
         trend(a),
         runwayText(a),
@@ -172,6 +172,7 @@ function statusJson(state: string, alerts: readonly StoredAlert[], trends: Reado
       state: displayState(a.state),
       firing: isFiring(a),
       no_data: a.state.noDataSince !== undefined,
+      missing_since: iso(a.state.missingSince),
       since: iso(a.state.since),
       balance: a.state.lastValue ? decimalToString(a.state.lastValue.amount) : null,
       currency: a.state.lastValue?.currency ?? null,

@@ -9,7 +9,7 @@ import type { BalanceSource, FetchResult } from '../sources/source.js';
 import type { CycleWrite, HistoryStore, StateStore } from '../store/store.js';
 import { heartbeatDue, observationDue, stateDue } from './write-policy.js';
 import type { Money } from '../money/money.js';
-import { splitAlertKey } from '../rules/alert-key.js';
+import { alertKey, splitAlertKey } from '../rules/alert-key.js';
 
 /**
  * What a daemon remembers of one source between cycles, while it is the one
@@ -119,6 +119,9 @@ export async function runSourceCycle(args: {
 }): Promise<SourceCycleResult> {
   const { config, sourceConfig, source, store, memory } = args;
   const previous: Map<string, AlertState> = memory?.states ?? (store ? await store.loadStates(source.id) : new Map());
+  // Alerts people forgot (`balance-watch forget`) leave the memory before planning: one whose account is gone is not covered any more.
+  const forgotten = store ? await store.pendingForgets(source.id) : [];
+  for (const f of forgotten) previous.delete(alertKey(f.rule, f.account));
   const started = args.now();
   const fetched = await (args.prefetched ?? source.fetchBalances(args.signal));
   const now = args.now();
@@ -138,6 +141,7 @@ export async function runSourceCycle(args: {
         outbox,
         events: plan.events,
         endedSilences: decision.ended,
+        ...(forgotten.length > 0 ? { forgotten } : {}),
       });
     } catch (error) {
       // What the store holds is unknown now: the next cycle reads it back.

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { errorMessage } from '../error-message.js';
 import { type Money, moneyChange } from '../money/money.js';
 import type { Summary, SummaryRow } from '../notify/summary.js';
-import type { EventKind } from '../rules/alert.js';
+import type { TimelineKind } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
 import { compareSeen, seenState } from '../rules/seen-state.js';
 import type { AlertStore, HistoryStore, LoggedEvent, StoredAlert, SummaryStore } from '../store/store.js';
@@ -54,7 +54,7 @@ export function buildSummary(args: {
       return { rule: alert.rule, account: alert.account, source: alert.source, state: seenState(alert.state), value, change: moneyChange(start, value) };
     })
     .sort(compareSeen);
-  const pick = (kinds: readonly EventKind[]) =>
+  const pick = (kinds: readonly TimelineKind[]) =>
     args.events.filter((e) => kinds.includes(e.kind)).map((e) => ({ rule: e.rule, account: e.account, kind: e.kind, level: e.level, at: e.at, value: e.value }));
   return {
     kind: 'summary',

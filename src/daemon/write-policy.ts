@@ -38,6 +38,7 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
     a.criticalStreak === b.criticalStreak &&
     a.failures === b.failures &&
     a.noDataSince === b.noDataSince &&
+    a.missingSince === b.missingSince &&
     a.lastNotifiedAt === b.lastNotifiedAt &&
     a.runwaySince === b.runwaySince &&
     sameMoney(a.lastValue, b.lastValue) &&

@@ -22,6 +22,8 @@ export interface AlertState {
   readonly failures: number;
   /** Set while a "no data" alert is firing: when it started. */
   readonly noDataSince?: number;
+  /** Set while the source answers without this account (a payment system A-Pay no longer lists): since when. */
+  readonly missingSince?: number;
   readonly lastValue?: Money;
   readonly lastObservedAt?: number;
   /** The value before `lastValue`, for "change since the last check". */
@@ -52,16 +54,22 @@ export function currentRunwayMs(state: AlertState): number | undefined {
 export interface EventRecord {
   readonly rule: string;
   readonly account: string;
-  readonly kind: EventKind;
+  readonly kind: TimelineKind;
   readonly level: Level;
   readonly at: number;
   readonly value: Money | null;
 }
 
 /** What an observation cycle brings for one alert: a balance, or the reason there is none. */
-export type Observation = { readonly kind: 'value'; readonly value: Money } | { readonly kind: 'failure'; readonly reason: string };
+export type Observation =
+  | { readonly kind: 'value'; readonly value: Money }
+  /** `missing`: the source answered, but not for this account; otherwise the source (or this one reading) failed. */
+  | { readonly kind: 'failure'; readonly reason: string; readonly missing?: boolean };
 
 export type EventKind = 'firing' | 'escalation' | 'improvement' | 'resolved' | 'repeat' | 'no_data' | 'no_data_resolved' | 'runway' | 'runway_resolved';
+
+/** What an alert's timeline records: its events, and what people did to it (`forget`). */
+export type TimelineKind = EventKind | 'forgotten';
 
 /** Something people must hear about. Carries every fact a message shows, so rendering needs nothing else. */
 export interface AlertEvent {

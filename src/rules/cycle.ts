@@ -164,7 +164,7 @@ export function withTrend(event: AlertEvent, points: readonly Point[], now: numb
 
 function observe(fetched: FetchResult, reading: AccountReading | undefined, noun: string): Observation {
   if (!fetched.ok) return { kind: 'failure', reason: fetched.failure.message };
-  if (!reading) return { kind: 'failure', reason: `the response no longer lists this ${noun}` };
+  if (!reading) return { kind: 'failure', reason: `the response no longer lists this ${noun}`, missing: true };
   return reading.balance.ok ? { kind: 'value', value: reading.balance.value } : { kind: 'failure', reason: reading.balance.error };
 }
 

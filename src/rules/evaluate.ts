@@ -43,7 +43,7 @@ function transitionKind(from: Level, to: Level): EventKind {
  */
 export function evaluate(policy: RulePolicy, account: string, previous: AlertState | undefined, observation: Observation, now: number, trend?: Projection): Evaluation {
   const state = previous ?? initialState(now);
-  const evaluated = observation.kind === 'failure' ? onFailure(policy, account, state, observation.reason, now) : onValue(policy, account, state, observation.value, now);
+  const evaluated = observation.kind === 'failure' ? onFailure(policy, account, state, observation, now) : onValue(policy, account, state, observation.value, now);
   const { state: next, events } = observation.kind === 'value' ? withRunway(policy, account, evaluated, observation.value, trend, now) : evaluated;
   if (events.length > 0) return { state: { ...next, lastNotifiedAt: now }, events };
   const repeat = repeatEvent(policy, account, next, now, observation.kind === 'failure' ? observation.reason : undefined);
@@ -57,11 +57,14 @@ function eventBase(policy: RulePolicy, account: string, now: number): EventBase 
 
 const NO_EVENTS: readonly AlertEvent[] = Object.freeze([]);
 
-function onFailure(policy: RulePolicy, account: string, state: AlertState, reason: string, now: number): Evaluation {
+function onFailure(policy: RulePolicy, account: string, state: AlertState, { reason, missing }: { readonly reason: string; readonly missing?: boolean }, now: number): Evaluation {
   const failures = state.failures + 1;
-  if (failures < policy.staleAfter || state.noDataSince !== undefined) return { state: { ...state, failures }, events: NO_EVENTS };
+  // A failed source says nothing of whether the account is still there: only an answer without it starts the count.
+  const missingSince = missing ? (state.missingSince ?? now) : state.missingSince;
+  const failed = missingSince === state.missingSince ? { ...state, failures } : { ...state, failures, missingSince };
+  if (failures < policy.staleAfter || state.noDataSince !== undefined) return { state: failed, events: NO_EVENTS };
   return {
-    state: { ...state, failures, noDataSince: now },
+    state: { ...failed, noDataSince: now },
     events: [{ ...eventBase(policy, account, now), kind: 'no_data', level: state.level, previousLevel: state.level, since: now, reason, ...valueFacts(state) }],
   };
 }
@@ -80,6 +83,7 @@ function onValue(policy: RulePolicy, account: string, state: AlertState, reading
     ...state,
     failures: 0,
     noDataSince: undefined,
+    missingSince: undefined,
     previousValue: state.lastValue,
     lastValue: value,
     lastObservedAt: now,

@@ -41,7 +41,7 @@ const alertEvent = z.strictObject({
   silenceEnded: z.boolean().optional(),
 });
 
-const summaryEvent = z.strictObject({ rule: z.string(), account: z.string(), kind: eventKind, level, at: z.number(), value: money.nullable() });
+const summaryEvent = z.strictObject({ rule: z.string(), account: z.string(), kind: z.union([eventKind, z.literal('forgotten')]), level, at: z.number(), value: money.nullable() });
 
 const messageV1 = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('alerts'), source: z.string(), events: z.array(alertEvent).min(1) }),

@@ -1,6 +1,6 @@
 import type { Money } from '../money/money.js';
 import type { Message } from '../notify/message.js';
-import type { AlertState, EventKind, Level } from '../rules/alert.js';
+import type { AlertState, Level, TimelineKind } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
 import type { Silence } from '../rules/silence.js';
 import { decodeMessage } from './message-codec.js';
@@ -115,7 +115,7 @@ export interface EventRow {
   readonly source: string;
   readonly rule: string;
   readonly account: string;
-  readonly kind: EventKind;
+  readonly kind: TimelineKind;
   readonly level: Level;
   readonly at: Int;
   readonly units: string | null;

@@ -21,6 +21,7 @@ interface StoredState {
   c: number;
   f: number;
   n?: number;
+  m?: number;
   v?: StoredMoney;
   o?: number;
   p?: StoredMoney;
@@ -38,6 +39,7 @@ const storedState = z.object({
   c: z.number().int().min(0),
   f: z.number().int().min(0),
   n: z.number().optional(),
+  m: z.number().optional(),
   v: storedMoney.optional(),
   o: z.number().optional(),
   p: storedMoney.optional(),
@@ -59,6 +61,7 @@ const fromStored = ([units, scale, currency]: StoredMoney): Money => ({ amount: 
 export function encodeState(state: AlertState): string {
   const stored: StoredState = { _: STATE_VERSION, l: state.level, s: state.since, w: state.warnStreak, c: state.criticalStreak, f: state.failures };
   if (state.noDataSince !== undefined) stored.n = state.noDataSince;
+  if (state.missingSince !== undefined) stored.m = state.missingSince;
   if (state.lastValue) stored.v = toStored(state.lastValue);
   if (state.lastObservedAt !== undefined) stored.o = state.lastObservedAt;
   if (state.previousValue) stored.p = toStored(state.previousValue);
@@ -91,6 +94,7 @@ export function decodeState(text: string): AlertState | undefined {
     criticalStreak: stored.c,
     failures: stored.f,
     ...(stored.n === undefined ? {} : { noDataSince: stored.n }),
+    ...(stored.m === undefined ? {} : { missingSince: stored.m }),
     ...(stored.v === undefined ? {} : { lastValue: fromStored(stored.v) }),
     ...(stored.o === undefined ? {} : { lastObservedAt: stored.o }),
     ...(stored.p === undefined ? {} : { previousValue: fromStored(stored.p) }),

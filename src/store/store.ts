@@ -38,6 +38,15 @@ export interface AlertStore {
   commitCycle(write: CycleWrite): Promise<void>;
   /** Drops alerts of rules that no longer exist (after a reload), quietly; returns how many rules. */
   removeAlertsExcept(rules: readonly string[]): Promise<number>;
+  /**
+   * Closes one alert quietly (`balance-watch forget`: a payment system gone for
+   * good): its state is deleted, its timeline says so, and the daemon drops it
+   * from its memory at its next cycle of the source (see pendingForgets). The
+   * account comes back as a new alert if it reappears. False: no such alert.
+   */
+  forgetAlert(rule: string, account: string, now: number): Promise<StoredAlert | undefined>;
+  /** Alerts forgotten that the cycle of `source` has not yet dropped from the daemon's memory. */
+  pendingForgets(source: string): Promise<{ readonly rule: string; readonly account: string }[]>;
 }
 
 /** The notification outbox: what is owed, and what became of it. */
@@ -154,6 +163,8 @@ export interface CycleWrite {
   readonly events?: readonly AlertEvent[];
   /** Silences that ended because their alert resolved. */
   readonly endedSilences?: readonly number[];
+  /** Forgotten alerts this cycle dropped: their requests are done, and a state written meanwhile goes (unless the account came back: then `alerts` holds its new state). */
+  readonly forgotten?: readonly { readonly rule: string; readonly account: string }[];
 }
 
 /** An event as the log keeps it. */

@@ -150,6 +150,13 @@ describe('the board model', () => {
 });
 
 describe('the board page', () => {
+  it('says since when an account is missing from its source\'s answers', () => {
+    const board = buildBoard(input({ alerts: [alert('upi_old', { noDataSince: NOW - 60_000, missingSince: NOW - 120_000, failures: 3 }, 'UPI')] }));
+    expect(board.rows[0]).toMatchObject({ state: 'no data', missingSince: NOW - 120_000 });
+    const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toMatch(/<b>no data<\/b><br><small>not in apay's answers since [^<]+<\/small>/);
+  });
+
   it('renders every name as text: a rule called <script> cannot run', () => {
     const evil = '<script>alert(1)</script>';
     const html = renderBoardPage(buildBoard(input({ alerts: [alert('evil', {}, evil), alert('"><img src=x onerror=alert(2)>', {})] })), { refreshMs: 5_000, assetVersion: '1' });

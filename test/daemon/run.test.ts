@@ -176,6 +176,28 @@ describe('balance-watch run', () => {
     await daemon.waitFor('a warning under the kept config', () => texts().some((t) => t.startsWith('[WARNING] bKash agent float')));
   }, 60_000);
 
+  it('a payment system gone from A-Pay keeps its no-data alert until forgotten, quietly, and returns as a new alert', async () => {
+    const daemon = await start();
+    await daemon.nextCycles('apay');
+    sim.removeApaySystem('upi_p2p');
+    await daemon.waitFor('the no-data alert', () => texts().some((t) => t.startsWith('[NO DATA] UPI · upi_p2p')));
+    const before = JSON.parse((await runCli(['status', '--json', '-c', file])).stdout) as { alerts: { account: string; missing_since: string | null }[] };
+    expect(before.alerts.find((a) => a.account === 'upi_p2p')?.missing_since).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await runCli(['status', '-c', file])).stdout).toMatch(/upi_p2p\s+no data \(not in apay's answers since /);
+    const forgot = await runCli(['forget', 'UPI/upi_p2p', '-c', file]);
+    expect(forgot.code).toBe(0);
+    expect(forgot.stdout).toMatch(/^forgot UPI\/upi_p2p \(no data, last read 400,000\.00 INR at .*\): closed quietly, nothing was sent; it comes back as a new alert if apay lists upi_p2p again/);
+    const sentBefore = texts().length;
+    await daemon.nextCycles('apay', 3);
+    const after = JSON.parse((await runCli(['status', '--json', '-c', file])).stdout) as { alerts: { account: string }[] };
+    expect(after.alerts.map((a) => a.account)).not.toContain('upi_p2p');
+    expect(texts().length).toBe(sentBefore);
+    expect((await runCli(['forget', 'UPI/upi_p2p', '-c', file])).stderr).toMatch(/rule "UPI" has no alert for "upi_p2p" \(accounts: upi_fast\)/);
+    sim.setApayBalance('upi_p2p', '100000');
+    await daemon.waitFor('the new alert', () => texts().some((t) => t.startsWith('[WARNING] UPI · upi_p2p')));
+    expect(texts().filter((t) => t.startsWith('[RESOLVED]') || t.includes('balances are being read again'))).toEqual([]);
+  }, 60_000);
+
   it('serves metrics, health and readiness', async () => {
     const daemon = await start();
     await daemon.nextCycles('bepaid');

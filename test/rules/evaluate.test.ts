@@ -141,6 +141,22 @@ describe('properties', () => {
     );
   });
 
+  it('remembers since when an account is missing from the answers, through source failures, until it is read again', () => {
+    const missing: Observation = { kind: 'failure', reason: 'the response no longer lists this payment system', missing: true };
+    const failed: Observation = { kind: 'failure', reason: 'timeout' };
+    let state = evaluate(POLICY, 'bkash_a', undefined, { kind: 'value', value: money(90) }, 0).state;
+    const seen: (number | undefined)[] = [];
+    for (const [i, observation] of [missing, failed, missing, missing].entries()) {
+      state = evaluate(POLICY, 'bkash_a', state, observation, (i + 1) * MINUTE).state;
+      seen.push(state.missingSince);
+    }
+    expect(seen).toEqual([MINUTE, MINUTE, MINUTE, MINUTE]);
+    expect(state.noDataSince).toBe(3 * MINUTE);
+    expect(state.level).toBe('warning');
+    state = evaluate(POLICY, 'bkash_a', state, { kind: 'value', value: money(90) }, 9 * MINUTE).state;
+    expect(state.missingSince).toBeUndefined();
+  });
+
   it('missing data never resolves an alert nor changes its level', () => {
     fc.assert(
       fc.property(policyArb, fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 20 }), (p, values, failures) => {

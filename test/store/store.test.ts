@@ -49,6 +49,28 @@ const ENGINES: readonly Engine[] = [
 // The same contract for both engines: the daemon must not be able to tell them apart.
 describe.each(ENGINES)('the state store on $name', (engine) => {
   describe.skipIf(engine.postgres && !hasPostgres())('the same contract', () => {
+    it('forgets an alert: gone from the store, a line in its timeline, and a request the next cycle of its source applies', async () => {
+      const { store } = await engine.create();
+      const state = { ...initialState(T0), level: 'warning' as const, noDataSince: T0 + 1, missingSince: T0, lastValue: bdt(4_500_000n) };
+      await store.commitCycle({ source: 'apay', now: T0, alerts: [{ rule: 'UPI', account: 'upi_old', state }, { rule: 'UPI', account: 'upi_new', state }], observations: [], outbox: [] });
+      expect(await store.forgetAlert('UPI', 'nope', T0 + 5)).toBeUndefined();
+      expect(await store.forgetAlert('UPI', 'upi_old', T0 + 5)).toEqual({ rule: 'UPI', account: 'upi_old', source: 'apay', state, updatedAt: T0 });
+      expect((await store.alerts()).map((a) => a.account)).toEqual(['upi_new']);
+      expect(await store.eventsBetween(T0, T0 + 10)).toEqual([{ source: 'apay', rule: 'UPI', account: 'upi_old', kind: 'forgotten', level: 'warning', at: T0 + 5, value: bdt(4_500_000n) }]);
+      expect(await store.pendingForgets('apay')).toEqual([{ rule: 'UPI', account: 'upi_old' }]);
+      expect(await store.pendingForgets('bepaid')).toEqual([]);
+      // A cycle in flight while it was forgotten wrote the state again; the next cycle's write removes it and the request.
+      await store.commitCycle({ source: 'apay', now: T0 + 6, alerts: [{ rule: 'UPI', account: 'upi_old', state }], observations: [], outbox: [] });
+      await store.commitCycle({ source: 'apay', now: T0 + 7, alerts: [], observations: [], outbox: [], forgotten: [{ rule: 'UPI', account: 'upi_old' }] });
+      expect((await store.alerts()).map((a) => a.account)).toEqual(['upi_new']);
+      expect(await store.pendingForgets('apay')).toEqual([]);
+      // Back in the same cycle that applies the request: the new state stays.
+      await store.forgetAlert('UPI', 'upi_new', T0 + 8);
+      await store.commitCycle({ source: 'apay', now: T0 + 9, alerts: [{ rule: 'UPI', account: 'upi_new', state: initialState(T0 + 9) }], observations: [], outbox: [], forgotten: [{ rule: 'UPI', account: 'upi_new' }] });
+      expect((await store.alerts()).map((a) => [a.account, a.state])).toEqual([['upi_new', initialState(T0 + 9)]]);
+      await store.close();
+    });
+
     it('keeps alert state, with exact money, across a reopen', async () => {
       const { store, reopen } = await engine.create();
       const state = { ...initialState(T0), level: 'critical' as const, lastValue: { amount: { units: 90071992547409931n, scale: 2 }, currency: 'USD' } };

@@ -1,4 +1,4 @@
-import type { AlertState } from '../../rules/alert.js';
+import { type AlertState, initialState } from '../../rules/alert.js';
 import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
 import { numbered, SQL } from '../sql.js';
 import { encodeState } from '../state-codec.js';
@@ -25,6 +25,13 @@ export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertSto
       const { source, now } = write;
       await db.transaction(async (query) => {
         await lease.fence(query);
+        const forgotten = write.forgotten ?? [];
+        if (forgotten.length > 0) {
+          // Before the upserts: an account forgotten and back in the same cycle keeps its new state.
+          const [rules, accounts] = [forgotten.map((f) => f.rule), forgotten.map((f) => f.account)];
+          await query('DELETE FROM forgets WHERE (rule, account) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [rules, accounts]);
+          await query('DELETE FROM alerts WHERE (rule, account) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [rules, accounts]);
+        }
         if (write.alerts.length > 0) {
           await query(
             `INSERT INTO alerts (rule, account, source, state, updated_at)
@@ -63,6 +70,32 @@ export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertSto
         const ended = write.endedSilences ?? [];
         if (ended.length > 0) await query('UPDATE silences SET ended_at = $1, end_reason = $2 WHERE id = ANY($3::bigint[]) AND ended_at IS NULL', [now, 'the alert resolved', ended]);
       });
+    },
+
+    async forgetAlert(rule, account, now) {
+      return db.transaction(async (query) => {
+        const row = (await query<AlertRow>('DELETE FROM alerts WHERE rule = $1 AND account = $2 RETURNING rule, account, source, state, updated_at', [rule, account])).rows[0];
+        if (!row) return undefined;
+        const alert = toStoredAlerts([row])[0] ?? { rule, account, source: row.source, state: initialState(now), updatedAt: now };
+        const value = alert.state.lastValue;
+        await query('INSERT INTO forgets (rule, account, source, at) VALUES ($1, $2, $3, $4) ON CONFLICT (rule, account) DO UPDATE SET at = excluded.at', [rule, account, row.source, now]);
+        await query('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+          row.source,
+          rule,
+          account,
+          'forgotten',
+          alert.state.level,
+          now,
+          value?.amount.units.toString() ?? null,
+          value?.amount.scale ?? null,
+          value?.currency ?? null,
+        ]);
+        return alert;
+      });
+    },
+
+    async pendingForgets(source) {
+      return (await db.query<{ rule: string; account: string }>('SELECT rule, account FROM forgets WHERE source = $1', [source])).rows;
     },
 
     async removeAlertsExcept(rules: readonly string[]): Promise<number> {

@@ -93,6 +93,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     imported_at BIGINT NOT NULL
   );
   `,
+  `
+  CREATE TABLE forgets (
+    rule TEXT NOT NULL,
+    account TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (rule, account)
+  );
+  `,
 ];
 
 /** The table that records the schema version; its own creation is not a migration. */

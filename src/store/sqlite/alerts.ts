@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AlertState } from '../../rules/alert.js';
+import { type AlertState, initialState } from '../../rules/alert.js';
 import { encodeMessage } from '../message-codec.js';
 import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
 import { SQL } from '../sql.js';
@@ -19,6 +19,9 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
     statesOfSource: db.prepare(SQL.statesOfSource),
     logEvent: db.prepare('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     endSilence: db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
+    dropForget: db.prepare('DELETE FROM forgets WHERE rule = ? AND account = ?'),
+    dropAlert: db.prepare('DELETE FROM alerts WHERE rule = ? AND account = ?'),
+    pendingForgets: db.prepare('SELECT rule, account FROM forgets WHERE source = ?'),
   }));
   return {
     async loadStates(source?: string): Promise<Map<string, AlertState>> {
@@ -31,8 +34,13 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
     },
 
     async commitCycle(write: CycleWrite): Promise<void> {
-      const { upsertAlert: upsert, insertObservation: observe, enqueue, logEvent, endSilence } = sql();
+      const { upsertAlert: upsert, insertObservation: observe, enqueue, logEvent, endSilence, dropForget, dropAlert } = sql();
       db.transaction(() => {
+        // Before the upserts: an account forgotten and back in the same cycle keeps its new state.
+        for (const f of write.forgotten ?? []) {
+          dropForget.run(f.rule, f.account);
+          dropAlert.run(f.rule, f.account);
+        }
         for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeState(alert.state), write.now);
         for (const o of write.observations) {
           observe.run(write.source, o.account, write.now, o.value.amount.units.toString(), o.value.amount.scale, o.value.currency);
@@ -43,6 +51,23 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
         }
         for (const id of write.endedSilences ?? []) endSilence.run(write.now, 'the alert resolved', id);
       })();
+    },
+
+    async forgetAlert(rule, account, now) {
+      return db.transaction(() => {
+        const row = db.prepare('SELECT rule, account, source, state, updated_at FROM alerts WHERE rule = ? AND account = ?').get(rule, account) as AlertRow | undefined;
+        const [alert] = row ? toStoredAlerts([row]) : [];
+        if (!row) return undefined;
+        const value = alert?.state.lastValue;
+        db.prepare('DELETE FROM alerts WHERE rule = ? AND account = ?').run(rule, account);
+        db.prepare('INSERT INTO forgets (rule, account, source, at) VALUES (?, ?, ?, ?) ON CONFLICT (rule, account) DO UPDATE SET at = excluded.at').run(rule, account, row.source, now);
+        sql().logEvent.run(row.source, rule, account, 'forgotten', alert?.state.level ?? 'ok', now, value?.amount.units.toString() ?? null, value?.amount.scale ?? null, value?.currency ?? null);
+        return alert ?? { rule, account, source: row.source, state: initialState(now), updatedAt: now };
+      })();
+    },
+
+    async pendingForgets(source) {
+      return sql().pendingForgets.all(source) as { rule: string; account: string }[];
     },
 
     async removeAlertsExcept(rules: readonly string[]): Promise<number> {

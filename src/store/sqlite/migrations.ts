@@ -80,4 +80,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_by_channel ON outbox (channel, sent_at, failed_at);
   `,
+  `
+  CREATE TABLE forgets (
+    rule TEXT NOT NULL,
+    account TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (rule, account)
+  );
+  `,
 ];
