@@ -10,6 +10,7 @@ import { alertRowJson, nagiosStatus, renderAlertTable } from '../report/alert-ro
 import { defaultSourceDeps } from '../sources/deps.js';
 import { createSource } from '../sources/index.js';
 import { headline } from '../notify/format.js';
+import { holdLeaseForOnce } from './once-lease.js';
 import { loadConfigOrExit } from './load-config.js';
 import { describeLocation } from '../store/location.js';
 import { openStoreOrExit } from './open-store.js';
@@ -42,6 +43,12 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
+  const lease = store ? await holdLeaseForOnce(store, config, log, controller, UNKNOWN).catch(async (error: unknown) => {
+    process.off('SIGINT', stop);
+    await store.close();
+    log.flush();
+    throw error;
+  }) : undefined;
   const channels = store ? channelsFor(config) : new Map();
   try {
     const deps = defaultSourceDeps();
@@ -93,6 +100,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
   } finally {
     process.off('SIGINT', stop);
     closeChannels(channels);
+    await lease?.release();
     await store?.close();
     log.flush();
   }

@@ -103,11 +103,11 @@ export const configSchema = z
     ha: z
       .strictObject({
         lease: durationField(
-          'How long the leader lease lasts without renewal (default 15s). The leader renews it every third of that; after a crash a follower takes over within about two leases. Only used with a PostgreSQL state store.',
+          'How long the leader lease lasts without renewal (default 15s). The leader renews it every third of that; after a crash a follower takes over within about two leases. `once` beside a running daemon waits this long, then gives way.',
         ).prefault('15s'),
       })
       .prefault({})
-      .describe('Replicas sharing a PostgreSQL state store: only the holder of the leader lease fetches and sends.'),
+      .describe('Who acts on the state store: only the holder of the leader lease (one of two replicas on PostgreSQL, the one daemon on a SQLite file, or once beside none) fetches and sends.'),
     defaults: defaultsSchema.prefault({}),
     rules: z.array(ruleSchema).min(1, 'list at least one rule').describe('The alert rules.'),
   })

@@ -1,9 +1,10 @@
 /**
- * Who may act: with replicas sharing one store, exactly one holds the lease and
- * fetches, evaluates and sends; the others wait to take over.
+ * Who may act: of the processes using one store (replicas, or `once` beside a
+ * daemon), exactly one holds the lease and fetches, evaluates and sends; the
+ * others wait to take over.
  */
 export interface Lease {
-  /** Whether other replicas can share this store (false for a SQLite file: its one process always leads). */
+  /** Whether another process can hold it, so that it must be renewed (both engines' are; a test's fake may not be). */
   readonly shared: boolean;
   /** Takes the lease, or renews it when `holder` has it; false while another replica's lease runs. */
   acquire(holder: string, durationMs: number): Promise<boolean>;
@@ -12,11 +13,3 @@ export interface Lease {
   /** Who holds the lease now, if anyone. */
   holder(): Promise<string | undefined>;
 }
-
-/** A store only one process uses: that process always leads. */
-export const SOLE_LEASE: Lease = {
-  shared: false,
-  acquire: async () => true,
-  release: async () => undefined,
-  holder: async () => undefined,
-};

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { SlackSink } from '../../src/simulator/slack-sink.js';
-import { tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { DaemonProcess } from '../helpers/daemon.js';
 import { createDatabase, hasPostgres, queryDatabase } from '../helpers/postgres.js';
 import { simulatedConfig, simulator } from '../helpers/simulated.js';
@@ -113,6 +113,24 @@ ha:
     // The state carried over: the alert is ok, not fired again by the new leader.
     sim.setApayBalance('bkash_a', '45000');
     await follower.waitFor('a new warning from the new leader', () => count('[WARNING] bKash agent float') === 2);
+  });
+
+  it('once beside a leader waits one lease, then gives way naming it; with the leader stopped, it takes the lease for its cycle', async () => {
+    writeConfig('2s');
+    const daemon = replica();
+    await daemon.waitForLog(TOOK_LEASE);
+    await daemon.nextCycles('apay', 1);
+    sim.setApayBalance('bkash_a', '45000');
+    const beside = await runCli(['once', '-c', file], { env: { SLACK_WEBHOOK_URL: slack.url }, timeoutMs: 20_000 });
+    expect(beside.code).toBe(3);
+    expect(beside.stderr).toMatch(/^another balance-watch holds the leader lease of postgres:\/\/postgres@127\.0\.0\.1:5432\/bw_test_\w+ \([^:]+:\d+:[0-9a-f]{6}\): it runs the cycles and sends, and once beside it would notify the same changes twice\. Run once --dry-run beside it, or stop it first\.$/m);
+    await daemon.waitFor('the warning, once, from the daemon', () => count('[WARNING] bKash agent float') === 1);
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    sim.setApayBalance('bkash_a', '70000');
+    const alone = await runCli(['once', '-c', file], { env: { SLACK_WEBHOOK_URL: slack.url }, timeoutMs: 20_000 });
+    expect(alone.code).toBe(0);
+    expect(count('[RESOLVED] bKash agent float')).toBe(1);
+    expect(await queryDatabase<{ n: string }>(database.url, 'SELECT COUNT(*) AS n FROM leader_lease')).toEqual([{ n: '0' }]);
   });
 
   it('hands over on SIGTERM at once, without waiting for the lease to expire', async () => {

@@ -198,6 +198,19 @@ describe('balance-watch run', () => {
     expect(texts().filter((t) => t.startsWith('[RESOLVED]') || t.includes('balances are being read again'))).toEqual([]);
   }, 60_000);
 
+  it('once beside the running daemon gives way instead of notifying the same change twice', async () => {
+    writeConfig({ extra: `${channels()}\nha:\n  lease: 2s` });
+    const daemon = await start();
+    await daemon.nextCycles('apay');
+    sim.setApayBalance('bkash_a', '45000');
+    const beside = await runCli(['once', '-c', file], { env: { SLACK_WEBHOOK_URL: slack.url, SMTP_URL: smtp.url }, timeoutMs: 20_000 });
+    expect(beside.code).toBe(3);
+    expect(beside.stderr).toContain(`another balance-watch holds the leader lease of ${path.join(path.dirname(file), 'state.db')} (`);
+    await daemon.waitFor('the warning', () => texts().length === 1);
+    await daemon.nextCycles('apay', 2);
+    expect(texts()).toEqual(['[WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00)']);
+  }, 60_000);
+
   it('serves metrics, health and readiness', async () => {
     const daemon = await start();
     await daemon.nextCycles('bepaid');

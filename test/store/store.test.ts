@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -257,10 +258,27 @@ describe('the SQLite store', () => {
     await SqliteStore.open(file).close();
   });
 
-  it('always leads: one process uses a file', async () => {
-    const store = SqliteStore.open(fresh());
-    expect(store.lease.shared).toBe(false);
-    expect(await store.lease.acquire('anyone', 1_000)).toBe(true);
+  it('lets one process at a time act on a file, and takes over at once from a holder gone from this machine', async () => {
+    const file = fresh();
+    const store = SqliteStore.open(file);
+    expect(store.lease.shared).toBe(true);
+    expect(await store.lease.acquire('daemon', 15_000)).toBe(true);
+    expect(await store.lease.acquire('daemon', 15_000)).toBe(true);
+    expect(await store.lease.acquire('once', 15_000)).toBe(false);
+    expect(await store.lease.holder()).toBe('daemon');
+    await store.lease.release('daemon');
+    expect(await store.lease.holder()).toBeUndefined();
+    expect(await store.lease.acquire('once', 15_000)).toBe(true);
+    // The holder's process exits (kill -9): no need to wait its lease out.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const raw = new Database(file);
+    raw.prepare('UPDATE leader_lease SET pid = ?').run(gone);
+    expect(await store.lease.holder()).toBeUndefined();
+    expect(await store.lease.acquire('daemon', 15_000)).toBe(true);
+    // An expired lease is free too, whoever held it.
+    raw.prepare('UPDATE leader_lease SET expires_at = ?').run(Date.now() - 1);
+    expect(await store.lease.acquire('once', 15_000)).toBe(true);
+    raw.close();
     await store.close();
   });
 

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { errorMessage } from '../../error-message.js';
-import { SOLE_LEASE } from '../lease.js';
 import { type AlertStore, type HistoryStore, type OutboxStore, type SilenceStore, type StateStore, StoreError, type SummaryStore } from '../store.js';
 import { sqliteAlerts } from './alerts.js';
 import { SqliteChannelHealth } from './channel-health.js';
+import { SqliteLease } from './lease.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteOutbox } from './outbox.js';
 import { sqliteHistory } from './history.js';
@@ -23,13 +23,14 @@ export interface SqliteStore extends AlertStore, OutboxStore, HistoryStore, Sile
  * Each concern is a file of its own beside this one.
  */
 export class SqliteStore implements StateStore {
-  readonly lease = SOLE_LEASE;
+  readonly lease: SqliteLease;
   private health: SqliteChannelHealth | undefined;
 
   private constructor(
     readonly location: string,
     private readonly db: Database.Database,
   ) {
+    this.lease = new SqliteLease(db);
     Object.assign(this, sqliteAlerts(db), sqliteOutbox(db), sqliteHistory(db), sqliteSilences(db), sqliteSummaries(db));
   }
 
