@@ -43,14 +43,10 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
-  const lease = store ? await holdLeaseForOnce(store, config, log, controller, UNKNOWN).catch(async (error: unknown) => {
-    process.off('SIGINT', stop);
-    await store.close();
-    log.flush();
-    throw error;
-  }) : undefined;
   const channels = store ? channelsFor(config) : new Map();
+  let lease: { release(): Promise<void> } | undefined;
   try {
+    if (store) lease = await holdLeaseForOnce(store, config, log, controller, UNKNOWN);
     const deps = defaultSourceDeps();
     const cycles = await Promise.all(
       config.sources.map(async (sourceConfig) => ({

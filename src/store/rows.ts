@@ -1,6 +1,6 @@
 import type { Money } from '../money/money.js';
 import type { Message } from '../notify/message.js';
-import type { AlertState, Level, TimelineKind } from '../rules/alert.js';
+import { type AlertState, initialState, type Level, type TimelineKind } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
 import type { Silence } from '../rules/silence.js';
 import { decodeMessage } from './message-codec.js';
@@ -42,6 +42,11 @@ export function toStoredAlerts(rows: readonly AlertRow[]): StoredAlert[] {
     const state = decodeState(r.state);
     return state ? [{ rule: r.rule, account: r.account, source: r.source, state, updatedAt: int(r.updated_at) }] : [];
   });
+}
+
+/** The alert a `forget` closed, as it was; one whose state this version cannot read is reported as if new. */
+export function forgottenAlert(row: AlertRow, now: number): StoredAlert {
+  return toStoredAlerts([row])[0] ?? { rule: row.rule, account: row.account, source: row.source, state: initialState(now), updatedAt: now };
 }
 
 /** Alert states by alertKey, those this version can read. */

@@ -1,5 +1,5 @@
-import { type AlertState, initialState } from '../../rules/alert.js';
-import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
+import type { AlertState } from '../../rules/alert.js';
+import { type AlertRow, forgottenAlert, statesByKey, toStoredAlerts } from '../rows.js';
 import { numbered, SQL } from '../sql.js';
 import { encodeState } from '../state-codec.js';
 import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
@@ -76,7 +76,7 @@ export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertSto
       return db.transaction(async (query) => {
         const row = (await query<AlertRow>('DELETE FROM alerts WHERE rule = $1 AND account = $2 RETURNING rule, account, source, state, updated_at', [rule, account])).rows[0];
         if (!row) return undefined;
-        const alert = toStoredAlerts([row])[0] ?? { rule, account, source: row.source, state: initialState(now), updatedAt: now };
+        const alert = forgottenAlert(row, now);
         const value = alert.state.lastValue;
         await query('INSERT INTO forgets (rule, account, source, at) VALUES ($1, $2, $3, $4) ON CONFLICT (rule, account) DO UPDATE SET at = excluded.at', [rule, account, row.source, now]);
         await query('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [

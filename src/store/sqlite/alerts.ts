@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type AlertState, initialState } from '../../rules/alert.js';
+import type { AlertState } from '../../rules/alert.js';
 import { encodeMessage } from '../message-codec.js';
-import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
+import { type AlertRow, forgottenAlert, statesByKey, toStoredAlerts } from '../rows.js';
 import { SQL } from '../sql.js';
 import { encodeState } from '../state-codec.js';
 import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
@@ -56,13 +56,13 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
     async forgetAlert(rule, account, now) {
       return db.transaction(() => {
         const row = db.prepare('SELECT rule, account, source, state, updated_at FROM alerts WHERE rule = ? AND account = ?').get(rule, account) as AlertRow | undefined;
-        const [alert] = row ? toStoredAlerts([row]) : [];
         if (!row) return undefined;
-        const value = alert?.state.lastValue;
+        const alert = forgottenAlert(row, now);
+        const value = alert.state.lastValue;
         db.prepare('DELETE FROM alerts WHERE rule = ? AND account = ?').run(rule, account);
         db.prepare('INSERT INTO forgets (rule, account, source, at) VALUES (?, ?, ?, ?) ON CONFLICT (rule, account) DO UPDATE SET at = excluded.at').run(rule, account, row.source, now);
-        sql().logEvent.run(row.source, rule, account, 'forgotten', alert?.state.level ?? 'ok', now, value?.amount.units.toString() ?? null, value?.amount.scale ?? null, value?.currency ?? null);
-        return alert ?? { rule, account, source: row.source, state: initialState(now), updatedAt: now };
+        sql().logEvent.run(row.source, rule, account, 'forgotten', alert.state.level, now, value?.amount.units.toString() ?? null, value?.amount.scale ?? null, value?.currency ?? null);
+        return alert;
       })();
     },
 
