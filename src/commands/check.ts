@@ -4,6 +4,7 @@ import { formatDiagnostic } from '../config/diagnostic.js';
 import { configPath } from '../config/file.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
+import { humanDuration } from '../notify/time.js';
 import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import { describeLocation, isPostgresUrl, mayHoldState } from '../store/location.js';
 import { openStore } from '../store/open.js';
@@ -46,6 +47,13 @@ async function orphansInStore(config: Config): Promise<{ channel: string; waitin
   }
 }
 
+function actionsLine(config: Config): string {
+  const actions = config.actions;
+  if (!actions) return 'off: set http.public_url and actions.secret (32+ characters, from a variable) to put Silence links in messages';
+  const choices = actions.silenceChoices.map(humanDuration).join(', ');
+  return `silence links to ${config.http.publicUrl}: for ${choices}, or until ${actions.silenceUntil}; each valid ${humanDuration(actions.linkTtl)}`;
+}
+
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
@@ -60,6 +68,7 @@ export function summarize(config: Config): string {
     `  channels  ${config.channels.length === 0 ? 'none' : `${count(config.channels.length, 'channel')}: ${config.channels.map((c) => `${c.id} (${c.type})`).join(', ')}`}`,
     `  rules     ${count(config.rules.length, 'rule')}`,
     `  state     ${describeLocation(config.state)}`,
+    `  actions   ${actionsLine(config)}`,
   ];
   return lines.join('\n');
 }

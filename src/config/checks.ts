@@ -17,6 +17,8 @@ export interface CheckContext {
   /** Where the i-th source, channel or rule of `config` stands in the file (invalid ones are left out of `config`). */
   readonly at: { readonly source: (i: number) => ConfigPath; readonly channel: (i: number) => ConfigPath; readonly rule: (i: number) => ConfigPath };
   /** Every id the file declares, valid or not, so a reference to a broken source is not reported twice. */
+  /** Whether the file has an `actions:` section (valid or not). */
+  readonly actionsDeclared: boolean;
   readonly declared: {
     readonly sources: ReadonlySet<string>;
     readonly channels: ReadonlySet<string>;
@@ -261,6 +263,18 @@ const boardIsGuarded: Check = (context) => {
   ];
 };
 
+/** Action links need both halves: where they point, and the key that signs them. */
+const actionsAreComplete: Check = (context) => {
+  const { publicUrl } = context.config.http;
+  const problems = publicUrl === undefined ? [] : checkHttps(context, publicUrl, ['http', 'public_url'], { secret: false });
+  if (context.config.actions || context.actionsDeclared === (publicUrl !== undefined)) return problems;
+  const message =
+    publicUrl === undefined
+      ? 'actions is set, but http.public_url is not: messages carry no action links until it says where people reach the board (e.g. https://balance-watch.internal)'
+      : 'http.public_url is set, but actions.secret is not: messages carry no action links until a key signs them (actions: { secret: ${ACTIONS_SECRET} }, 32+ characters)';
+  return [...problems, problem(context, 'warning', publicUrl === undefined ? ['actions'] : ['http', 'public_url'], message)];
+};
+
 /** Balances are never below zero (a negative one is bad data), so a threshold at or below zero can never fire. */
 const thresholdsCanFire: Check = (context) =>
   context.config.rules.flatMap((rule, i) =>
@@ -285,6 +299,7 @@ export const CHECKS: readonly Check[] = [
   urlsAreSecure,
   channelsAreUsed,
   thresholdsCanFire,
+  actionsAreComplete,
   rulesNotifySomeone,
   boardIsGuarded,
 ];

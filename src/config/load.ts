@@ -49,6 +49,7 @@ export function parseConfigText(text: string, options: ParseOptions): LoadResult
         channel: (i) => ['channels', indices.channels[i]!],
         rule: (i) => ['rules', indices.rules[i]!],
       },
+      actionsDeclared: data['actions'] !== undefined,
       declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels'), notified: notifiedIds(data) },
     }),
   );
@@ -126,6 +127,7 @@ function salvage(data: Record<string, unknown>): { raw: RawConfig; indices: Indi
     channels: channels.kept,
     delivery: field(shape.delivery, data['delivery'], { give_up_after: 86_400_000 }),
     ha: field(shape.ha, data['ha'], { lease: 15_000 }),
+    actions: field(shape.actions, data['actions'], undefined),
     defaults: field(shape.defaults, data['defaults'], {}),
     rules: rules.kept,
   };
@@ -161,11 +163,15 @@ function resolve(raw: RawConfig, file: string): Config {
       ...(raw.http.auth === undefined ? {} : { basic: raw.http.auth }),
       ...(raw.http.token === undefined ? {} : { token: raw.http.token }),
       authMetrics: raw.http.auth_metrics,
+      ...(raw.http.public_url === undefined ? {} : { publicUrl: raw.http.public_url.replace(/\/+$/, '') }),
     },
     sources: raw.sources,
     channels: raw.channels,
     delivery: raw.delivery,
     ha: raw.ha,
+    ...(raw.actions === undefined || raw.http.public_url === undefined
+      ? {}
+      : { actions: { secret: raw.actions.secret, silenceChoices: raw.actions.silence_choices, silenceUntil: raw.actions.silence_until, linkTtl: raw.actions.link_ttl } }),
     rules,
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelConfigSchema } from '../notify/index.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { stateLocationProblem } from '../store/location.js';
-import { amountField, durationField, hysteresisField, idField, integerField, nonEmptyText, secretField, textOrNumberField } from './fields.js';
+import { amountField, durationField, urlField, hysteresisField, idField, integerField, nonEmptyText, secretField, textOrNumberField } from './fields.js';
 
 /** Keys whose YAML numbers are read from their source text (see parseYamlTree). */
 export const TEXT_NUMBER_KEYS: ReadonlySet<string> = new Set([
@@ -87,6 +87,9 @@ export const configSchema = z
           .describe('Basic authentication for the balance board and its API (/, /api/…); set it when listen is not loopback.'),
         token: secretField('A bearer token for the balance board and its API (Authorization: Bearer …), for scripts; use ${VAR}.').optional(),
         auth_metrics: z.boolean({ error: 'must be true or false' }).prefault(false).describe('Also require auth or token for /metrics, /healthz and /readyz (default false: they stay open for Prometheus and probes).'),
+        public_url: urlField(
+          "The address people's browsers reach the board at, e.g. https://balance-watch.internal (behind a proxy, the proxy's). With actions.secret, messages carry Acknowledge and Silence links to it.",
+        ).optional(),
       })
       .prefault({})
       .describe('The balance board (/), its API (/api/status, /api/history), metrics and health.'),
@@ -108,6 +111,22 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Who acts on the state store: only the holder of the leader lease (one of two replicas on PostgreSQL, the one daemon on a SQLite file, or once beside none) fetches and sends.'),
+    actions: z
+      .strictObject({
+        secret: secretField('The key that signs action links (HMAC-SHA256): at least 32 characters, from a variable (${ACTIONS_SECRET}). Changing it invalidates every link sent.').min(
+          32,
+          'must be at least 32 characters: use a random value, e.g. the output of `openssl rand -base64 32`',
+        ),
+        silence_choices: z.array(durationField('A silence people can choose from a message.')).min(1).max(4).prefault(['2h']).describe('The "Silence for…" links each firing message carries (default [2h]).'),
+        silence_until: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as 09:00')
+          .prefault('09:00')
+          .describe('The "Silence until tomorrow" link ends the silence at this time of day, in the config timezone (default 09:00).'),
+        link_ttl: durationField('How long an action link stays valid after its message was sent (default 7d).').prefault('7d'),
+      })
+      .optional()
+      .describe('Acknowledge and silence an alert from its message: signed, expiring links that open a confirmation page on the board (needs http.public_url).'),
     defaults: defaultsSchema.prefault({}),
     rules: z.array(ruleSchema).min(1, 'list at least one rule').describe('The alert rules.'),
   })

@@ -44,6 +44,20 @@ export interface HttpAccess {
 
 export interface HttpSettings extends HttpAccess {
   readonly listen: HttpListen;
+  /** Where people's browsers reach the board (no trailing slash): action links point there. */
+  readonly publicUrl?: string;
+}
+
+/** Acknowledge and silence from the message: what the links carry and how long they last. */
+export interface ActionSettings {
+  /** Signs the links (HMAC-SHA256). A secret: never print it. */
+  readonly secret: string;
+  /** ms of each "Silence for…" link. */
+  readonly silenceChoices: readonly number[];
+  /** "HH:MM": the "Silence until tomorrow" link ends then, in the config timezone. */
+  readonly silenceUntil: string;
+  /** ms a link stays valid after its message. */
+  readonly linkTtl: number;
 }
 
 export interface Config {
@@ -62,6 +76,8 @@ export interface Config {
   readonly delivery: { readonly give_up_after: number };
   /** ha.lease in ms: the leader lease's length. */
   readonly ha: { readonly lease: number };
+  /** Set when messages carry action links: both actions.secret and http.public_url are configured. */
+  readonly actions?: ActionSettings;
   readonly rules: readonly Rule[];
 }
 

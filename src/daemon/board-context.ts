@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import type { ActionContext } from '../board/action-page.js';
 import type { BoardContext, BoardRoutes } from '../board/routes.js';
+import type { HttpHandlers } from './http-server.js';
 import type { Config } from '../config/types.js';
 import type { StateStore } from '../store/store.js';
 
@@ -39,5 +41,15 @@ export function lazyBoard(context: () => Promise<BoardContext>): BoardHandler {
       routes ??= new BoardRoutes(context);
     }
     await routes.handle(path, query, res, acceptEncoding);
+  };
+}
+
+export type ActionHandler = HttpHandlers['action'];
+
+/** Action pages, loaded on the first link anyone opens. */
+export function lazyActions(context: () => ActionContext): ActionHandler {
+  return async (request, res) => {
+    const { handleAction } = await import('../board/action-page.js');
+    await handleAction(request, context(), res);
   };
 }

@@ -6,7 +6,7 @@ import type { ChannelDeps } from '../notify/channel-deps.js';
 import type { DeliveryOptions } from '../notify/delivery.js';
 import type { SourceDeps } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
-import { boardContextOf, lazyBoard } from './board-context.js';
+import { boardContextOf, lazyActions, lazyBoard } from './board-context.js';
 import { CycleRunner } from './cycle-runner.js';
 import type { FirstFetches } from './first-fetch.js';
 import { startHttpServer } from './http-server.js';
@@ -90,6 +90,12 @@ export class Daemon {
         readiness: () => this.readiness(),
         access: config.http,
         board: lazyBoard(() => this.boardContext()),
+        action: lazyActions(() => ({
+          store,
+          config: this.config!,
+          now: this.deps.now(),
+          audit: (entry) => log.info({ ...entry, until: new Date(entry.until).toISOString() }, `${entry.rule} / ${entry.account} silenced by ${entry.by} from a link (client ${entry.client})`),
+        })),
         failed: (what, error) => log.error({ path: what, stack: errorStack(error) }, `answering ${what} failed: ${errorMessage(error)}`),
       });
       this.server = started.server;

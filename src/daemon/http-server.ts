@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { challenge, isAuthorized } from '../board/access.js';
@@ -6,6 +6,42 @@ import { SECURITY_HEADERS } from '../http-security.js';
 import type { HttpAccess } from '../config/types.js';
 import { errorMessage } from '../error-message.js';
 import type { Readiness } from './readiness.js';
+
+/** Where action links point; the page itself is the board's (loaded on first use). */
+const ACTION_PREFIX = '/a/';
+/** An action's form is a name and a note: anything larger is not one. */
+const MAX_FORM_BYTES = 16_384;
+
+/** GET or HEAD shows what a link would do; only POST, with its small form, acts. */
+function serveAction(req: IncomingMessage, res: ServerResponse, token: string, handlers: HttpHandlers): void {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+    res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD, POST' }).end();
+    return;
+  }
+  const answer = (form?: URLSearchParams) =>
+    handlers.action({ method, token, ...(form ? { form } : {}), cookie: String(req.headers.cookie ?? ''), client: req.socket.remoteAddress ?? 'unknown' }, res).catch((error: unknown) => {
+      handlers.failed(ACTION_PREFIX, error);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('the action could not be taken now: nothing was done; try again in a minute\n');
+    });
+  if (method !== 'POST') {
+    void answer();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) {
+      res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end('the form is too large\n');
+      req.destroy();
+    } else chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size <= MAX_FORM_BYTES) void answer(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  });
+}
 
 /** The metrics address cannot be used: a problem the user fixes in the config. */
 export class ListenError extends Error {
@@ -30,6 +66,8 @@ export interface HttpHandlers {
   /** Who may read the board and API (and metrics and health, with authMetrics). */
   readonly access: HttpAccess;
   readonly board: (path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding: string) => Promise<void>;
+  /** An action link (`/a/TOKEN`): its signature is the authorisation, so no board password is asked. */
+  readonly action: (request: { readonly method: string; readonly token: string; readonly form?: URLSearchParams; readonly cookie: string; readonly client: string }, res: ServerResponse) => Promise<void>;
   /** An answer failed on our side (the client got a 5xx): for the log, which would otherwise never hear of it. */
   readonly failed: (what: string, error: unknown) => void;
 }
@@ -44,6 +82,10 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://balance-watch.invalid');
     const path = url.pathname;
+    if (path.startsWith(ACTION_PREFIX)) {
+      serveAction(req, res, path.slice(ACTION_PREFIX.length), handlers);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' }).end();
       return;

@@ -6,7 +6,7 @@ import { formatTime, humanDuration } from './time.js';
 export { formatTime, humanDuration } from './time.js';
 import { formatMoney, type Money, moneyChange } from '../money/money.js';
 import type { AlertEvent, Level } from '../rules/alert.js';
-import type { DeliveryFailureNotice, Message, RenderOptions } from './message.js';
+import type { ActionEcho, DeliveryFailureNotice, Message, RenderOptions } from './message.js';
 
 /**
  * The words and facts every channel shows, in one place, so Slack and email say
@@ -91,6 +91,7 @@ export function messageTitle(message: Message): string {
   if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
   if (message.kind === 'delivery-failure') return message.partial ? `[PARTLY DELIVERED] ${message.target}: a recipient was refused` : `[DELIVERY FAILED] ${message.target} failed`;
   if (message.kind === 'summary') return summaryTitle(message);
+  if (message.kind === 'action') return `[SILENCED] ${echoName(message)} by ${message.by}`;
   if (message.kind === 'unreadable') return `[UNREADABLE] a queued message this version of balance-watch cannot read`;
   const [first] = message.events;
   if (message.events.length === 1 && first) return headline(first);
@@ -158,6 +159,13 @@ export function visibleEvents(events: readonly AlertEvent[]): { shown: readonly 
 }
 
 /** "Email to finance@… failed: the SMTP server refused the recipient (550 5.1.1). The alert was: [CRITICAL] …" */
+const echoName = (echo: ActionEcho): string => (echo.account !== echo.target ? `${echo.rule} (${echo.account})` : echo.rule);
+
+/** "bKash agent float (bkash_a): silenced until 11:14 by Anna — top-up requested from the bank". */
+export function actionEchoText(echo: ActionEcho, options: RenderOptions): string {
+  return `${echoName(echo)}: silenced until ${formatTime(echo.until, options)} by ${echo.by}${echo.note ? ` — ${echo.note}` : ''}`;
+}
+
 export function deliveryFailureText(notice: DeliveryFailureNotice, options: RenderOptions): string {
   if (notice.partial) {
     return `${notice.target} at ${formatTime(notice.at, options)}: ${notice.problem}. The alert was: ${notice.lost}. Until the address is fixed (in the config or on the mail server), it gets no alerts; balance-watch status shows the channel's health.`;

@@ -25,8 +25,24 @@ export interface DeliveryFailureNotice {
  * What a channel is asked to deliver. `alerts` is the digest of one source's
  * cycle for one channel; `test` is the explicit kind `test-notify` sends.
  */
+/** Someone answered an alert (from a message's link): the alert's channels hear who did what. */
+export interface ActionEcho {
+  readonly kind: 'action';
+  readonly action: 'silenced';
+  readonly rule: string;
+  readonly account: string;
+  /** What the rule names (a payment system, a glob): the account is named too when it differs. */
+  readonly target: string;
+  readonly by: string;
+  readonly note: string | null;
+  /** The silence's end. */
+  readonly until: number;
+  readonly at: number;
+}
+
 export type Message =
   | { readonly kind: 'alerts'; readonly source: string; readonly events: readonly AlertEvent[] }
+  | ActionEcho
   | { readonly kind: 'test'; readonly channel: string; readonly at: number }
   | DeliveryFailureNotice
   | Summary

@@ -13,7 +13,9 @@ export function noticeRecipients(config: Pick<Config, 'rules' | 'channels'>, mes
   const wanted =
     message.kind === 'summary' || message.kind === 'unreadable'
       ? configured
-      : message.events.flatMap((event) => config.rules.find((rule) => rule.name === event.rule)?.notify ?? []);
+      : message.kind === 'action'
+        ? (config.rules.find((rule) => rule.name === message.rule)?.notify ?? [])
+        : message.events.flatMap((event) => config.rules.find((rule) => rule.name === event.rule)?.notify ?? []);
   return [...new Set(wanted)].filter((id) => id !== failed && configured.includes(id));
 }
 

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../html.js';
-import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
+import { actionEchoText, deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents } from './format.js';
 import { formatMoney } from '../money/money.js';
 import type { RenderOptions, SendableMessage } from './message.js';
 import { stateEmoji, summaryEventLines, summaryPeriod, summaryText } from './render-summary.js';
@@ -22,6 +22,10 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
   }
   if (message.kind === 'delivery-failure') {
     const body = deliveryFailureText(message, options);
+    return { subject, text: `${body}\n\n-- \n${FOOTER}\n`, html: page(subject, `<p>${escapeHtml(body)}</p>`) };
+  }
+  if (message.kind === 'action') {
+    const body = actionEchoText(message, options);
     return { subject, text: `${body}\n\n-- \n${FOOTER}\n`, html: page(subject, `<p>${escapeHtml(body)}</p>`) };
   }
   if (message.kind === 'summary') {

@@ -1,6 +1,6 @@
 import type { KnownBlock, MessageAttachment, MrkdwnElement } from '@slack/types';
 import type { AlertEvent } from '../rules/alert.js';
-import { deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
+import { actionEchoText, deliveryFailureText, eventFacts, headline, messageTitle, TONE_COLOUR, TONE_EMOJI, testMessageText, toneOf, visibleEvents, worstTone } from './format.js';
 import type { RenderOptions, SendableMessage } from './message.js';
 import { summaryEventLines, summaryPeriod, summaryTable, summaryTitle } from './render-summary.js';
 import type { Summary } from './summary.js';
@@ -66,6 +66,10 @@ export function renderSlack(message: SendableMessage, options: RenderOptions): S
     };
   }
   if (message.kind === 'summary') return renderSlackSummary(message, options);
+  if (message.kind === 'action') {
+    const body = actionEchoText(message, options);
+    return { text: escapeSlack(body), blocks: [{ type: 'section', text: mrkdwn(`🔕 ${escapeSlack(body)}`) }], attachments: [] };
+  }
   if (message.kind === 'delivery-failure') {
     const body = deliveryFailureText(message, options);
     return {

@@ -47,6 +47,17 @@ const messageV1 = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('alerts'), source: z.string(), events: z.array(alertEvent).min(1) }),
   z.strictObject({ kind: z.literal('test'), channel: z.string(), at: z.number() }),
   z.strictObject({
+    kind: z.literal('action'),
+    action: z.literal('silenced'),
+    rule: z.string(),
+    account: z.string(),
+    target: z.string(),
+    by: z.string(),
+    note: z.string().nullable(),
+    until: z.number(),
+    at: z.number(),
+  }),
+  z.strictObject({
     kind: z.literal('delivery-failure'),
     channel: z.string(),
     target: z.string(),

@@ -224,6 +224,30 @@ describe('a state setting that looks like a URL but is none we open', () => {
   });
 });
 
+describe('action links', () => {
+  const SECRET = 'k'.repeat(40);
+  const withActions = (http: string, actions: string) => `${VALID_CONFIG}\nhttp:\n${http}\n${actions}`;
+
+  it('are on with http.public_url and actions.secret, with their defaults', () => {
+    const result = load(withActions('  public_url: https://balance-watch.internal/', 'actions:\n  secret: ${ACTIONS_SECRET}\n'), { ...TEST_ENV, ACTIONS_SECRET: SECRET });
+    expect(result.errors).toEqual([]);
+    expect(result.config?.http.publicUrl).toBe('https://balance-watch.internal');
+    expect(result.config?.actions).toEqual({ secret: SECRET, silenceChoices: [7_200_000], silenceUntil: '09:00', linkTtl: 7 * 86_400_000 });
+  });
+
+  it.each([
+    ['a short secret', '  public_url: https://bw.internal', 'actions:\n  secret: short-secret\n', /c\.yaml:\d+:11 error: actions\.secret: must be at least 32 characters: use a random value/],
+    ['a bad time of day', '  public_url: https://bw.internal', `actions:\n  secret: ${SECRET}\n  silence_until: "9am"\n`, /error: actions\.silence_until: must be a time of day such as 09:00/],
+    ['plain http beyond loopback', '  public_url: http://bw.internal', `actions:\n  secret: ${SECRET}\n`, /error: http\.public_url must use https \(http:\/\/bw\.internal\)/],
+    ['a secret without a public_url', '  listen: 127.0.0.1:9464', `actions:\n  secret: ${SECRET}\n`, /warning: actions is set, but http\.public_url is not: messages carry no action links/],
+    ['a public_url without a secret', '  public_url: https://bw.internal', '', /warning: http\.public_url is set, but actions\.secret is not/],
+  ])('%s is reported', (_what, http, actions, expected) => {
+    const output = lines(withActions(http, actions));
+    expect(output).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+    expect(output.join('\n')).not.toContain(SECRET);
+  });
+});
+
 describe('one error per mistake', () => {
   it('a typo in a rule does not also make its channels look unused', () => {
     const text = edit('    warn_below: 50000', '    warn_bellow: 50000\n    notify: [treasury]').replace('    warn_below: "1000.00"', '    warn_below: "1000.00"\n    notify: [treasury]');

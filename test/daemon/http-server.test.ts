@@ -16,6 +16,7 @@ describe('the HTTP server says when an answer failed on our side', () => {
         readiness: () => Promise.reject(new Error('the store did not answer')),
         access: { authMetrics: false },
         board: () => Promise.reject(new Error('the board broke')),
+        action: () => Promise.reject(new Error('the action broke')),
         failed: (what, error) => failed.push([what, (error as Error).message]),
       },
     );
@@ -23,10 +24,12 @@ describe('the HTTP server says when an answer failed on our side', () => {
     expect((await fetch(`${started.url}/metrics`)).status).toBe(500);
     expect((await fetch(`${started.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${started.url}/`)).status).toBe(503);
+    expect((await fetch(`${started.url}/a/x.y`)).status).toBe(503);
     expect(failed).toEqual([
       ['/metrics', 'a collector threw'],
       ['/readyz', 'the store did not answer'],
       ['/', 'the board broke'],
+      ['/a/', 'the action broke'],
     ]);
   });
 });

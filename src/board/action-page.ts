@@ -1,0 +1,151 @@
+import type { ServerResponse } from 'node:http';
+import { claimApplies, type Inapplicable, type LinkClaim, verifyLink } from '../actions/link.js';
+import type { Config } from '../config/types.js';
+import { escapeHtml } from '../html.js';
+import { ACTION_PAGE_HEADERS } from '../http-security.js';
+import { formatMoney } from '../money/money.js';
+import type { ActionEcho } from '../notify/message.js';
+import { formatTime, humanDuration } from '../notify/time.js';
+import { seenLabel } from '../rules/seen-state.js';
+import type { StateStore, StoredAlert } from '../store/store.js';
+
+/** Where action links point: `/a/TOKEN`. */
+export const ACTION_PREFIX = '/a/';
+
+/** Who took an action, for the log: the person's own words and the client's address. */
+export interface ActionAudit {
+  readonly action: 'silence';
+  readonly rule: string;
+  readonly account: string;
+  readonly by: string;
+  readonly until: number;
+  readonly client: string;
+}
+
+export interface ActionContext {
+  readonly store: StateStore;
+  readonly config: Config;
+  readonly now: number;
+  readonly audit: (entry: ActionAudit) => void;
+}
+
+export interface ActionRequest {
+  readonly method: string;
+  readonly token: string;
+  /** The form a POST sent. */
+  readonly form?: URLSearchParams;
+  readonly cookie: string;
+  readonly client: string;
+}
+
+const BY_COOKIE = 'bw_by';
+const MAX_BY = 80;
+const MAX_NOTE = 500;
+
+const REFUSED: Readonly<Record<'malformed' | 'tampered' | 'expired', string>> = {
+  malformed: 'This is not a balance-watch action link, or it was cut short (copy the whole link from the message).',
+  tampered: 'This link was changed after balance-watch sent it (or the key that signs links was changed since): nothing was done.',
+  expired: 'This link has expired: nothing was done. The board shows the alert as it is now.',
+};
+
+const INAPPLICABLE: Readonly<Record<Inapplicable, string>> = {
+  'no-alert': 'This alert is not in the state store any more (its rule was removed, or the account forgotten): nothing was done.',
+  resolved: 'This alert has resolved since the message was sent: nothing was done.',
+  'another-episode': 'This alert resolved and fired again since the message was sent: the link was for the earlier episode, so nothing was done. The newer message has links of its own.',
+};
+
+/**
+ * `GET /a/TOKEN` shows what the link would do and asks who is doing it;
+ * only `POST` acts. Mail scanners and Slack's unfurler fetch every URL they
+ * see, so a GET never changes anything. The signature is the authorisation:
+ * these pages need no board password.
+ */
+export async function handleAction(request: ActionRequest, context: ActionContext, res: ServerResponse): Promise<void> {
+  const secret = context.config.actions?.secret;
+  if (!secret) return page(res, 404, 'Action links are off', '<p>This balance-watch does not take actions from links (http.public_url and actions.secret are not both set).</p>');
+  const checked = verifyLink(request.token, secret, context.now);
+  if (!checked.ok) return page(res, 403, 'Nothing was done', `<p>${escapeHtml(REFUSED[checked.why])}</p>`);
+  const { claim } = checked;
+  const alert = (await context.store.alerts()).find((a) => a.rule === claim.rule && a.account === claim.account);
+  const applies = claimApplies(claim, alert?.state);
+  const render = renderOptions(context.config);
+  if (!applies.ok) return page(res, 409, 'Nothing was done', `${alert ? alertSummary(alert, context.now, render) : ''}<p>${escapeHtml(INAPPLICABLE[applies.why])}</p>`);
+  const live = alert!;
+  const until = claim.until!;
+  if (request.method !== 'POST') {
+    const by = cookieValue(request.cookie, BY_COOKIE) ?? '';
+    return page(
+      res,
+      200,
+      `Silence ${name(live)}`,
+      `${alertSummary(live, context.now, render)}
+<p>Silence its notifications until <b>${escapeHtml(formatTime(until, render))}</b> (${escapeHtml(humanDuration(until - context.now))}). It is still checked and shown on the board; a resolve is still sent.</p>
+<form method="post">
+<label>Your name <input name="by" required maxlength="${MAX_BY}" value="${escapeHtml(by)}" autocomplete="name"></label>
+<label>Note, for the team (optional) <input name="note" maxlength="${MAX_NOTE}" placeholder="top-up requested from the bank"></label>
+<button type="submit">Silence until ${escapeHtml(formatTime(until, render))}</button>
+</form>`,
+    );
+  }
+  const by = (request.form?.get('by') ?? '').trim().slice(0, MAX_BY);
+  const note = (request.form?.get('note') ?? '').trim().slice(0, MAX_NOTE);
+  if (!by) return page(res, 400, 'Say who you are', '<p>Your name is needed: the team sees who silenced the alert. Go back and fill it in.</p>');
+  await silence(context, live, claim, by, note);
+  context.audit({ action: 'silence', rule: live.rule, account: live.account, by, until, client: request.client });
+  return page(
+    res,
+    200,
+    'Silenced',
+    `${alertSummary(live, context.now, render)}<p>Silenced until <b>${escapeHtml(formatTime(until, render))}</b> by ${escapeHtml(by)}. The alert's channels were told.</p>`,
+    { 'Set-Cookie': `${BY_COOKIE}=${encodeURIComponent(by)}; Path=${ACTION_PREFIX}; Max-Age=31536000; SameSite=Strict; HttpOnly${context.config.http.publicUrl?.startsWith('https:') ? '; Secure' : ''}` },
+  );
+}
+
+/** The silence, and one message to the alert's channels saying who silenced it and why. */
+async function silence(context: ActionContext, alert: StoredAlert, claim: LinkClaim, by: string, note: string): Promise<void> {
+  const { store, config, now } = context;
+  const until = claim.until!;
+  // A warning's silence lets an escalation to critical through; silencing a critical mutes both.
+  const level = alert.state.level === 'critical' ? 'critical' : 'warning';
+  await store.addSilence({ rule: alert.rule, account: alert.account, level, reason: note ? `${by}: ${note}` : `silenced by ${by} from a message`, createdAt: now, until });
+  const rule = config.rules.find((r) => r.name === alert.rule);
+  const echo: ActionEcho = { kind: 'action', action: 'silenced', rule: alert.rule, account: alert.account, target: rule?.payment_system ?? rule?.account ?? alert.account, by, note: note || null, until, at: now };
+  const channels = rule?.notify ?? [];
+  if (channels.length > 0) await store.enqueue(alert.source, channels.map((channel) => ({ channel, message: echo })), now);
+}
+
+const name = (alert: StoredAlert): string => `${alert.rule} · ${alert.account}`;
+
+const renderOptions = (config: Config) => (config.timezone === undefined ? {} : { timezone: config.timezone });
+
+function alertSummary(alert: StoredAlert, now: number, render: { timezone?: string }): string {
+  const { state } = alert;
+  const balance = state.lastValue ? formatMoney(state.lastValue) : 'no balance read';
+  const firing = state.level !== 'ok' ? `, firing for ${humanDuration(now - state.since)} (since ${formatTime(state.since, render)})` : '';
+  return `<p class="alert"><b>${escapeHtml(name(alert))}</b>: ${escapeHtml(seenLabel(state))}${escapeHtml(firing)}; balance ${escapeHtml(balance)}</p>`;
+}
+
+function cookieValue(header: string, key: string): string | undefined {
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === key) {
+      try {
+        return decodeURIComponent(v.join('='));
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function page(res: ServerResponse, status: number, title: string, body: string, headers: Record<string, string> = {}): void {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · balance-watch</title><link rel="stylesheet" href="/board.css"></head>
+<body><header><h1>balance-watch</h1></header><main class="action"><h2>${escapeHtml(title)}</h2>
+${body}
+<p><a href="/">Open the board</a></p></main></body></html>
+`;
+  res.writeHead(status, { ...ACTION_PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers }).end(html);
+}
