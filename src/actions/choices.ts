@@ -1,6 +1,14 @@
-import { DateTime } from 'luxon';
+import { createRequire } from 'node:module';
+import type { DateTime as LuxonDateTime } from 'luxon';
 import type { ActionSettings } from '../config/types.js';
 import { humanDuration } from '../notify/time.js';
+
+/**
+ * Luxon, on the first message with action links: a daemon without them (and
+ * every start) does not pay its 12 ms of loading.
+ */
+let dateTime: typeof LuxonDateTime | undefined;
+const luxon = (): typeof LuxonDateTime => (dateTime ??= (createRequire(import.meta.url)('luxon') as typeof import('luxon')).DateTime);
 
 /** One "Silence …" link: what it says, and when the silence it adds ends. */
 export interface SilenceChoice {
@@ -15,7 +23,7 @@ export interface SilenceChoice {
  */
 export function silenceChoices(actions: Pick<ActionSettings, 'silenceChoices' | 'silenceUntil'>, timezone: string | undefined, now: number): SilenceChoice[] {
   const [hour, minute] = actions.silenceUntil.split(':').map(Number) as [number, number];
-  const tomorrow = DateTime.fromMillis(now, { zone: timezone ?? 'system' }).plus({ days: 1 }).set({ hour, minute, second: 0, millisecond: 0 });
+  const tomorrow = luxon().fromMillis(now, { zone: timezone ?? 'system' }).plus({ days: 1 }).set({ hour, minute, second: 0, millisecond: 0 });
   return [
     ...actions.silenceChoices.map((ms) => ({ label: `Silence ${humanDuration(ms)}`, until: now + ms })),
     { label: `Silence until tomorrow ${actions.silenceUntil}`, until: tomorrow.toMillis() },

@@ -27,6 +27,8 @@ export interface ActionContext {
   readonly config: Config;
   readonly now: number;
   readonly audit: (entry: ActionAudit) => void;
+  /** Messages were queued (the echo): the leader's outbox should be drained now. */
+  readonly queued: () => void;
 }
 
 export interface ActionRequest {
@@ -111,7 +113,9 @@ async function silence(context: ActionContext, alert: StoredAlert, claim: LinkCl
   const rule = config.rules.find((r) => r.name === alert.rule);
   const echo: ActionEcho = { kind: 'action', action: 'silenced', rule: alert.rule, account: alert.account, target: rule?.payment_system ?? rule?.account ?? alert.account, by, note: note || null, until, at: now };
   const channels = rule?.notify ?? [];
-  if (channels.length > 0) await store.enqueue(alert.source, channels.map((channel) => ({ channel, message: echo })), now);
+  if (channels.length === 0) return;
+  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message: echo })), now);
+  context.queued();
 }
 
 const name = (alert: StoredAlert): string => `${alert.rule} · ${alert.account}`;

@@ -27,6 +27,7 @@ const loadDaemonModules = () =>
     import('../daemon/scheduler.js'),
     import('../daemon/config-watch.js'),
     import('../notify/channel-deps.js'),
+    import('../notify/channels.js'),
     import('./open-store.js'),
   ]);
 
@@ -58,7 +59,7 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
   const sourceDeps = defaultSourceDeps();
   // With PostgreSQL this process may follow another replica: it fetches nothing until it leads.
   const firstFetches: FirstFetches | undefined = isPostgresUrl(config.state) ? undefined : startFirstFetches(config, sourceDeps);
-  const [{ Daemon }, { ListenError }, { createLogger }, { createMetrics }, { cronScheduler }, { watchConfigFile }, { defaultChannelDeps }, { openStoreOrExit }] =
+  const [{ Daemon }, { ListenError }, { createLogger }, { createMetrics }, { cronScheduler }, { watchConfigFile }, { defaultChannelDeps }, { renderOptionsFor }, { openStoreOrExit }] =
     await loadDaemonModules();
   const log = createLogger({ level: io.env['LOG_LEVEL'] });
   let store;
@@ -75,7 +76,7 @@ export async function run(options: RunOptions, io: CommandIo): Promise<void> {
     metrics,
     scheduler: cronScheduler,
     sourceDeps,
-    channelDeps: (c: Config) => defaultChannelDeps(c.timezone === undefined ? {} : { timezone: c.timezone }),
+    channelDeps: (c: Config) => defaultChannelDeps(renderOptionsFor(c)),
     now: Date.now,
     random: Math.random,
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,

@@ -94,6 +94,7 @@ export class Daemon {
           store,
           config: this.config!,
           now: this.deps.now(),
+          queued: () => this.outbox.kick(),
           audit: (entry) => log.info({ ...entry, until: new Date(entry.until).toISOString() }, `${entry.rule} / ${entry.account} silenced by ${entry.by} from a link (client ${entry.client})`),
         })),
         failed: (what, error) => log.error({ path: what, stack: errorStack(error) }, `answering ${what} failed: ${errorMessage(error)}`),

@@ -87,7 +87,17 @@ export interface Channel {
   close(): void;
 }
 
-/** How messages show times: the config's zone, or the host's. */
+/** What a message offers people to do about one alert (see src/actions/links.ts). */
+export interface ActionLinks {
+  readonly silences: readonly { readonly label: string; readonly url: string }[];
+  readonly board: string;
+}
+
+export type ActionLinker = (event: AlertEvent) => ActionLinks | undefined;
+
+/** How messages show times (the config's zone, or the host's), and what they let people do. */
 export interface RenderOptions {
   readonly timezone?: string;
+  /** The action links of an event (Silence…, Open on the board), when the config turns them on. */
+  readonly links?: ActionLinker;
 }

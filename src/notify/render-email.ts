@@ -35,7 +35,9 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
   const { shown, hidden } = visibleEvents(message.events);
   const textBlocks = shown.map((event) => {
     const facts = eventFacts(event, options).map(([label, value]) => `  ${`${label}:`.padEnd(24)} ${value}`);
-    return [headline(event), ...facts].join('\n');
+    const links = options.links?.(event);
+    const actions = links ? ['', ...links.silences.map((s) => `  ${s.label}: ${s.url}`), `  Open on the board: ${links.board}`] : [];
+    return [headline(event), ...facts, ...actions].join('\n');
   });
   const more = hidden > 0 ? [`…and ${hidden} more.`] : [];
   const text = [...textBlocks, ...more, `-- \n${FOOTER}`].join('\n\n') + '\n';
@@ -44,7 +46,11 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
     const rows = eventFacts(event, options)
       .map(([label, value]) => `<tr><th align="left" style="padding:2px 12px 2px 0;color:#555;font-weight:normal">${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`)
       .join('');
-    return `<div style="border-left:4px solid ${TONE_COLOUR[tone]};padding:4px 12px;margin:12px 0"><p style="margin:4px 0"><strong>${TONE_EMOJI[tone]} ${escapeHtml(headline(event))}</strong></p><table style="border-collapse:collapse">${rows}</table></div>`;
+    const links = options.links?.(event);
+    const button = (label: string, url: string) =>
+      `<a href="${escapeHtml(url)}" style="display:inline-block;margin:8px 8px 0 0;padding:6px 12px;border:1px solid #888;border-radius:4px;color:#222;text-decoration:none">${escapeHtml(label)}</a>`;
+    const actions = links ? `<p style="margin:4px 0">${[...links.silences.map((s) => button(s.label, s.url)), button('Open on the board', links.board)].join('')}</p>` : '';
+    return `<div style="border-left:4px solid ${TONE_COLOUR[tone]};padding:4px 12px;margin:12px 0"><p style="margin:4px 0"><strong>${TONE_EMOJI[tone]} ${escapeHtml(headline(event))}</strong></p><table style="border-collapse:collapse">${rows}</table>${actions}</div>`;
   });
   const htmlMore = hidden > 0 ? [`<p>…and ${hidden} more.</p>`] : [];
   return { subject, text, html: page(subject, [...htmlBlocks, ...htmlMore].join('')) };

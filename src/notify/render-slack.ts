@@ -29,8 +29,21 @@ function eventAttachment(event: AlertEvent, options: RenderOptions): SlackPayloa
       { type: 'section', text: mrkdwn(`${TONE_EMOJI[tone]} *${escapeSlack(headline(event))}*`) },
       // Slack shows at most 10 fields in a section.
       { type: 'section', fields: facts.slice(0, 10).map(([label, value]) => mrkdwn(`*${escapeSlack(label)}*\n${escapeSlack(value)}`)) },
+      ...actionContext(event, options),
     ],
   };
+}
+
+/**
+ * The event's action links as mrkdwn links in a context block: Block Kit
+ * buttons with a url make Slack warn the clicker when the app has no
+ * interactivity Request URL, which an incoming webhook never has.
+ */
+function actionContext(event: AlertEvent, options: RenderOptions): KnownBlock[] {
+  const links = options.links?.(event);
+  if (!links) return [];
+  const parts = [...links.silences.map((s) => `<${s.url}|${escapeSlack(s.label)}>`), `<${links.board}|Open on the board>`];
+  return [{ type: 'context', elements: [mrkdwn(parts.join('  ·  '))] }];
 }
 
 /** A summary: the period, the balances as a monospaced table, and what fired and resolved. */

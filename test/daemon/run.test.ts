@@ -7,6 +7,7 @@ import type { SmtpSink } from '../../src/simulator/smtp-sink.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { simulatedDaemons } from '../helpers/daemon-harness.js';
 import { aliasBomb, deeplyNested } from '../helpers/config-text.js';
+import { freePort } from '../helpers/ports.js';
 import { channelsYaml, SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig } from '../helpers/simulated.js';
 
 const EVERY_SECOND = '* * * * * *';
@@ -209,6 +210,42 @@ describe('balance-watch run', () => {
     await daemon.waitFor('the warning', () => texts().length === 1);
     await daemon.nextCycles('apay', 2);
     expect(texts()).toEqual(['[WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00)']);
+  }, 60_000);
+
+  it('a Slack message\'s Silence link opens a page that changes nothing; its POST silences the alert, tells the channel, and the repeats stop', async () => {
+    const port = await freePort();
+    const secret = 'a-secret-of-at-least-thirty-two-characters';
+    writeFileSync(
+      file,
+      simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channelsYaml('[treasury]', '\n  stale_after: 2').replace('repeat: 0', 'repeat: 3s'), timeout: '1s' })
+        .replace('listen: false', `listen: 127.0.0.1:${port}\n  public_url: http://127.0.0.1:${port}\n  auth: { username: treasury, password: board-pass }`)
+        .replace('sources:', `actions:\n  secret: ${secret}\nsources:`),
+    );
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the warning', () => texts().length === 1);
+    const links = [...JSON.stringify(slack.received[0]!.payload).matchAll(/<(http:\/\/127\.0\.0\.1:\d+\/a\/[A-Za-z0-9_.-]+)\|([^>]+)>/g)].map((m): [string, string] => [m[1]!, m[2]!]);
+    expect(links.map(([, label]) => label)).toEqual(['Silence 2 h', 'Silence until tomorrow 09:00']);
+    const silenceLink = links[0]![0];
+    // A mail scanner or Slack's unfurler fetches it: nothing happens, and no board password is asked.
+    const page = await fetch(silenceLink);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<b>bKash agent float · bkash_a</b>: warning');
+    expect((await fetch(`${daemon.httpUrl}/`)).status).toBe(401);
+    const silencesNow = async () => JSON.parse((await runCli(['silence', 'list', '--json', '-c', file])).stdout) as { rule: string; reason: string; active: boolean }[];
+    expect(await silencesNow()).toEqual([]);
+    const done = await fetch(silenceLink, { method: 'POST', body: new URLSearchParams({ by: 'Anna', note: 'top-up requested from the bank' }) });
+    expect(done.status).toBe(200);
+    expect(await silencesNow()).toEqual([expect.objectContaining({ rule: 'bKash agent float', reason: 'Anna: top-up requested from the bank', active: true })]);
+    await daemon.waitFor('the echo', () => texts().some((t) => /^bKash agent float: silenced until .* by Anna — top-up requested from the bank$/.test(t)));
+    expect(daemon.lines.filter((l) => l.msg === 'bKash agent float / bkash_a silenced by Anna from a link (client 127.0.0.1)').map((l) => l['by'])).toEqual(['Anna']);
+    const sent = texts().length;
+    await daemon.nextCycles('apay', 5);
+    expect(texts().slice(sent)).toEqual([]);
+    // A tampered link changes nothing.
+    const tampered = await fetch(silenceLink.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST', body: new URLSearchParams({ by: 'Mallory' }) });
+    expect(tampered.status).toBe(403);
+    expect(await silencesNow()).toHaveLength(1);
   }, 60_000);
 
   it('serves metrics, health and readiness', async () => {

@@ -175,3 +175,37 @@ describe('a notice that a channel failed', () => {
     expect(email.html).toContain('The alert was: [CRITICAL] bKash agent float');
   });
 });
+
+describe('action links in messages', () => {
+  const links = { timezone: 'UTC', links: (event: { kind: string }) => (event.kind === 'resolved' ? undefined : { silences: [{ label: 'Silence 2 h', url: 'https://bw.internal/a/TOKEN1' }, { label: 'Silence until tomorrow 09:00', url: 'https://bw.internal/a/TOKEN2' }], board: 'https://bw.internal/' }) };
+  const withResolve: Message = { kind: 'alerts', source: 'apay', events: [criticalEvent(), criticalEvent({ kind: 'resolved', level: 'ok', previousLevel: 'critical', account: 'bkash_b' })] };
+
+  it('Slack: mrkdwn links in a context block of each firing event, none on a resolve', () => {
+    const payload = renderSlack(withResolve, links);
+    const contexts = payload.attachments.map((a) => a.blocks.filter((b) => b.type === 'context'));
+    expect(contexts).toEqual([
+      [{ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://bw.internal/a/TOKEN1|Silence 2 h>  ·  <https://bw.internal/a/TOKEN2|Silence until tomorrow 09:00>  ·  <https://bw.internal/|Open on the board>' }] }],
+      [],
+    ]);
+    expect(JSON.stringify(payload)).not.toContain('"type":"button"');
+  });
+
+  it('email: buttons in the HTML, plain URLs in the text', () => {
+    const email = renderEmail(single, links);
+    expect(email.text).toContain('\n\n  Silence 2 h: https://bw.internal/a/TOKEN1\n  Silence until tomorrow 09:00: https://bw.internal/a/TOKEN2\n  Open on the board: https://bw.internal/');
+    expect(email.html).toContain('<a href="https://bw.internal/a/TOKEN1" style="display:inline-block;');
+    expect(email.html).toContain('>Open on the board</a>');
+  });
+
+  it('without links configured, messages carry none', () => {
+    expect(JSON.stringify(renderSlack(single, UTC))).not.toContain('bw.internal');
+    expect(renderEmail(single, UTC).text).not.toContain('Silence');
+  });
+
+  it('the echo of a silence names who, until when and why', () => {
+    const echo: Message = { kind: 'action', action: 'silenced', rule: 'UPI', account: 'upi_fast', target: 'upi_*', by: 'Anna', note: 'top-up requested from the bank', until: T0 + 7_200_000, at: T0 };
+    expect(messageTitle(echo)).toBe('[SILENCED] UPI (upi_fast) by Anna');
+    expect(renderSlack(echo, UTC).text).toBe('UPI (upi_fast): silenced until 2026-11-21 11:00 UTC by Anna — top-up requested from the bank');
+    expect(renderEmail(echo, UTC).subject).toBe('[SILENCED] UPI (upi_fast) by Anna');
+  });
+});
