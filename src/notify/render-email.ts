@@ -33,9 +33,11 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
     return { subject, text: `${text}\n\n-- \n${FOOTER}\n`, html: page(subject, summaryHtml(message, options)) };
   }
   const { shown, hidden } = visibleEvents(message.events);
+  // Signed once per event: the text and the HTML part offer the same links.
+  const linksOf = new Map(shown.map((event) => [event, options.links?.(event)]));
   const textBlocks = shown.map((event) => {
     const facts = eventFacts(event, options).map(([label, value]) => `  ${`${label}:`.padEnd(24)} ${value}`);
-    const links = options.links?.(event);
+    const links = linksOf.get(event);
     const actions = links ? ['', ...links.silences.map((s) => `  ${s.label}: ${s.url}`), `  Open on the board: ${links.board}`] : [];
     return [headline(event), ...facts, ...actions].join('\n');
   });
@@ -46,7 +48,7 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
     const rows = eventFacts(event, options)
       .map(([label, value]) => `<tr><th align="left" style="padding:2px 12px 2px 0;color:#555;font-weight:normal">${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`)
       .join('');
-    const links = options.links?.(event);
+    const links = linksOf.get(event);
     const button = (label: string, url: string) =>
       `<a href="${escapeHtml(url)}" style="display:inline-block;margin:8px 8px 0 0;padding:6px 12px;border:1px solid #888;border-radius:4px;color:#222;text-decoration:none">${escapeHtml(label)}</a>`;
     const actions = links ? `<p style="margin:4px 0">${[...links.silences.map((s) => button(s.label, s.url)), button('Open on the board', links.board)].join('')}</p>` : '';

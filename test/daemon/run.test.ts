@@ -248,6 +248,26 @@ describe('balance-watch run', () => {
     expect(await silencesNow()).toHaveLength(1);
   }, 60_000);
 
+  it('an email\'s Silence link works the same way', async () => {
+    const port = await freePort();
+    writeFileSync(
+      file,
+      simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channelsYaml('[finance]'), timeout: '1s' })
+        .replace('listen: false', `listen: 127.0.0.1:${port}\n  public_url: http://127.0.0.1:${port}`)
+        .replace('sources:', 'actions:\n  secret: a-secret-of-at-least-thirty-two-characters\nsources:'),
+    );
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the email', () => smtp.received.length === 1);
+    // Quoted-printable: long lines are folded with "=" and bytes written as =XX.
+    const decoded = smtp.received[0]!.raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const inText = /Silence 2 h: (http:\/\/127\.0\.0\.1:\d+\/a\/[A-Za-z0-9_.-]+)/.exec(decoded)?.[1];
+    expect(decoded).toContain(`<a href="${inText}"`);
+    const done = await fetch(inText!, { method: 'POST', body: new URLSearchParams({ by: 'Boris' }) });
+    expect(done.status).toBe(200);
+    await daemon.waitFor('the echo by email', () => smtp.received.some((m) => m.subject === '[SILENCED] bKash agent float by Boris'));
+  }, 60_000);
+
   it('serves metrics, health and readiness', async () => {
     const daemon = await start();
     await daemon.nextCycles('bepaid');
