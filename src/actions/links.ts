@@ -25,6 +25,7 @@ export function actionLinker(config: Pick<Config, 'actions' | 'http' | 'timezone
       label: choice.label,
       url: `${base}/a/${signLink({ action: 'silence', rule: event.rule, account: event.account, episode: event.since, expires, until: choice.until }, actions.secret)}`,
     }));
-    return { silences, board: `${base}/` };
+    const acknowledge = `${base}/a/${signLink({ action: 'ack', rule: event.rule, account: event.account, episode: event.since, expires }, actions.secret)}`;
+    return { acknowledge, silences, board: `${base}/` };
   };
 }

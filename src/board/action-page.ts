@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { claimApplies, type Inapplicable, type LinkClaim, verifyLink } from '../actions/link.js';
+import { claimApplies, type Inapplicable, verifyLink } from '../actions/link.js';
 import type { Config } from '../config/types.js';
 import { escapeHtml } from '../html.js';
 import { ACTION_PAGE_HEADERS } from '../http-security.js';
 import { formatMoney } from '../money/money.js';
-import type { ActionEcho } from '../notify/message.js';
+import type { ActionEcho, RenderOptions } from '../notify/message.js';
 import { formatTime, humanDuration } from '../notify/time.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { StateStore, StoredAlert } from '../store/store.js';
@@ -14,11 +14,12 @@ export const ACTION_PREFIX = '/a/';
 
 /** Who took an action, for the log: the person's own words and the client's address. */
 export interface ActionAudit {
-  readonly action: 'silence';
+  readonly action: 'ack' | 'silence';
   readonly rule: string;
   readonly account: string;
   readonly by: string;
-  readonly until: number;
+  /** A silence's end. */
+  readonly until: number | null;
   readonly client: string;
 }
 
@@ -73,48 +74,81 @@ export async function handleAction(request: ActionRequest, context: ActionContex
   const render = renderOptions(context.config);
   if (!applies.ok) return page(res, 409, 'Nothing was done', `${alert ? alertSummary(alert, context.now, render) : ''}<p>${escapeHtml(INAPPLICABLE[applies.why])}</p>`);
   const live = alert!;
-  const until = claim.until!;
+  const verb = claim.action === 'ack' ? acknowledging(live, context.now, render) : silencing(claim.until!, context.now, render);
   if (request.method !== 'POST') {
     const by = cookieValue(request.cookie, BY_COOKIE) ?? '';
     return page(
       res,
       200,
-      `Silence ${name(live)}`,
+      `${verb.title} ${name(live)}`,
       `${alertSummary(live, context.now, render)}
-<p>Silence its notifications until <b>${escapeHtml(formatTime(until, render))}</b> (${escapeHtml(humanDuration(until - context.now))}). It is still checked and shown on the board; a resolve is still sent.</p>
+<p>${verb.explain}</p>
 <form method="post">
 <label>Your name <input name="by" required maxlength="${MAX_BY}" value="${escapeHtml(by)}" autocomplete="name"></label>
 <label>Note, for the team (optional) <input name="note" maxlength="${MAX_NOTE}" placeholder="top-up requested from the bank"></label>
-<button type="submit">Silence until ${escapeHtml(formatTime(until, render))}</button>
+<button type="submit">${escapeHtml(verb.button)}</button>
 </form>`,
     );
   }
   const by = (request.form?.get('by') ?? '').trim().slice(0, MAX_BY);
   const note = (request.form?.get('note') ?? '').trim().slice(0, MAX_NOTE);
-  if (!by) return page(res, 400, 'Say who you are', '<p>Your name is needed: the team sees who silenced the alert. Go back and fill it in.</p>');
-  await silence(context, live, claim, by, note);
-  context.audit({ action: 'silence', rule: live.rule, account: live.account, by, until, client: request.client });
+  if (!by) return page(res, 400, 'Say who you are', '<p>Your name is needed: the team sees who answered the alert. Go back and fill it in.</p>');
+  const until = claim.action === 'silence' ? claim.until! : null;
+  if (until === null) await context.store.acknowledgeAlert(live.rule, live.account, { by, at: context.now, ...(note ? { note } : {}) }, context.now);
+  else await silence(context, live, until, by, note);
+  await echo(context, live, { action: until === null ? 'acknowledged' : 'silenced', by, note, until });
+  context.audit({ action: claim.action, rule: live.rule, account: live.account, by, until, client: request.client });
   return page(
     res,
     200,
-    'Silenced',
-    `${alertSummary(live, context.now, render)}<p>Silenced until <b>${escapeHtml(formatTime(until, render))}</b> by ${escapeHtml(by)}. The alert's channels were told.</p>`,
+    verb.done,
+    `${alertSummary(live, context.now, render)}<p>${verb.done} by ${escapeHtml(by)}. The alert's channels were told.</p>`,
     { 'Set-Cookie': `${BY_COOKIE}=${encodeURIComponent(by)}; Path=${ACTION_PREFIX}; Max-Age=31536000; SameSite=Strict; HttpOnly${context.config.http.publicUrl?.startsWith('https:') ? '; Secure' : ''}` },
   );
 }
 
-/** The silence, and one message to the alert's channels saying who silenced it and why. */
-async function silence(context: ActionContext, alert: StoredAlert, claim: LinkClaim, by: string, note: string): Promise<void> {
-  const { store, config, now } = context;
-  const until = claim.until!;
-  // A warning's silence lets an escalation to critical through; silencing a critical mutes both.
+interface Verb {
+  readonly title: string;
+  readonly explain: string;
+  readonly button: string;
+  readonly done: string;
+}
+
+function acknowledging(alert: StoredAlert, now: number, render: RenderOptions): Verb {
+  const already = alert.state.acknowledged;
+  const before = already ? ` It was acknowledged by ${escapeHtml(already.by)} ${escapeHtml(humanDuration(now - already.at))} ago; yours replaces it.` : '';
+  return {
+    title: 'Acknowledge',
+    explain: `Tell the team you are on it: no more reminders of this alert until it gets worse or resolves (the resolve is still sent, saying who acknowledged it).${before}`,
+    button: 'Acknowledge',
+    done: `Acknowledged at ${escapeHtml(formatTime(now, render))}`,
+  };
+}
+
+function silencing(until: number, now: number, render: RenderOptions): Verb {
+  const end = escapeHtml(formatTime(until, render));
+  return {
+    title: 'Silence',
+    explain: `Silence its notifications until <b>${end}</b> (${escapeHtml(humanDuration(until - now))}). It is still checked and shown on the board; a resolve is still sent.`,
+    button: `Silence until ${formatTime(until, render)}`,
+    done: `Silenced until <b>${end}</b>`,
+  };
+}
+
+/** A silence of the alert: of a warning it lets an escalation to critical through; of a critical it mutes both. */
+async function silence(context: ActionContext, alert: StoredAlert, until: number, by: string, note: string): Promise<void> {
   const level = alert.state.level === 'critical' ? 'critical' : 'warning';
-  await store.addSilence({ rule: alert.rule, account: alert.account, level, reason: note ? `${by}: ${note}` : `silenced by ${by} from a message`, createdAt: now, until });
+  await context.store.addSilence({ rule: alert.rule, account: alert.account, level, reason: note ? `${by}: ${note}` : `silenced by ${by} from a message`, createdAt: context.now, until });
+}
+
+/** One message to the alert's channels saying who did what, and why. */
+async function echo(context: ActionContext, alert: StoredAlert, what: { readonly action: ActionEcho['action']; readonly by: string; readonly note: string; readonly until: number | null }): Promise<void> {
+  const { store, config, now } = context;
   const rule = config.rules.find((r) => r.name === alert.rule);
-  const echo: ActionEcho = { kind: 'action', action: 'silenced', rule: alert.rule, account: alert.account, target: rule?.payment_system ?? rule?.account ?? alert.account, by, note: note || null, until, at: now };
+  const message: ActionEcho = { kind: 'action', action: what.action, rule: alert.rule, account: alert.account, target: rule?.payment_system ?? rule?.account ?? alert.account, by: what.by, note: what.note || null, until: what.until, at: now };
   const channels = rule?.notify ?? [];
   if (channels.length === 0) return;
-  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message: echo })), now);
+  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message })), now);
   context.queued();
 }
 
@@ -122,7 +156,7 @@ const name = (alert: StoredAlert): string => `${alert.rule} · ${alert.account}`
 
 const renderOptions = (config: Config) => (config.timezone === undefined ? {} : { timezone: config.timezone });
 
-function alertSummary(alert: StoredAlert, now: number, render: { timezone?: string }): string {
+function alertSummary(alert: StoredAlert, now: number, render: RenderOptions): string {
   const { state } = alert;
   const balance = state.lastValue ? formatMoney(state.lastValue) : 'no balance read';
   const firing = state.level !== 'ok' ? `, firing for ${humanDuration(now - state.since)} (since ${formatTime(state.since, render)})` : '';

@@ -29,6 +29,7 @@ export function boardJson(board: Board) {
       currency: r.balance?.currency ?? null,
       observed_at: iso(r.observedAt),
       missing_since: iso(r.missingSince),
+      acknowledged: r.acknowledged ? { by: r.acknowledged.by, note: r.acknowledged.note, at: iso(r.acknowledged.at) } : null,
       change: money(r.change),
       warn_below: amount(r.thresholds?.warn),
       critical_below: amount(r.thresholds?.critical),

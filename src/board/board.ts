@@ -27,6 +27,8 @@ export interface BoardRow {
   readonly observedAt: number | null;
   /** Since when the source answers without this account (a payment system A-Pay no longer lists). */
   readonly missingSince: number | null;
+  /** Who said they are on it, and when. */
+  readonly acknowledged: { readonly by: string; readonly note: string | null; readonly at: number } | null;
   /** The balance minus the one before it, in its currency. */
   readonly change: Money | null;
   readonly thresholds: Thresholds | null;
@@ -137,6 +139,7 @@ export function buildBoard(input: BoardInput): Board {
       balance: state.lastValue ?? null,
       observedAt: state.lastObservedAt ?? null,
       missingSince: state.missingSince ?? null,
+      acknowledged: state.acknowledged ? { by: state.acknowledged.by, note: state.acknowledged.note ?? null, at: state.acknowledged.at } : null,
       change: changeOf(state),
       thresholds: levelsOf(alert.rule, state.lastValue?.currency ?? null),
       runwayMs: currentRunwayMs(state) ?? null,

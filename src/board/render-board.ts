@@ -71,10 +71,11 @@ function row(r: BoardRow, time: (ms: number) => string, now: number, latest: num
   const state = r.state === 'silenced' ? `silenced (${r.level})` : STATE_LABEL[r.state];
   const since = r.level !== 'ok' ? `<br><small>for ${humanDuration(now - r.since)}</small>` : '';
   const missing = r.missingSince === null ? '' : `<br><small>not in ${escapeHtml(r.source)}'s answers since ${escapeHtml(time(r.missingSince))}</small>`;
+  const acknowledged = r.acknowledged ? `<br><small>ack: ${escapeHtml(r.acknowledged.by)}, ${escapeHtml(time(r.acknowledged.at))}${r.acknowledged.note ? ` — ${escapeHtml(r.acknowledged.note)}` : ''}</small>` : '';
   const silence = r.silence ? `<br><small>until ${escapeHtml(time(r.silence.until))}: ${escapeHtml(r.silence.reason)}</small>` : '';
   const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
   const stale = r.observedAt !== null && latest - r.observedAt > STALE_AFTER_MS ? `<br><small>read ${escapeHtml(time(r.observedAt))}</small>` : '';
-  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${missing}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${chartSvg(r.points, r.thresholds, now)}</td></tr>`;
+  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${missing}${acknowledged}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${chartSvg(r.points, r.thresholds, now)}</td></tr>`;
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
@@ -88,6 +89,8 @@ const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
   runway: 'runway short',
   runway_resolved: 'runway ok',
   forgotten: 'forgotten (gone from the source)',
+  acknowledged: 'acknowledged',
+  unacknowledged: 'acknowledgement taken back',
   delivery_failed: 'delivery failed',
   silenced: 'silenced',
   silence_ended: 'silence ended',

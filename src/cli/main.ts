@@ -77,6 +77,22 @@ program
   .option(...configOption)
   .action(async (target, options) => (await import('../commands/forget.js')).forget(target, options, processIo));
 
+const ack = program.command('ack').description("say \"I'm on it\": an acknowledged alert sends no repeats until it gets worse or resolves");
+ack
+  .command('add', { isDefault: true })
+  .description('acknowledge RULE (its firing accounts) or RULE/ACCOUNT: ack RULE[/ACCOUNT] --by NAME [--note TEXT]')
+  .argument('<target>', 'RULE or RULE/ACCOUNT, e.g. "UPI/upi_fast"')
+  .requiredOption('--by <name>', 'who is on it, shown to the team')
+  .option('--note <text>', 'what is being done, e.g. "top-up requested from the bank"')
+  .option(...configOption)
+  .action(async (target, options) => (await import('../commands/ack.js')).ack(target, options, processIo));
+ack
+  .command('remove')
+  .description('take an acknowledgement back: repeats resume')
+  .argument('<target>', 'RULE or RULE/ACCOUNT')
+  .option(...configOption)
+  .action(async (target, options) => (await import('../commands/ack.js')).ackRemove(target, options, processIo));
+
 const silence = program.command('silence').description("mute one alert's notifications for a while (state, history and metrics go on)");
 silence
   .command('add')

@@ -6,7 +6,7 @@ import { formatTime, humanDuration, messageTitle } from '../notify/format.js';
 import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
-import { currentRunwayMs, displayState } from '../rules/alert.js';
+import { currentRunwayMs, displayState, isFiring } from '../rules/alert.js';
 import { seenLabel } from '../rules/seen-state.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
 import { describeLocation, mayHoldState } from '../store/location.js';
@@ -34,7 +34,7 @@ function runwayText(alert: StoredAlert): string {
 
 const wholeSeconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms / 1000));
 
-const isFiring = (alert: StoredAlert) => alert.state.level !== 'ok' || alert.state.noDataSince !== undefined || alert.state.runwaySince !== undefined;
+const isFiringAlert = (alert: StoredAlert) => isFiring(alert.state);
 
 /** `balance-watch status`: what the state store knows, without touching any API. */
 export async function status(options: StatusOptions, io: CommandIo): Promise<void> {
@@ -69,7 +69,7 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
 
 function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number, render: RenderOptions): string {
   const when = (ms: number | undefined) => (ms === undefined ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
-  const firing = alerts.filter(isFiring);
+  const firing = alerts.filter(isFiringAlert);
   const trend = (a: StoredAlert) => sparkline(trends.get(a) ?? []) || '-';
   const sections: string[] = [];
   sections.push(
@@ -95,7 +95,7 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
       alerts.map((a) => [
         a.rule,
         a.account,
-        seenLabel(a.state) + (a.state.missingSince === undefined ? '' : ` (not in ${a.source}'s answers since ${when(a.state.missingSince)})`),
+        seenLabel(a.state) + (a.state.missingSince === undefined ? '' : ` (not in ${a.source}'s answers since ${when(a.state.missingSince)})`) + (a.state.acknowledged ? ` · ack: ${a.state.acknowledged.by}, ${when(a.state.acknowledged.at)}` : ''),
         a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
         trend(a),
         runwayText(a),
@@ -170,9 +170,10 @@ function statusJson(state: string, alerts: readonly StoredAlert[], trends: Reado
       account: a.account,
       source: a.source,
       state: displayState(a.state),
-      firing: isFiring(a),
+      firing: isFiringAlert(a),
       no_data: a.state.noDataSince !== undefined,
       missing_since: iso(a.state.missingSince),
+      acknowledged: a.state.acknowledged ? { by: a.state.acknowledged.by, note: a.state.acknowledged.note ?? null, at: iso(a.state.acknowledged.at) } : null,
       since: iso(a.state.since),
       balance: a.state.lastValue ? decimalToString(a.state.lastValue.amount) : null,
       currency: a.state.lastValue?.currency ?? null,

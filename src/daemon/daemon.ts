@@ -95,7 +95,11 @@ export class Daemon {
           config: this.config!,
           now: this.deps.now(),
           queued: () => this.outbox.kick(),
-          audit: (entry) => log.info({ ...entry, until: new Date(entry.until).toISOString() }, `${entry.rule} / ${entry.account} silenced by ${entry.by} from a link (client ${entry.client})`),
+          audit: (entry) =>
+            log.info(
+              { ...entry, until: entry.until === null ? null : new Date(entry.until).toISOString() },
+              `${entry.rule} / ${entry.account} ${entry.action === 'ack' ? 'acknowledged' : 'silenced'} by ${entry.by} from a link (client ${entry.client})`,
+            ),
         })),
         failed: (what, error) => log.error({ path: what, stack: errorStack(error) }, `answering ${what} failed: ${errorMessage(error)}`),
       });
@@ -154,7 +158,7 @@ export class Daemon {
     metrics.leader.set(0);
     await this.quiesce();
     // Balances and alert levels are the leader's to report: two replicas exporting them would double every alert rule.
-    for (const gauge of [metrics.balance, metrics.alertLevel, metrics.noData, metrics.runway, metrics.channelUp, metrics.outboxPending]) gauge.reset();
+    for (const gauge of [metrics.balance, metrics.alertLevel, metrics.noData, metrics.acknowledged, metrics.runway, metrics.channelUp, metrics.outboxPending]) gauge.reset();
   }
 
   /** Puts a config's runtime in force: the workers restart on it, the previous one's channels close. */
@@ -192,6 +196,7 @@ export class Daemon {
     await reconcileStore(this.deps.store, config, this.deps.log, this.deps.now());
     metrics.alertLevel.reset();
     metrics.noData.reset();
+    metrics.acknowledged.reset();
     metrics.runway.reset();
     this.apply(config);
     metrics.channelUp.reset();

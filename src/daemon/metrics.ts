@@ -35,6 +35,12 @@ export function createMetrics() {
       labelNames: ['rule', 'account'] as const,
       registers: [registry],
     }),
+    acknowledged: new Gauge({
+      name: 'balance_watch_alert_acknowledged',
+      help: '1 while someone has acknowledged the firing alert (no repeats until it gets worse or resolves).',
+      labelNames: ['rule', 'account'] as const,
+      registers: [registry],
+    }),
     runway: new Gauge({
       name: 'balance_watch_runway_seconds',
       help: 'Seconds until the recent trend crosses the critical threshold (or zero), for rules with runway_below while the trend is falling.',

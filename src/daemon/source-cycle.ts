@@ -1,12 +1,12 @@
 import type { Config, SourceConfig } from '../config/types.js';
 import { digestsFor } from '../notify/routing.js';
-import type { AlertEvent, AlertState } from '../rules/alert.js';
+import { type AlertEvent, type AlertState, withAcknowledgement } from '../rules/alert.js';
 import { applySilences } from '../rules/silence.js';
 import { type CycleResult, type HistoryLookup, planCycle } from '../rules/cycle.js';
 import type { Point } from '../rules/trend.js';
 import { decimalToNumber } from '../money/decimal.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
-import type { CycleWrite, HistoryStore, StateStore } from '../store/store.js';
+import type { AlertRequest, CycleWrite, HistoryStore, StateStore } from '../store/store.js';
 import { heartbeatDue, observationDue, stateDue } from './write-policy.js';
 import type { Money } from '../money/money.js';
 import { alertKey, splitAlertKey } from '../rules/alert-key.js';
@@ -68,6 +68,19 @@ export function rememberWrites(memory: SourceMemory, previous: Map<string, Alert
   if (due.whole) memory.wholeWrittenAt = now;
 }
 
+/** Takes people's requests into a source's states, in place (the memory's own map). */
+export function applyRequests(states: Map<string, AlertState>, requests: readonly AlertRequest[]): void {
+  for (const request of requests) {
+    const key = alertKey(request.rule, request.account);
+    if (request.kind === 'forget') {
+      states.delete(key);
+      continue;
+    }
+    const state = states.get(key);
+    if (state) states.set(key, withAcknowledgement(state, request.kind === 'ack' ? request.ack : null));
+  }
+}
+
 /** Passes are bounded: each one can only add accounts to read, and a rule's accounts are known after the first. */
 const MAX_PLANNING_PASSES = 4;
 
@@ -119,9 +132,9 @@ export async function runSourceCycle(args: {
 }): Promise<SourceCycleResult> {
   const { config, sourceConfig, source, store, memory } = args;
   const previous: Map<string, AlertState> = memory?.states ?? (store ? await store.loadStates(source.id) : new Map());
-  // Alerts people forgot (`balance-watch forget`) leave the memory before planning: one whose account is gone is not covered any more.
-  const forgotten = store ? await store.pendingForgets(source.id) : [];
-  for (const f of forgotten) previous.delete(alertKey(f.rule, f.account));
+  // What people asked since (forget, acknowledge) enters the memory before planning: a forgotten account no longer lists is not covered any more.
+  const requests = store ? await store.pendingRequests(source.id) : [];
+  applyRequests(previous, requests);
   const started = args.now();
   const fetched = await (args.prefetched ?? source.fetchBalances(args.signal));
   const now = args.now();
@@ -141,7 +154,7 @@ export async function runSourceCycle(args: {
         outbox,
         events: plan.events,
         endedSilences: decision.ended,
-        ...(forgotten.length > 0 ? { forgotten } : {}),
+        ...(requests.length > 0 ? { applied: requests } : {}),
       });
     } catch (error) {
       // What the store holds is unknown now: the next cycle reads it back.

@@ -27,6 +27,7 @@ function recordAlert(metrics: Metrics, rule: string, account: string, state: Ale
   const runwayMs = currentRunwayMs(state);
   metrics.alertLevel.set(labels, LEVEL_SEVERITY[state.level]);
   metrics.noData.set(labels, state.noDataSince === undefined ? 0 : 1);
+  metrics.acknowledged.set(labels, state.acknowledged === undefined ? 0 : 1);
   if (runwayMs !== undefined) metrics.runway.set(labels, runwayMs / 1000);
   else metrics.runway.remove(labels);
 }

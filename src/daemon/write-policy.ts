@@ -41,6 +41,7 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
     a.missingSince === b.missingSince &&
     a.lastNotifiedAt === b.lastNotifiedAt &&
     a.runwaySince === b.runwaySince &&
+    a.acknowledged === b.acknowledged &&
     sameMoney(a.lastValue, b.lastValue) &&
     sameMoney(a.previousValue, b.previousValue) &&
     a.projection?.ms === b.projection?.ms &&

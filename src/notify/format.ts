@@ -91,7 +91,7 @@ export function messageTitle(message: Message): string {
   if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
   if (message.kind === 'delivery-failure') return message.partial ? `[PARTLY DELIVERED] ${message.target}: a recipient was refused` : `[DELIVERY FAILED] ${message.target} failed`;
   if (message.kind === 'summary') return summaryTitle(message);
-  if (message.kind === 'action') return `[SILENCED] ${echoName(message)} by ${message.by}`;
+  if (message.kind === 'action') return `[${message.action === 'acknowledged' ? 'ACKNOWLEDGED' : 'SILENCED'}] ${echoName(message)} by ${message.by}`;
   if (message.kind === 'unreadable') return `[UNREADABLE] a queued message this version of balance-watch cannot read`;
   const [first] = message.events;
   if (message.events.length === 1 && first) return headline(first);
@@ -147,6 +147,7 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
   if (projection && event.kind !== 'resolved' && event.kind !== 'runway_resolved') facts.push(['Forecast', projection]);
   if (event.recent && event.recent.length > 1) facts.push(['Trend', sparkline(event.recent)]);
   if (event.silenceEnded) facts.push(['Silence', 'ended: the alert resolved']);
+  if (event.acknowledged) facts.push(['Acknowledged', `by ${event.acknowledged.by} at ${formatTime(event.acknowledged.at, options)}${event.kind === 'escalation' ? ' (ended: it got worse)' : ''}`]);
   return facts;
 }
 
@@ -163,7 +164,8 @@ const echoName = (echo: ActionEcho): string => (echo.account !== echo.target ? `
 
 /** "bKash agent float (bkash_a): silenced until 11:14 by Anna — top-up requested from the bank". */
 export function actionEchoText(echo: ActionEcho, options: RenderOptions): string {
-  return `${echoName(echo)}: silenced until ${formatTime(echo.until, options)} by ${echo.by}${echo.note ? ` — ${echo.note}` : ''}`;
+  const what = echo.until === null ? 'acknowledged' : `silenced until ${formatTime(echo.until, options)}`;
+  return `${echoName(echo)}: ${what} by ${echo.by}${echo.note ? ` — ${echo.note}` : ''}`;
 }
 
 export function deliveryFailureText(notice: DeliveryFailureNotice, options: RenderOptions): string {

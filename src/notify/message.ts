@@ -28,15 +28,15 @@ export interface DeliveryFailureNotice {
 /** Someone answered an alert (from a message's link): the alert's channels hear who did what. */
 export interface ActionEcho {
   readonly kind: 'action';
-  readonly action: 'silenced';
+  readonly action: 'silenced' | 'acknowledged';
   readonly rule: string;
   readonly account: string;
   /** What the rule names (a payment system, a glob): the account is named too when it differs. */
   readonly target: string;
   readonly by: string;
   readonly note: string | null;
-  /** The silence's end. */
-  readonly until: number;
+  /** The silence's end (none for an acknowledgement). */
+  readonly until: number | null;
   readonly at: number;
 }
 
@@ -89,6 +89,7 @@ export interface Channel {
 
 /** What a message offers people to do about one alert (see src/actions/links.ts). */
 export interface ActionLinks {
+  readonly acknowledge: string;
   readonly silences: readonly { readonly label: string; readonly url: string }[];
   readonly board: string;
 }

@@ -38,7 +38,7 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
   const textBlocks = shown.map((event) => {
     const facts = eventFacts(event, options).map(([label, value]) => `  ${`${label}:`.padEnd(24)} ${value}`);
     const links = linksOf.get(event);
-    const actions = links ? ['', ...links.silences.map((s) => `  ${s.label}: ${s.url}`), `  Open on the board: ${links.board}`] : [];
+    const actions = links ? ['', `  Acknowledge: ${links.acknowledge}`, ...links.silences.map((s) => `  ${s.label}: ${s.url}`), `  Open on the board: ${links.board}`] : [];
     return [headline(event), ...facts, ...actions].join('\n');
   });
   const more = hidden > 0 ? [`…and ${hidden} more.`] : [];
@@ -51,7 +51,7 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
     const links = linksOf.get(event);
     const button = (label: string, url: string) =>
       `<a href="${escapeHtml(url)}" style="display:inline-block;margin:8px 8px 0 0;padding:6px 12px;border:1px solid #888;border-radius:4px;color:#222;text-decoration:none">${escapeHtml(label)}</a>`;
-    const actions = links ? `<p style="margin:4px 0">${[...links.silences.map((s) => button(s.label, s.url)), button('Open on the board', links.board)].join('')}</p>` : '';
+    const actions = links ? `<p style="margin:4px 0">${[button('Acknowledge', links.acknowledge), ...links.silences.map((s) => button(s.label, s.url)), button('Open on the board', links.board)].join('')}</p>` : '';
     return `<div style="border-left:4px solid ${TONE_COLOUR[tone]};padding:4px 12px;margin:12px 0"><p style="margin:4px 0"><strong>${TONE_EMOJI[tone]} ${escapeHtml(headline(event))}</strong></p><table style="border-collapse:collapse">${rows}</table>${actions}</div>`;
   });
   const htmlMore = hidden > 0 ? [`<p>…and ${hidden} more.</p>`] : [];

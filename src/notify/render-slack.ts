@@ -42,7 +42,7 @@ function eventAttachment(event: AlertEvent, options: RenderOptions): SlackPayloa
 function actionContext(event: AlertEvent, options: RenderOptions): KnownBlock[] {
   const links = options.links?.(event);
   if (!links) return [];
-  const parts = [...links.silences.map((s) => `<${s.url}|${escapeSlack(s.label)}>`), `<${links.board}|Open on the board>`];
+  const parts = [`<${links.acknowledge}|Acknowledge>`, ...links.silences.map((s) => `<${s.url}|${escapeSlack(s.label)}>`), `<${links.board}|Open on the board>`];
   return [{ type: 'context', elements: [mrkdwn(parts.join('  ·  '))] }];
 }
 

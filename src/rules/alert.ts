@@ -33,6 +33,15 @@ export interface AlertState {
   readonly runwaySince?: number;
   /** The last runway projection, for `status`: when, ms to the crossing (absent: not falling), and the level crossed. */
   readonly projection?: { readonly at: number; readonly ms?: number; readonly target: string };
+  /** Someone said "I'm on it": no repeats while it lasts; it ends when the alert gets worse or resolves. */
+  readonly acknowledged?: Acknowledgement;
+}
+
+/** Who acknowledged an alert, when, and what they said. */
+export interface Acknowledgement {
+  readonly by: string;
+  readonly note?: string;
+  readonly at: number;
 }
 
 export function initialState(now: number): AlertState {
@@ -69,7 +78,7 @@ export type Observation =
 export type EventKind = 'firing' | 'escalation' | 'improvement' | 'resolved' | 'repeat' | 'no_data' | 'no_data_resolved' | 'runway' | 'runway_resolved';
 
 /** What an alert's timeline records: its events, and what people did to it (`forget`). */
-export type TimelineKind = EventKind | 'forgotten';
+export type TimelineKind = EventKind | 'forgotten' | 'acknowledged' | 'unacknowledged';
 
 /** Something people must hear about. Carries every fact a message shows, so rendering needs nothing else. */
 export interface AlertEvent {
@@ -99,6 +108,8 @@ export interface AlertEvent {
   readonly runwayBelow?: number;
   /** A resolve that ended a silence on this alert. */
   readonly silenceEnded?: boolean;
+  /** A resolve (or an escalation) that ended an acknowledgement: who had acknowledged it, and when. */
+  readonly acknowledged?: { readonly by: string; readonly at: number };
 }
 
 /**
@@ -118,3 +129,13 @@ export interface RulePolicy {
   /** ms; when set, a projected crossing sooner than this raises a runway alert. */
   readonly runwayBelow?: number;
 }
+
+/** The state with an acknowledgement given (`ack`) or taken back (`null`). */
+export function withAcknowledgement(state: AlertState, ack: Acknowledgement | null): AlertState {
+  if (ack) return { ...state, acknowledged: ack };
+  const { acknowledged: _taken, ...rest } = state;
+  return rest;
+}
+
+/** Whether there is anything to acknowledge: a level, a runway or a no-data alert firing. */
+export const isFiring = (state: AlertState): boolean => state.level !== 'ok' || state.runwaySince !== undefined || state.noDataSince !== undefined;

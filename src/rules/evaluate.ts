@@ -44,10 +44,29 @@ function transitionKind(from: Level, to: Level): EventKind {
 export function evaluate(policy: RulePolicy, account: string, previous: AlertState | undefined, observation: Observation, now: number, trend?: Projection): Evaluation {
   const state = previous ?? initialState(now);
   const evaluated = observation.kind === 'failure' ? onFailure(policy, account, state, observation, now) : onValue(policy, account, state, observation.value, now);
-  const { state: next, events } = observation.kind === 'value' ? withRunway(policy, account, evaluated, observation.value, trend, now) : evaluated;
+  const { state: next, events } = acknowledgement(state, observation.kind === 'value' ? withRunway(policy, account, evaluated, observation.value, trend, now) : evaluated);
   if (events.length > 0) return { state: { ...next, lastNotifiedAt: now }, events };
+  // Acknowledged: someone is on it, so no reminders.
+  if (next.acknowledged) return { state: next, events };
   const repeat = repeatEvent(policy, account, next, now, observation.kind === 'failure' ? observation.reason : undefined);
   return repeat ? { state: { ...next, lastNotifiedAt: now }, events: [repeat] } : { state: next, events };
+}
+
+/**
+ * An acknowledgement lasts while the alert is no worse than when it was given:
+ * an escalation (warning to critical, or a runway alert becoming a warning)
+ * or a resolve ends it, and that event says who had acknowledged it.
+ */
+function acknowledgement(before: AlertState, evaluated: Evaluation): Evaluation {
+  const ack = before.acknowledged;
+  if (!ack) return evaluated;
+  const ending = evaluated.events.find(
+    (e) => e.kind === 'escalation' || e.kind === 'resolved' || (e.kind === 'firing' && before.runwaySince !== undefined) || (e.kind === 'runway_resolved' && evaluated.state.level === 'ok'),
+  );
+  if (!ending) return evaluated;
+  const { acknowledged: _ended, ...state } = evaluated.state;
+  const said = { by: ack.by, at: ack.at };
+  return { state, events: evaluated.events.map((e) => (e === ending ? { ...e, acknowledged: said } : e)) };
 }
 
 /** What every event of this alert says; built only when there is an event, since most cycles have none. */

@@ -38,7 +38,7 @@ const TABLES: readonly TableCopy[] = [
   },
   { table: 'events', columns: [['source', 'text'], ['rule', 'text'], ['account', 'text'], ['kind', 'text'], ['level', 'text'], ['at', 'bigint'], ['units', 'text'], ['scale', 'int'], ['currency', 'text']] },
   { table: 'summaries', columns: [['channel', 'text'], ['last_sent_at', 'bigint'], ['next_due_at', 'bigint']] },
-  { table: 'forgets', columns: [['rule', 'text'], ['account', 'text'], ['source', 'text'], ['at', 'bigint']] },
+  { table: 'alert_requests', columns: [['rule', 'text'], ['account', 'text'], ['source', 'text'], ['kind', 'text'], ['by', 'text'], ['note', 'text'], ['at', 'bigint']] },
   {
     table: 'channel_health',
     columns: [['channel', 'text'], ['last_success_at', 'bigint'], ['last_failure_at', 'bigint'], ['last_failure', 'text'], ['last_reason', 'text'], ['last_gave_up_at', 'bigint'], ['notice_sent_at', 'bigint']],

@@ -39,22 +39,23 @@ const alertEvent = z.strictObject({
   recent: z.array(z.number()).optional(),
   runwayBelow: z.number().optional(),
   silenceEnded: z.boolean().optional(),
+  acknowledged: z.strictObject({ by: z.string(), at: z.number() }).optional(),
 });
 
-const summaryEvent = z.strictObject({ rule: z.string(), account: z.string(), kind: z.union([eventKind, z.literal('forgotten')]), level, at: z.number(), value: money.nullable() });
+const summaryEvent = z.strictObject({ rule: z.string(), account: z.string(), kind: z.union([eventKind, z.enum(['forgotten', 'acknowledged', 'unacknowledged'])]), level, at: z.number(), value: money.nullable() });
 
 const messageV1 = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('alerts'), source: z.string(), events: z.array(alertEvent).min(1) }),
   z.strictObject({ kind: z.literal('test'), channel: z.string(), at: z.number() }),
   z.strictObject({
     kind: z.literal('action'),
-    action: z.literal('silenced'),
+    action: z.enum(['silenced', 'acknowledged']),
     rule: z.string(),
     account: z.string(),
     target: z.string(),
     by: z.string(),
     note: z.string().nullable(),
-    until: z.number(),
+    until: z.number().nullable(),
     at: z.number(),
   }),
   z.strictObject({

@@ -5,7 +5,7 @@ import { alertKey } from '../rules/alert-key.js';
 import type { Silence } from '../rules/silence.js';
 import { decodeMessage } from './message-codec.js';
 import { decodeState } from './state-codec.js';
-import type { ChannelHealth, LoggedEvent, Observed, OutboxMessage, StoredAlert } from './store.js';
+import type { AlertRequest, ChannelHealth, LoggedEvent, Observed, OutboxMessage, StoredAlert } from './store.js';
 
 /*
  * Rows as both engines return them, and their conversion to the store's types.
@@ -47,6 +47,24 @@ export function toStoredAlerts(rows: readonly AlertRow[]): StoredAlert[] {
 /** The alert a `forget` closed, as it was; one whose state this version cannot read is reported as if new. */
 export function forgottenAlert(row: AlertRow, now: number): StoredAlert {
   return toStoredAlerts([row])[0] ?? { rule: row.rule, account: row.account, source: row.source, state: initialState(now), updatedAt: now };
+}
+
+export interface RequestRow {
+  readonly rule: string;
+  readonly account: string;
+  readonly kind: string;
+  readonly by: string | null;
+  readonly note: string | null;
+  readonly at: Int;
+}
+
+/** A pending request as both engines store it; an unknown kind (a newer release's) is left for that release. */
+export function toAlertRequests(rows: readonly RequestRow[]): AlertRequest[] {
+  return rows.flatMap((r): AlertRequest[] => {
+    if (r.kind === 'forget' || r.kind === 'unack') return [{ rule: r.rule, account: r.account, kind: r.kind }];
+    if (r.kind === 'ack' && r.by !== null) return [{ rule: r.rule, account: r.account, kind: 'ack', ack: { by: r.by, at: int(r.at), ...(r.note === null ? {} : { note: r.note }) } }];
+    return [];
+  });
 }
 
 /** Alert states by alertKey, those this version can read. */

@@ -28,6 +28,7 @@ interface StoredState {
   t?: number;
   r?: number;
   j?: { a: number; m?: number; g: string };
+  k?: { b: string; n?: string; a: number };
 }
 
 const storedMoney = z.tuple([z.string().regex(/^-?\d+$/), z.number().int().min(0), z.string().nullable()]);
@@ -46,6 +47,7 @@ const storedState = z.object({
   t: z.number().optional(),
   r: z.number().optional(),
   j: z.object({ a: z.number(), m: z.number().optional(), g: z.string() }).optional(),
+  k: z.object({ b: z.string(), n: z.string().optional(), a: z.number() }).optional(),
 });
 
 /** Each reads its version's shape and returns the next one's; version 0 is version 1 without `_`. */
@@ -67,6 +69,7 @@ export function encodeState(state: AlertState): string {
   if (state.previousValue) stored.p = toStored(state.previousValue);
   if (state.lastNotifiedAt !== undefined) stored.t = state.lastNotifiedAt;
   if (state.runwaySince !== undefined) stored.r = state.runwaySince;
+  if (state.acknowledged) stored.k = { b: state.acknowledged.by, a: state.acknowledged.at, ...(state.acknowledged.note === undefined ? {} : { n: state.acknowledged.note }) };
   if (state.projection) stored.j = { a: state.projection.at, g: state.projection.target, ...(state.projection.ms === undefined ? {} : { m: state.projection.ms }) };
   return JSON.stringify(stored);
 }
@@ -100,6 +103,7 @@ export function decodeState(text: string): AlertState | undefined {
     ...(stored.p === undefined ? {} : { previousValue: fromStored(stored.p) }),
     ...(stored.t === undefined ? {} : { lastNotifiedAt: stored.t }),
     ...(stored.r === undefined ? {} : { runwaySince: stored.r }),
+    ...(stored.k === undefined ? {} : { acknowledged: { by: stored.k.b, at: stored.k.a, ...(stored.k.n === undefined ? {} : { note: stored.k.n }) } }),
     ...(stored.j === undefined ? {} : { projection: { at: stored.j.a, target: stored.j.g, ...(stored.j.m === undefined ? {} : { ms: stored.j.m }) } }),
   };
 }

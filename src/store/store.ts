@@ -1,6 +1,6 @@
 import type { Money } from '../money/money.js';
 import type { Message } from '../notify/message.js';
-import type { AlertEvent, AlertState, EventRecord } from '../rules/alert.js';
+import type { Acknowledgement, AlertEvent, AlertState, EventRecord } from '../rules/alert.js';
 import type { Silence } from '../rules/silence.js';
 import type { Lease } from './lease.js';
 
@@ -30,7 +30,7 @@ export class StoreError extends Error {
 }
 
 /** Alert state, and the cycle write that changes it together with what it owes. */
-export interface AlertStore {
+export interface AlertStore extends AlertRequests {
   /** Alert states by alertKey, for one source or all. */
   loadStates(source?: string): Promise<Map<string, AlertState>>;
   alerts(): Promise<StoredAlert[]>;
@@ -38,15 +38,25 @@ export interface AlertStore {
   commitCycle(write: CycleWrite): Promise<void>;
   /** Drops alerts of rules that no longer exist (after a reload), quietly; returns how many rules. */
   removeAlertsExcept(rules: readonly string[]): Promise<number>;
+}
+
+/** What people ask of one alert (forget it, acknowledge it), taken into the daemon's memory by the next cycle of its source. */
+export interface AlertRequests {
   /**
    * Closes one alert quietly (`balance-watch forget`: a payment system gone for
    * good): its state is deleted, its timeline says so, and the daemon drops it
-   * from its memory at its next cycle of the source (see pendingForgets). The
-   * account comes back as a new alert if it reappears. False: no such alert.
+   * from its memory at its next cycle of the source (see pendingRequests). The
+   * account comes back as a new alert if it reappears. Undefined: no such alert.
    */
   forgetAlert(rule: string, account: string, now: number): Promise<StoredAlert | undefined>;
-  /** Alerts forgotten that the cycle of `source` has not yet dropped from the daemon's memory. */
-  pendingForgets(source: string): Promise<{ readonly rule: string; readonly account: string }[]>;
+  /**
+   * Acknowledges a firing alert (`ack` set) or takes the acknowledgement back
+   * (`null`): its state says so at once, its timeline records it, and the
+   * daemon takes it into its memory at its next cycle. Undefined: no such alert.
+   */
+  acknowledgeAlert(rule: string, account: string, ack: Acknowledgement | null, now: number): Promise<StoredAlert | undefined>;
+  /** What people asked of alerts of `source` (forget, acknowledge) that its cycle has not yet taken into the daemon's memory. */
+  pendingRequests(source: string): Promise<AlertRequest[]>;
 }
 
 /** The notification outbox: what is owed, and what became of it. */
@@ -163,9 +173,15 @@ export interface CycleWrite {
   readonly events?: readonly AlertEvent[];
   /** Silences that ended because their alert resolved. */
   readonly endedSilences?: readonly number[];
-  /** Forgotten alerts this cycle dropped: their requests are done, and a state written meanwhile goes (unless the account came back: then `alerts` holds its new state). */
-  readonly forgotten?: readonly { readonly rule: string; readonly account: string }[];
+  /** Requests this cycle took into memory: they are done. A forgotten alert's state written meanwhile goes (unless the account came back: then `alerts` holds its new state). */
+  readonly applied?: readonly AlertRequest[];
 }
+
+/** What a person asked of one alert, for the daemon's next cycle of its source to take in. */
+export type AlertRequest =
+  | { readonly rule: string; readonly account: string; readonly kind: 'forget' }
+  | { readonly rule: string; readonly account: string; readonly kind: 'ack'; readonly ack: Acknowledgement }
+  | { readonly rule: string; readonly account: string; readonly kind: 'unack' };
 
 /** An event as the log keeps it. */
 export interface LoggedEvent extends EventRecord {

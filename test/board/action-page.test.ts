@@ -86,6 +86,22 @@ describe('the action page of a link', () => {
     expect(await again.text()).toContain('name="by" required maxlength="80" value="Anna"');
   });
 
+  it('an Acknowledge link: GET explains, POST acknowledges (state, timeline, a request for the daemon) and tells the channels', async () => {
+    const ackLink = link({ action: 'ack', rule: 'bKash agent float', account: 'bkash_a', episode: EPISODE, expires: NOW + 86_400_000 });
+    const page = await (await fetch(ackLink)).text();
+    expect(page).toContain('Tell the team you are on it: no more reminders of this alert until it gets worse or resolves');
+    expect((await store.alerts())[0]?.state.acknowledged).toBeUndefined();
+    const done = await post(ackLink, { by: 'Anna', note: 'on it' });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Acknowledged at 2026-11-21 10:00 UTC by Anna.');
+    expect((await store.alerts())[0]?.state.acknowledged).toEqual({ by: 'Anna', note: 'on it', at: NOW });
+    expect(await store.pendingRequests('apay')).toEqual([{ rule: 'bKash agent float', account: 'bkash_a', kind: 'ack', ack: { by: 'Anna', note: 'on it', at: NOW } }]);
+    expect((await store.pendingMessages()).map((m) => m.message)).toEqual([
+      { kind: 'action', action: 'acknowledged', rule: 'bKash agent float', account: 'bkash_a', target: 'bkash_a', by: 'Anna', note: 'on it', until: null, at: NOW },
+    ]);
+    expect(audits).toEqual([{ action: 'ack', rule: 'bKash agent float', account: 'bkash_a', by: 'Anna', until: null, client: '127.0.0.1' }]);
+  });
+
   it.each([
     ['tampered', (token: string) => `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`, 403, /was changed after balance-watch sent it/],
     ['cut short', (token: string) => token.slice(0, 20), 403, /not a balance-watch action link/],

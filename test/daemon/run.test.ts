@@ -248,6 +248,52 @@ describe('balance-watch run', () => {
     expect(await silencesNow()).toHaveLength(1);
   }, 60_000);
 
+  it('Acknowledge from a Slack link stops the repeats and tells the channel; an escalation ends it and says who had acknowledged', async () => {
+    const port = await freePort();
+    writeFileSync(
+      file,
+      simulatedConfig(sim, { schedule: EVERY_SECOND, extra: channelsYaml('[treasury]').replace('repeat: 0', 'repeat: 3s'), timeout: '1s' })
+        .replace('listen: false', `listen: 127.0.0.1:${port}\n  public_url: http://127.0.0.1:${port}`)
+        .replace('sources:', 'actions:\n  secret: a-secret-of-at-least-thirty-two-characters\nsources:'),
+    );
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the warning', () => texts().length === 1);
+    const ackLink = /<(http:\/\/127\.0\.0\.1:\d+\/a\/[A-Za-z0-9_.-]+)\|Acknowledge>/.exec(JSON.stringify(slack.received[0]!.payload))![1]!;
+    expect((await fetch(ackLink, { method: 'POST', body: new URLSearchParams({ by: 'Anna', note: 'top-up requested' }) })).status).toBe(200);
+    await daemon.waitFor('the echo', () => texts().includes('bKash agent float: acknowledged by Anna — top-up requested'));
+    const status = JSON.parse((await runCli(['status', '--json', '-c', file])).stdout) as { alerts: { account: string; acknowledged: { by: string; note: string } | null }[] };
+    expect(status.alerts.find((a) => a.account === 'bkash_a')?.acknowledged).toMatchObject({ by: 'Anna', note: 'top-up requested' });
+    // The daemon takes the acknowledgement in at its next cycle.
+    await daemon.nextCycles('apay', 2);
+    expect(await (await fetch(`${daemon.httpUrl}/metrics`)).text()).toContain('balance_watch_alert_acknowledged{rule="bKash agent float",account="bkash_a"} 1');
+    const sent = texts().length;
+    await daemon.nextCycles('apay', 5);
+    expect(texts().slice(sent)).toEqual([]);
+    sim.setApayBalance('bkash_a', '9000');
+    await daemon.waitFor('the escalation', () => texts().some((t) => t.startsWith('[CRITICAL] bKash agent float')));
+    const escalation = slack.received.find((m) => (m.payload.text ?? '').startsWith('[CRITICAL] bKash agent float'))!;
+    expect(JSON.stringify(escalation.payload)).toMatch(/\*Acknowledged\*\\nby Anna at .* \(ended: it got worse\)/);
+    await daemon.waitFor('a repeat of the critical, no longer acknowledged', () => texts().filter((t) => t.startsWith('[CRITICAL] bKash agent float')).length >= 2, 15_000);
+  }, 60_000);
+
+  it('ack and ack remove from the command line', async () => {
+    writeConfig({ extra: channels().replace('repeat: 0', 'repeat: 2s') });
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the warning', () => texts().length === 1);
+    const acked = await runCli(['ack', 'bKash agent float', '--by', 'Boris', '--note', 'calling the bank', '-c', file]);
+    expect(acked.code).toBe(0);
+    expect(acked.stdout).toMatch(/^acknowledged bKash agent float\/bkash_a \(warning\) by Boris at .*: calling the bank; no repeats until it gets worse or resolves$/m);
+    await daemon.nextCycles('apay', 2);
+    const quiet = texts().length;
+    await daemon.nextCycles('apay', 4);
+    expect(texts().length).toBe(quiet);
+    expect((await runCli(['ack', 'remove', 'bKash agent float', '-c', file])).stdout).toContain('bKash agent float/bkash_a: acknowledgement by Boris taken back; repeats resume');
+    await daemon.waitFor('a repeat again', () => texts().length > quiet, 15_000);
+    expect((await runCli(['ack', 'UPI', '--by', 'Boris', '-c', file])).stderr).toContain('nothing of UPI is firing: there is nothing to acknowledge');
+  }, 60_000);
+
   it('an email\'s Silence link works the same way', async () => {
     const port = await freePort();
     writeFileSync(

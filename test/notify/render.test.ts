@@ -177,14 +177,14 @@ describe('a notice that a channel failed', () => {
 });
 
 describe('action links in messages', () => {
-  const links = { timezone: 'UTC', links: (event: { kind: string }) => (event.kind === 'resolved' ? undefined : { silences: [{ label: 'Silence 2 h', url: 'https://bw.internal/a/TOKEN1' }, { label: 'Silence until tomorrow 09:00', url: 'https://bw.internal/a/TOKEN2' }], board: 'https://bw.internal/' }) };
+  const links = { timezone: 'UTC', links: (event: { kind: string }) => (event.kind === 'resolved' ? undefined : { acknowledge: 'https://bw.internal/a/ACK', silences: [{ label: 'Silence 2 h', url: 'https://bw.internal/a/TOKEN1' }, { label: 'Silence until tomorrow 09:00', url: 'https://bw.internal/a/TOKEN2' }], board: 'https://bw.internal/' }) };
   const withResolve: Message = { kind: 'alerts', source: 'apay', events: [criticalEvent(), criticalEvent({ kind: 'resolved', level: 'ok', previousLevel: 'critical', account: 'bkash_b' })] };
 
   it('Slack: mrkdwn links in a context block of each firing event, none on a resolve', () => {
     const payload = renderSlack(withResolve, links);
     const contexts = payload.attachments.map((a) => a.blocks.filter((b) => b.type === 'context'));
     expect(contexts).toEqual([
-      [{ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://bw.internal/a/TOKEN1|Silence 2 h>  ·  <https://bw.internal/a/TOKEN2|Silence until tomorrow 09:00>  ·  <https://bw.internal/|Open on the board>' }] }],
+      [{ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://bw.internal/a/ACK|Acknowledge>  ·  <https://bw.internal/a/TOKEN1|Silence 2 h>  ·  <https://bw.internal/a/TOKEN2|Silence until tomorrow 09:00>  ·  <https://bw.internal/|Open on the board>' }] }],
       [],
     ]);
     expect(JSON.stringify(payload)).not.toContain('"type":"button"');
@@ -192,7 +192,7 @@ describe('action links in messages', () => {
 
   it('email: buttons in the HTML, plain URLs in the text', () => {
     const email = renderEmail(single, links);
-    expect(email.text).toContain('\n\n  Silence 2 h: https://bw.internal/a/TOKEN1\n  Silence until tomorrow 09:00: https://bw.internal/a/TOKEN2\n  Open on the board: https://bw.internal/');
+    expect(email.text).toContain('\n\n  Acknowledge: https://bw.internal/a/ACK\n  Silence 2 h: https://bw.internal/a/TOKEN1\n  Silence until tomorrow 09:00: https://bw.internal/a/TOKEN2\n  Open on the board: https://bw.internal/');
     expect(email.html).toContain('<a href="https://bw.internal/a/TOKEN1" style="display:inline-block;');
     expect(email.html).toContain('>Open on the board</a>');
   });

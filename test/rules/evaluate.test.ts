@@ -231,3 +231,61 @@ describe('runway', () => {
     expect(step(undefined, 500, 2 * HOUR, 0).state.projection).toEqual({ at: 0, ms: 2 * HOUR, target: '50' });
   });
 });
+
+describe('acknowledgements', () => {
+  const ack = { by: 'Anna', note: 'top-up requested', at: 5 * MINUTE };
+  const REPEATING: RulePolicy = { ...POLICY, repeat: 2 * MINUTE };
+  /** From a warning (90) acknowledged at minute 5, then one value a minute. */
+  function afterAck(values: readonly number[], policy = REPEATING) {
+    let state = evaluate(policy, 'bkash_a', undefined, { kind: 'value', value: money(90) }, 0).state;
+    state = { ...state, acknowledged: ack };
+    const kinds: string[] = [];
+    let last = state;
+    values.forEach((v, i) => {
+      const result = evaluate(policy, 'bkash_a', last, { kind: 'value', value: money(v) }, (6 + i) * MINUTE);
+      kinds.push(...result.events.map((e) => (e.acknowledged ? `${e.kind}(ack by ${e.acknowledged.by})` : e.kind)));
+      last = result.state;
+    });
+    return { kinds, acknowledged: last.acknowledged };
+  }
+
+  it.each<[string, number[], string[], boolean]>([
+    ['no repeats while acknowledged', [90, 90, 90, 90, 90], [], true],
+    ['a move inside the band keeps it', [95, 105, 99, 108], [], true],
+    ['escalation ends it, and says who had acknowledged', [40, 40, 40], ['escalation(ack by Anna)', 'repeat'], false],
+    ['a resolve ends it, and says who had acknowledged', [120], ['resolved(ack by Anna)'], false],
+  ])('%s', (_name, values, kinds, stillAcknowledged) => {
+    const result = afterAck(values);
+    expect(result.kinds).toEqual(kinds);
+    expect(result.acknowledged !== undefined).toBe(stillAcknowledged);
+  });
+
+  it('an improvement keeps it: critical to warning is not worse', () => {
+    const critical = { ...evaluate(REPEATING, 'bkash_a', undefined, { kind: 'value', value: money(40) }, 0).state, acknowledged: ack };
+    expect(critical.level).toBe('critical');
+    const result = evaluate(REPEATING, 'bkash_a', critical, { kind: 'value', value: money(70) }, 6 * MINUTE);
+    expect(result.events.map((e) => [e.kind, e.level, e.acknowledged])).toEqual([['improvement', 'warning', undefined]]);
+    expect(result.state.acknowledged).toEqual(ack);
+  });
+
+  it('a missing reading keeps it, and no no-data repeat is sent', () => {
+    let state: AlertState = { ...evaluate(REPEATING, 'bkash_a', undefined, { kind: 'value', value: money(90) }, 0).state, acknowledged: ack };
+    const kinds: string[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const result = evaluate(REPEATING, 'bkash_a', state, { kind: 'failure', reason: 'timeout' }, (6 + i) * MINUTE);
+      kinds.push(...result.events.map((e) => e.kind));
+      state = result.state;
+    }
+    expect(kinds).toEqual(['no_data']);
+    expect(state.acknowledged).toEqual(ack);
+  });
+
+  it('property: while acknowledged and no worse, nothing repeats', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 51, max: 109 }), { maxLength: 30 }), (values) => {
+        const { kinds } = afterAck(values);
+        expect(kinds.filter((k) => k === 'repeat')).toEqual([]);
+      }),
+    );
+  });
+});

@@ -58,17 +58,36 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       expect(await store.forgetAlert('UPI', 'upi_old', T0 + 5)).toEqual({ rule: 'UPI', account: 'upi_old', source: 'apay', state, updatedAt: T0 });
       expect((await store.alerts()).map((a) => a.account)).toEqual(['upi_new']);
       expect(await store.eventsBetween(T0, T0 + 10)).toEqual([{ source: 'apay', rule: 'UPI', account: 'upi_old', kind: 'forgotten', level: 'warning', at: T0 + 5, value: bdt(4_500_000n) }]);
-      expect(await store.pendingForgets('apay')).toEqual([{ rule: 'UPI', account: 'upi_old' }]);
-      expect(await store.pendingForgets('bepaid')).toEqual([]);
+      expect(await store.pendingRequests('apay')).toEqual([{ rule: 'UPI', account: 'upi_old', kind: 'forget' }]);
+      expect(await store.pendingRequests('bepaid')).toEqual([]);
       // A cycle in flight while it was forgotten wrote the state again; the next cycle's write removes it and the request.
       await store.commitCycle({ source: 'apay', now: T0 + 6, alerts: [{ rule: 'UPI', account: 'upi_old', state }], observations: [], outbox: [] });
-      await store.commitCycle({ source: 'apay', now: T0 + 7, alerts: [], observations: [], outbox: [], forgotten: [{ rule: 'UPI', account: 'upi_old' }] });
+      await store.commitCycle({ source: 'apay', now: T0 + 7, alerts: [], observations: [], outbox: [], applied: [{ rule: 'UPI', account: 'upi_old', kind: 'forget' }] });
       expect((await store.alerts()).map((a) => a.account)).toEqual(['upi_new']);
-      expect(await store.pendingForgets('apay')).toEqual([]);
+      expect(await store.pendingRequests('apay')).toEqual([]);
       // Back in the same cycle that applies the request: the new state stays.
       await store.forgetAlert('UPI', 'upi_new', T0 + 8);
-      await store.commitCycle({ source: 'apay', now: T0 + 9, alerts: [{ rule: 'UPI', account: 'upi_new', state: initialState(T0 + 9) }], observations: [], outbox: [], forgotten: [{ rule: 'UPI', account: 'upi_new' }] });
+      await store.commitCycle({ source: 'apay', now: T0 + 9, alerts: [{ rule: 'UPI', account: 'upi_new', state: initialState(T0 + 9) }], observations: [], outbox: [], applied: [{ rule: 'UPI', account: 'upi_new', kind: 'forget' }] });
       expect((await store.alerts()).map((a) => [a.account, a.state])).toEqual([['upi_new', initialState(T0 + 9)]]);
+      await store.close();
+    });
+
+    it('acknowledges an alert and takes it back: the state at once, the timeline, and requests for the daemon, latest first', async () => {
+      const { store } = await engine.create();
+      const state = { ...initialState(T0), level: 'warning' as const, lastValue: bdt(4_500_000n) };
+      await store.commitCycle({ source: 'apay', now: T0, alerts: [{ rule: 'bKash', account: 'bkash_a', state }], observations: [], outbox: [] });
+      expect(await store.acknowledgeAlert('bKash', 'nope', { by: 'Anna', at: T0 + 1 }, T0 + 1)).toBeUndefined();
+      const ack = { by: 'Anna', note: 'top-up requested', at: T0 + 1 };
+      expect((await store.acknowledgeAlert('bKash', 'bkash_a', ack, T0 + 1))?.state).toEqual({ ...state, acknowledged: ack });
+      expect((await store.alerts())[0]?.state.acknowledged).toEqual(ack);
+      expect(await store.pendingRequests('apay')).toEqual([{ rule: 'bKash', account: 'bkash_a', kind: 'ack', ack }]);
+      await store.acknowledgeAlert('bKash', 'bkash_a', null, T0 + 2);
+      expect((await store.alerts())[0]?.state.acknowledged).toBeUndefined();
+      expect(await store.pendingRequests('apay')).toEqual([{ rule: 'bKash', account: 'bkash_a', kind: 'unack' }]);
+      expect((await store.eventsBetween(T0, T0 + 10)).map((e) => [e.kind, e.at])).toEqual([['acknowledged', T0 + 1], ['unacknowledged', T0 + 2]]);
+      await store.commitCycle({ source: 'apay', now: T0 + 3, alerts: [], observations: [], outbox: [], applied: [{ rule: 'bKash', account: 'bkash_a', kind: 'unack' }] });
+      expect(await store.pendingRequests('apay')).toEqual([]);
+      expect((await store.alerts()).map((a) => a.account)).toEqual(['bkash_a']);
       await store.close();
     });
 

@@ -1,8 +1,8 @@
 import type { AlertState } from '../../rules/alert.js';
-import { type AlertRow, forgottenAlert, statesByKey, toStoredAlerts } from '../rows.js';
+import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
 import { numbered, SQL } from '../sql.js';
 import { encodeState } from '../state-codec.js';
-import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
+import type { AlertRequests, AlertStore, CycleWrite, StoredAlert } from '../store.js';
 import type { PostgresLease } from './lease.js';
 import { insertOwed } from './owed.js';
 import type { PostgresPool } from './pool.js';
@@ -10,7 +10,7 @@ import type { PostgresPool } from './pool.js';
 type StateRow = Pick<AlertRow, 'rule' | 'account' | 'state'>;
 
 /** Alert state, and a cycle's writes: one transaction, one statement per table whatever the number of balances (arrays unnested server-side). */
-export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertStore {
+export function postgresAlerts(db: PostgresPool, lease: PostgresLease): Omit<AlertStore, keyof AlertRequests> {
   return {
     async loadStates(source?: string): Promise<Map<string, AlertState>> {
       const result = source === undefined ? await db.query<StateRow>(SQL.allStates) : await db.query<StateRow>(numbered(SQL.statesOfSource), [source]);
@@ -25,12 +25,14 @@ export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertSto
       const { source, now } = write;
       await db.transaction(async (query) => {
         await lease.fence(query);
-        const forgotten = write.forgotten ?? [];
-        if (forgotten.length > 0) {
+        const applied = write.applied ?? [];
+        if (applied.length > 0) {
           // Before the upserts: an account forgotten and back in the same cycle keeps its new state.
-          const [rules, accounts] = [forgotten.map((f) => f.rule), forgotten.map((f) => f.account)];
-          await query('DELETE FROM forgets WHERE (rule, account) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [rules, accounts]);
-          await query('DELETE FROM alerts WHERE (rule, account) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [rules, accounts]);
+          await query('DELETE FROM alert_requests WHERE (rule, account) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [applied.map((r) => r.rule), applied.map((r) => r.account)]);
+          const forgotten = applied.filter((r) => r.kind === 'forget');
+          if (forgotten.length > 0) {
+            await query('DELETE FROM alerts WHERE (rule, account) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [forgotten.map((r) => r.rule), forgotten.map((r) => r.account)]);
+          }
         }
         if (write.alerts.length > 0) {
           await query(
@@ -70,32 +72,6 @@ export function postgresAlerts(db: PostgresPool, lease: PostgresLease): AlertSto
         const ended = write.endedSilences ?? [];
         if (ended.length > 0) await query('UPDATE silences SET ended_at = $1, end_reason = $2 WHERE id = ANY($3::bigint[]) AND ended_at IS NULL', [now, 'the alert resolved', ended]);
       });
-    },
-
-    async forgetAlert(rule, account, now) {
-      return db.transaction(async (query) => {
-        const row = (await query<AlertRow>('DELETE FROM alerts WHERE rule = $1 AND account = $2 RETURNING rule, account, source, state, updated_at', [rule, account])).rows[0];
-        if (!row) return undefined;
-        const alert = forgottenAlert(row, now);
-        const value = alert.state.lastValue;
-        await query('INSERT INTO forgets (rule, account, source, at) VALUES ($1, $2, $3, $4) ON CONFLICT (rule, account) DO UPDATE SET at = excluded.at', [rule, account, row.source, now]);
-        await query('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-          row.source,
-          rule,
-          account,
-          'forgotten',
-          alert.state.level,
-          now,
-          value?.amount.units.toString() ?? null,
-          value?.amount.scale ?? null,
-          value?.currency ?? null,
-        ]);
-        return alert;
-      });
-    },
-
-    async pendingForgets(source) {
-      return (await db.query<{ rule: string; account: string }>('SELECT rule, account FROM forgets WHERE source = $1', [source])).rows;
     },
 
     async removeAlertsExcept(rules: readonly string[]): Promise<number> {

@@ -94,10 +94,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   `,
   `
-  CREATE TABLE forgets (
+  CREATE TABLE alert_requests (
     rule TEXT NOT NULL,
     account TEXT NOT NULL,
     source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    by TEXT,
+    note TEXT,
     at BIGINT NOT NULL,
     PRIMARY KEY (rule, account)
   );

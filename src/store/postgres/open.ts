@@ -6,6 +6,7 @@ import { postgresHistory } from './history.js';
 import { PostgresLease, type Query } from './lease.js';
 import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS, VERSION_TABLE } from './migrations.js';
 import { postgresOutbox } from './outbox.js';
+import { postgresRequests } from './requests.js';
 import { describePostgresError, PostgresPool } from './pool.js';
 import { postgresSilences } from './silences.js';
 import { postgresSummaries } from './summaries.js';
@@ -27,7 +28,7 @@ export class PostgresStore implements StateStore {
   private constructor(private readonly db: PostgresPool) {
     this.channelHealth = new PostgresChannelHealth(db);
     this.lease = new PostgresLease(db);
-    Object.assign(this, postgresAlerts(db, this.lease), postgresOutbox(db, this.lease), postgresHistory(db), postgresSilences(db), postgresSummaries(db, this.lease));
+    Object.assign(this, postgresAlerts(db, this.lease), postgresRequests(db, this.lease), postgresOutbox(db, this.lease), postgresHistory(db), postgresSilences(db), postgresSummaries(db, this.lease));
   }
 
   get location(): string {

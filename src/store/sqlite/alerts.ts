@@ -1,14 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { AlertState } from '../../rules/alert.js';
 import { encodeMessage } from '../message-codec.js';
-import { type AlertRow, forgottenAlert, statesByKey, toStoredAlerts } from '../rows.js';
+import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
 import { SQL } from '../sql.js';
 import { encodeState } from '../state-codec.js';
-import type { AlertStore, CycleWrite, StoredAlert } from '../store.js';
+import type { AlertRequests, AlertStore, CycleWrite, StoredAlert } from '../store.js';
 import { ENQUEUE, lazy } from './shared.js';
 
 /** Alert state, and the one transaction of a cycle's writes. */
-export function sqliteAlerts(db: Database.Database): AlertStore {
+export function sqliteAlerts(db: Database.Database): Omit<AlertStore, keyof AlertRequests> {
   const sql = lazy(() => ({
     upsertAlert: db.prepare(
       `INSERT INTO alerts (rule, account, source, state, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -19,9 +19,8 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
     statesOfSource: db.prepare(SQL.statesOfSource),
     logEvent: db.prepare('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     endSilence: db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
-    dropForget: db.prepare('DELETE FROM forgets WHERE rule = ? AND account = ?'),
+    dropRequest: db.prepare('DELETE FROM alert_requests WHERE rule = ? AND account = ?'),
     dropAlert: db.prepare('DELETE FROM alerts WHERE rule = ? AND account = ?'),
-    pendingForgets: db.prepare('SELECT rule, account FROM forgets WHERE source = ?'),
   }));
   return {
     async loadStates(source?: string): Promise<Map<string, AlertState>> {
@@ -34,12 +33,12 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
     },
 
     async commitCycle(write: CycleWrite): Promise<void> {
-      const { upsertAlert: upsert, insertObservation: observe, enqueue, logEvent, endSilence, dropForget, dropAlert } = sql();
+      const { upsertAlert: upsert, insertObservation: observe, enqueue, logEvent, endSilence, dropRequest, dropAlert } = sql();
       db.transaction(() => {
         // Before the upserts: an account forgotten and back in the same cycle keeps its new state.
-        for (const f of write.forgotten ?? []) {
-          dropForget.run(f.rule, f.account);
-          dropAlert.run(f.rule, f.account);
+        for (const r of write.applied ?? []) {
+          dropRequest.run(r.rule, r.account);
+          if (r.kind === 'forget') dropAlert.run(r.rule, r.account);
         }
         for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeState(alert.state), write.now);
         for (const o of write.observations) {
@@ -51,23 +50,6 @@ export function sqliteAlerts(db: Database.Database): AlertStore {
         }
         for (const id of write.endedSilences ?? []) endSilence.run(write.now, 'the alert resolved', id);
       })();
-    },
-
-    async forgetAlert(rule, account, now) {
-      return db.transaction(() => {
-        const row = db.prepare('SELECT rule, account, source, state, updated_at FROM alerts WHERE rule = ? AND account = ?').get(rule, account) as AlertRow | undefined;
-        if (!row) return undefined;
-        const alert = forgottenAlert(row, now);
-        const value = alert.state.lastValue;
-        db.prepare('DELETE FROM alerts WHERE rule = ? AND account = ?').run(rule, account);
-        db.prepare('INSERT INTO forgets (rule, account, source, at) VALUES (?, ?, ?, ?) ON CONFLICT (rule, account) DO UPDATE SET at = excluded.at').run(rule, account, row.source, now);
-        sql().logEvent.run(row.source, rule, account, 'forgotten', alert.state.level, now, value?.amount.units.toString() ?? null, value?.amount.scale ?? null, value?.currency ?? null);
-        return alert;
-      })();
-    },
-
-    async pendingForgets(source) {
-      return sql().pendingForgets.all(source) as { rule: string; account: string }[];
     },
 
     async removeAlertsExcept(rules: readonly string[]): Promise<number> {

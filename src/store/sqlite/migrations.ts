@@ -81,10 +81,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_by_channel ON outbox (channel, sent_at, failed_at);
   `,
   `
-  CREATE TABLE forgets (
+  CREATE TABLE alert_requests (
     rule TEXT NOT NULL,
     account TEXT NOT NULL,
     source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    by TEXT,
+    note TEXT,
     at INTEGER NOT NULL,
     PRIMARY KEY (rule, account)
   );

@@ -8,6 +8,7 @@ import { SqliteChannelHealth } from './channel-health.js';
 import { SqliteLease } from './lease.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteOutbox } from './outbox.js';
+import { sqliteRequests } from './requests.js';
 import { sqliteHistory } from './history.js';
 import { sqliteSilences } from './silences.js';
 import { sqliteSummaries } from './summaries.js';
@@ -31,7 +32,7 @@ export class SqliteStore implements StateStore {
     private readonly db: Database.Database,
   ) {
     this.lease = new SqliteLease(db);
-    Object.assign(this, sqliteAlerts(db), sqliteOutbox(db), sqliteHistory(db), sqliteSilences(db), sqliteSummaries(db));
+    Object.assign(this, sqliteAlerts(db), sqliteRequests(db), sqliteOutbox(db), sqliteHistory(db), sqliteSilences(db), sqliteSummaries(db));
   }
 
   /** Each channel's deliveries; its statements are prepared on first use, after migrations. */
