@@ -26,6 +26,6 @@ export function actionLinker(config: Pick<Config, 'actions' | 'http' | 'timezone
       url: `${base}/a/${signLink({ action: 'silence', rule: event.rule, account: event.account, episode: event.since, expires, until: choice.until }, actions.secret)}`,
     }));
     const acknowledge = `${base}/a/${signLink({ action: 'ack', rule: event.rule, account: event.account, episode: event.since, expires }, actions.secret)}`;
-    return { acknowledge, silences, board: `${base}/` };
+    return { acknowledge, silences, board: `${base}/alert?${new URLSearchParams({ rule: event.rule, account: event.account }).toString()}` };
   };
 }

@@ -47,6 +47,14 @@ h1 { font-size: 1.3rem; margin: .8rem 0 .2rem; }
 h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 .meta, small { color: var(--muted); }
 .live.on { color: var(--ok); } .live.off { color: var(--critical); font-weight: 600; }
+main.action { max-width: 46rem; }
+main.action .alert { font-size: 1.1rem; }
+main.action form { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; margin: .6rem 0; padding: .6rem .8rem; border: 1px solid #8884; border-radius: 6px; }
+main.action label { display: flex; flex-direction: column; gap: .2rem; color: var(--muted); }
+main.action input { font: inherit; padding: .3rem .4rem; min-width: 12rem; }
+main.action input[name=for] { min-width: 4rem; }
+main.action button { font: inherit; padding: .35rem .9rem; border-radius: 4px; border: 1px solid var(--line); background: var(--line); color: #fff; cursor: pointer; }
+.timeline { padding-left: 1.2rem; } .timeline time { color: var(--muted); margin-right: .5rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8883; vertical-align: top; }
 th { position: sticky; top: 0; background: Canvas; font-weight: 600; }

@@ -67,6 +67,12 @@ function levelsFormatter(): (row: BoardRow) => string {
  */
 const STALE_AFTER_MS = HISTORY_HEARTBEAT_MS + 120_000;
 
+/** Where one alert's own page is, relative to the board. */
+export const alertPageUrl = (rule: string, account: string): string => `/alert?${new URLSearchParams({ rule, account }).toString()}`;
+
+/** Rows people act on link to the alert's page (a link on every row of a thousand would weigh 50 KB). */
+const answerable = (r: BoardRow): boolean => r.state !== 'ok' && r.state !== 'pending';
+
 function row(r: BoardRow, time: (ms: number) => string, now: number, latest: number, levels: (row: BoardRow) => string): string {
   const state = r.state === 'silenced' ? `silenced (${r.level})` : STATE_LABEL[r.state];
   const since = r.level !== 'ok' ? `<br><small>for ${humanDuration(now - r.since)}</small>` : '';
@@ -75,7 +81,7 @@ function row(r: BoardRow, time: (ms: number) => string, now: number, latest: num
   const silence = r.silence ? `<br><small>until ${escapeHtml(time(r.silence.until))}: ${escapeHtml(r.silence.reason)}</small>` : '';
   const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
   const stale = r.observedAt !== null && latest - r.observedAt > STALE_AFTER_MS ? `<br><small>read ${escapeHtml(time(r.observedAt))}</small>` : '';
-  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${missing}${acknowledged}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${chartSvg(r.points, r.thresholds, now)}</td></tr>`;
+  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${missing}${acknowledged}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${answerable(r) ? `<a href="${escapeHtml(alertPageUrl(r.rule, r.account))}">${chartSvg(r.points, r.thresholds, now)}</a>` : chartSvg(r.points, r.thresholds, now)}</td></tr>`;
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {

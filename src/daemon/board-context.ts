@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ActionContext } from '../board/action-page.js';
+import type { AlertPageContext } from '../board/alert-page.js';
 import type { BoardContext, BoardRoutes } from '../board/routes.js';
 import type { HttpHandlers } from './http-server.js';
 import type { Config } from '../config/types.js';
@@ -51,5 +52,13 @@ export function lazyActions(context: () => ActionContext): ActionHandler {
   return async (request, res) => {
     const { handleAction } = await import('../board/action-page.js');
     await handleAction(request, context(), res);
+  };
+}
+
+/** Alert pages, loaded on the first one anyone opens. */
+export function lazyAlertPages(context: () => AlertPageContext): HttpHandlers['alertPage'] {
+  return async (request, res) => {
+    const { handleAlertPage } = await import('../board/alert-page.js');
+    await handleAlertPage(request, context(), res);
   };
 }

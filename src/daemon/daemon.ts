@@ -6,7 +6,7 @@ import type { ChannelDeps } from '../notify/channel-deps.js';
 import type { DeliveryOptions } from '../notify/delivery.js';
 import type { SourceDeps } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
-import { boardContextOf, lazyActions, lazyBoard } from './board-context.js';
+import { boardContextOf, lazyActions, lazyAlertPages, lazyBoard } from './board-context.js';
 import { CycleRunner } from './cycle-runner.js';
 import type { FirstFetches } from './first-fetch.js';
 import { startHttpServer } from './http-server.js';
@@ -100,6 +100,12 @@ export class Daemon {
               { ...entry, until: entry.until === null ? null : new Date(entry.until).toISOString() },
               `${entry.rule} / ${entry.account} ${entry.action === 'ack' ? 'acknowledged' : 'silenced'} by ${entry.by} from a link (client ${entry.client})`,
             ),
+        })),
+        alertPage: lazyAlertPages(() => ({
+          store,
+          config: this.config!,
+          now: this.deps.now(),
+          audit: (entry) => log.info(entry, `${entry.rule} / ${entry.account}: ${entry.action} by ${entry.by} on the board (client ${entry.client})`),
         })),
         failed: (what, error) => log.error({ path: what, stack: errorStack(error) }, `answering ${what} failed: ${errorMessage(error)}`),
       });

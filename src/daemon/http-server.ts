@@ -9,26 +9,27 @@ import type { Readiness } from './readiness.js';
 
 /** Where action links point; the page itself is the board's (loaded on first use). */
 const ACTION_PREFIX = '/a/';
+/** An alert's own page. */
+const ALERT_PATH = '/alert';
 /** An action's form is a name and a note: anything larger is not one. */
 const MAX_FORM_BYTES = 16_384;
 
-/** GET or HEAD shows what a link would do; only POST, with its small form, acts. */
-function serveAction(req: IncomingMessage, res: ServerResponse, token: string, handlers: HttpHandlers): void {
+const clientOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+
+/** GET or HEAD shows a page; only POST, with its small urlencoded form, acts. */
+function serveForm(req: IncomingMessage, res: ServerResponse, handlers: HttpHandlers, what: string, answer: (method: string, form?: URLSearchParams) => Promise<void>): void {
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
     res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD, POST' }).end();
     return;
   }
-  const answer = (form?: URLSearchParams) =>
-    handlers.action({ method, token, ...(form ? { form } : {}), cookie: String(req.headers.cookie ?? ''), client: req.socket.remoteAddress ?? 'unknown' }, res).catch((error: unknown) => {
-      handlers.failed(ACTION_PREFIX, error);
+  const respond = (form?: URLSearchParams) =>
+    void answer(method, form).catch((error: unknown) => {
+      handlers.failed(what, error);
       if (res.headersSent) res.destroy();
       else res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('the action could not be taken now: nothing was done; try again in a minute\n');
     });
-  if (method !== 'POST') {
-    void answer();
-    return;
-  }
+  if (method !== 'POST') return respond();
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
@@ -39,7 +40,7 @@ function serveAction(req: IncomingMessage, res: ServerResponse, token: string, h
     } else chunks.push(chunk);
   });
   req.on('end', () => {
-    if (size <= MAX_FORM_BYTES) void answer(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    if (size <= MAX_FORM_BYTES) respond(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
   });
 }
 
@@ -68,6 +69,11 @@ export interface HttpHandlers {
   readonly board: (path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding: string) => Promise<void>;
   /** An action link (`/a/TOKEN`): its signature is the authorisation, so no board password is asked. */
   readonly action: (request: { readonly method: string; readonly token: string; readonly form?: URLSearchParams; readonly cookie: string; readonly client: string }, res: ServerResponse) => Promise<void>;
+  /** An alert's own page (`/alert?rule=…&account=…`), behind the board's access, with its forms. */
+  readonly alertPage: (
+    request: { readonly method: string; readonly query: URLSearchParams; readonly form?: URLSearchParams; readonly origin?: string; readonly fetchSite?: string; readonly host?: string; readonly client: string },
+    res: ServerResponse,
+  ) => Promise<void>;
   /** An answer failed on our side (the client got a 5xx): for the log, which would otherwise never hear of it. */
   readonly failed: (what: string, error: unknown) => void;
 }
@@ -83,7 +89,19 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
     const url = new URL(req.url ?? '/', 'http://balance-watch.invalid');
     const path = url.pathname;
     if (path.startsWith(ACTION_PREFIX)) {
-      serveAction(req, res, path.slice(ACTION_PREFIX.length), handlers);
+      const token = path.slice(ACTION_PREFIX.length);
+      const cookie = String(req.headers.cookie ?? '');
+      serveForm(req, res, handlers, ACTION_PREFIX, (method, form) => handlers.action({ method, token, ...(form ? { form } : {}), cookie, client: clientOf(req) }, res));
+      return;
+    }
+    if (path === ALERT_PATH) {
+      if (!isAuthorized(req.headers.authorization, access)) {
+        res.writeHead(401, { ...SECURITY_HEADERS, 'WWW-Authenticate': challenge(access), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('authentication required\n');
+        return;
+      }
+      const headers = { origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'], host: req.headers.host };
+      const seen = Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      serveForm(req, res, handlers, ALERT_PATH, (method, form) => handlers.alertPage({ method, query: url.searchParams, ...(form ? { form } : {}), ...seen, client: clientOf(req) }, res));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -36,7 +36,7 @@ const TABLES: readonly TableCopy[] = [
     serial: 'silences_id_seq',
     columns: [['id', 'bigint'], ['rule', 'text'], ['account', 'text'], ['level', 'text'], ['reason', 'text'], ['created_at', 'bigint'], ['until', 'bigint'], ['ended_at', 'bigint'], ['end_reason', 'text']],
   },
-  { table: 'events', columns: [['source', 'text'], ['rule', 'text'], ['account', 'text'], ['kind', 'text'], ['level', 'text'], ['at', 'bigint'], ['units', 'text'], ['scale', 'int'], ['currency', 'text']] },
+  { table: 'events', columns: [['source', 'text'], ['rule', 'text'], ['account', 'text'], ['kind', 'text'], ['level', 'text'], ['at', 'bigint'], ['units', 'text'], ['scale', 'int'], ['currency', 'text'], ['detail', 'text']] },
   { table: 'summaries', columns: [['channel', 'text'], ['last_sent_at', 'bigint'], ['next_due_at', 'bigint']] },
   { table: 'alert_requests', columns: [['rule', 'text'], ['account', 'text'], ['source', 'text'], ['kind', 'text'], ['by', 'text'], ['note', 'text'], ['at', 'bigint']] },
   {

@@ -58,6 +58,9 @@ export interface RequestRow {
   readonly at: Int;
 }
 
+/** What the timeline keeps of an acknowledgement: who, and their note. */
+export const requestDetail = (ack: { readonly by: string; readonly note?: string } | null): string | null => (ack ? `by ${ack.by}${ack.note ? `: ${ack.note}` : ''}` : null);
+
 /** A pending request as both engines store it; an unknown kind (a newer release's) is left for that release. */
 export function toAlertRequests(rows: readonly RequestRow[]): AlertRequest[] {
   return rows.flatMap((r): AlertRequest[] => {
@@ -144,6 +147,7 @@ export interface EventRow {
   readonly units: string | null;
   readonly scale: Int | null;
   readonly currency: string | null;
+  readonly detail?: string | null;
 }
 
 export const toLoggedEvent = (r: EventRow): LoggedEvent => ({
@@ -154,6 +158,7 @@ export const toLoggedEvent = (r: EventRow): LoggedEvent => ({
   level: r.level,
   at: int(r.at),
   value: r.units === null || r.scale === null ? null : toMoney({ units: r.units, scale: r.scale, currency: r.currency }),
+  ...(r.detail ? { detail: r.detail } : {}),
 });
 
 export interface HealthRow {

@@ -11,6 +11,7 @@ export const SQL = {
   pendingCount: `SELECT COUNT(*) AS n FROM outbox WHERE ${OWED}`,
   pendingMessages: `SELECT * FROM outbox WHERE ${OWED} ORDER BY id`,
   failedMessages: 'SELECT * FROM outbox WHERE failed_at IS NOT NULL ORDER BY id DESC LIMIT ?',
+  messagesSince: 'SELECT * FROM outbox WHERE created_at >= ? ORDER BY id DESC LIMIT ?',
   markSent: 'UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
   markRetry: 'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, last_reason = ? WHERE id = ?',
   postpone: 'UPDATE outbox SET next_attempt_at = ?, last_error = ?, last_reason = ? WHERE id = ?',

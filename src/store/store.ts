@@ -69,6 +69,8 @@ export interface OutboxStore {
   pendingMessages(): Promise<OutboxMessage[]>;
   /** Messages given up on, newest first. */
   failedMessages(limit?: number): Promise<OutboxMessage[]>;
+  /** Messages queued since `since`, sent or not, newest first: an alert's timeline of notifications. */
+  messagesSince(since: number, limit?: number): Promise<OutboxMessage[]>;
   markSent(id: number, now: number): Promise<void>;
   markRetry(id: number, nextAttemptAt: number, error: string, reason: string): Promise<void>;
   /** Leaves a message owed, untried, until `nextAttemptAt`: its channel is not in the config (renamed or removed). */
@@ -186,6 +188,8 @@ export type AlertRequest =
 /** An event as the log keeps it. */
 export interface LoggedEvent extends EventRecord {
   readonly source: string;
+  /** What people said with it: who acknowledged, and their note. */
+  readonly detail?: string;
 }
 
 /** What the store knows of one channel's deliveries: enough to say whether people are hearing from it. */

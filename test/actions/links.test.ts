@@ -35,7 +35,7 @@ describe('the links of an event', () => {
     const links = actionLinker(config(), () => T0)!;
     const event = criticalEvent({ since: T0 - HOUR });
     const { acknowledge, silences, board } = links(event)!;
-    expect(board).toBe('https://bw.internal/');
+    expect(board).toBe('https://bw.internal/alert?rule=bKash+agent+float&account=bkash_a');
     expect(verifyLink(acknowledge.replace('https://bw.internal/a/', ''), SECRET, T0)).toEqual({ ok: true, claim: { action: 'ack', rule: 'bKash agent float', account: 'bkash_a', episode: T0 - HOUR, expires: T0 + 7 * 24 * HOUR } });
     expect(silences.map((s) => s.label)).toEqual(['Silence 2 h', 'Silence until tomorrow 09:00']);
     const claims = silences.map((s) => verifyLink(s.url.replace('https://bw.internal/a/', ''), SECRET, T0));

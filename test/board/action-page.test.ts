@@ -42,6 +42,7 @@ describe('the action page of a link', () => {
         readiness: () => Promise.reject(new Error('unused')),
         access: { basic: { username: 'treasury', password: 'board-pass' }, authMetrics: false },
         board: () => Promise.reject(new Error('unused')),
+        alertPage: () => Promise.reject(new Error('unused')),
         action: (request, res) => handleAction(request, { store, config, now, audit: (entry) => audits.push(entry), queued: () => undefined }, res),
         failed: (what, error) => {
           throw new Error(`${what} failed: ${String(error)}`);

@@ -111,4 +111,32 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
     expect(await quiet.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('td').nth(4).textContent()).toBe('45,000.00 BDT');
     await context.close();
   });
+
+  it("opens a firing alert's own page from its row, and acknowledges it with the page's button", async () => {
+    await page.locator('table.balances tbody tr.s-warning', { hasText: 'bKash agent float' }).locator('td a').click();
+    await page.waitForURL(/\/alert\?rule=bKash\+agent\+float&account=bkash_a$/);
+    expect(await page.locator('h2').textContent()).toBe('bKash agent float · bkash_a');
+    const ack = page.locator('form', { has: page.locator('button', { hasText: /^Acknowledge$/ }) });
+    await ack.locator('input[name=by]').fill('Anna');
+    await ack.locator('input[name=note]').fill('top-up requested');
+    await ack.locator('button').click();
+    await page.locator('p', { hasText: 'Acknowledged by Anna' }).waitFor({ timeout: 5_000 });
+    expect(await page.locator('.timeline li', { hasText: 'acknowledged' }).first().textContent()).toMatch(/acknowledged: 45,000\.00 BDT — by Anna: top-up requested$/);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'alert-page.png'), fullPage: true });
+    await page.goto(`${origin}/`);
+    await page.locator('table.balances tbody tr', { hasText: 'ack: Anna' }).waitFor({ timeout: 15_000 });
+  });
+
+  it("refuses a form posted to an alert's page from another site", async () => {
+    const other = await browser.newPage();
+    await other.setContent(
+      `<form method="post" action="${origin}/alert?rule=bKash+agent+float&amp;account=bkash_a"><input name="do" value="unack"><input name="by" value="Mallory"><button>go</button></form>`,
+    );
+    const [answer] = await Promise.all([other.waitForResponse((r) => r.url().startsWith(`${origin}/alert`)), other.locator('button').click()]);
+    expect(answer.status()).toBe(403);
+    await other.close();
+    const status = (await (await fetch(`${origin}/api/status`)).json()) as { balances: { account: string; acknowledged: { by: string } | null }[] };
+    expect(status.balances.find((a) => a.account === 'bkash_a')?.acknowledged?.by).toBe('Anna');
+  });
 });

@@ -17,6 +17,7 @@ describe('the HTTP server says when an answer failed on our side', () => {
         access: { authMetrics: false },
         board: () => Promise.reject(new Error('the board broke')),
         action: () => Promise.reject(new Error('the action broke')),
+        alertPage: () => Promise.reject(new Error('unused')),
         failed: (what, error) => failed.push([what, (error as Error).message]),
       },
     );

@@ -225,8 +225,8 @@ describe('balance-watch run', () => {
     sim.setApayBalance('bkash_a', '45000');
     await daemon.waitFor('the warning', () => texts().length === 1);
     const links = [...JSON.stringify(slack.received[0]!.payload).matchAll(/<(http:\/\/127\.0\.0\.1:\d+\/a\/[A-Za-z0-9_.-]+)\|([^>]+)>/g)].map((m): [string, string] => [m[1]!, m[2]!]);
-    expect(links.map(([, label]) => label)).toEqual(['Silence 2 h', 'Silence until tomorrow 09:00']);
-    const silenceLink = links[0]![0];
+    expect(links.map(([, label]) => label)).toEqual(['Acknowledge', 'Silence 2 h', 'Silence until tomorrow 09:00']);
+    const silenceLink = links[1]![0];
     // A mail scanner or Slack's unfurler fetches it: nothing happens, and no board password is asked.
     const page = await fetch(silenceLink);
     expect(page.status).toBe(200);

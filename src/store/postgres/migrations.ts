@@ -94,6 +94,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   `,
   `
+  ALTER TABLE events ADD COLUMN detail TEXT;
   CREATE TABLE alert_requests (
     rule TEXT NOT NULL,
     account TEXT NOT NULL,

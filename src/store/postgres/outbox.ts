@@ -22,6 +22,7 @@ export function postgresOutbox(db: PostgresPool, lease: PostgresLease): OutboxSt
     },
     pendingMessages: () => many(SQL.pendingMessages),
     failedMessages: (limit = 20) => many(SQL.failedMessages, [limit]),
+    messagesSince: (since, limit = 500) => many(SQL.messagesSince, [since, limit]),
     markSent: (id, now) => run(SQL.markSent, [now, id]),
     markRetry: (id, nextAttemptAt, error, reason) => run(SQL.markRetry, [nextAttemptAt, error, reason, id]),
     postpone: (id, nextAttemptAt, error, reason) => run(SQL.postpone, [nextAttemptAt, error, reason, id]),

@@ -1,5 +1,5 @@
 import { type Acknowledgement, withAcknowledgement } from '../../rules/alert.js';
-import { type AlertRow, forgottenAlert, type RequestRow, toAlertRequests, toStoredAlerts } from '../rows.js';
+import { type AlertRow, forgottenAlert, type RequestRow, requestDetail, toAlertRequests, toStoredAlerts } from '../rows.js';
 import { encodeState } from '../state-codec.js';
 import type { AlertRequests, StoredAlert } from '../store.js';
 import type { PostgresLease, Query } from './lease.js';
@@ -8,9 +8,9 @@ import type { PostgresPool } from './pool.js';
 const REQUEST = `INSERT INTO alert_requests (rule, account, source, kind, by, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7)
   ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, kind = excluded.kind, by = excluded.by, note = excluded.note, at = excluded.at`;
 
-async function logEvent(query: Query, alert: StoredAlert, kind: string, now: number): Promise<void> {
+async function logEvent(query: Query, alert: StoredAlert, kind: string, now: number, detail: string | null = null): Promise<void> {
   const value = alert.state.lastValue;
-  await query('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+  await query('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
     alert.source,
     alert.rule,
     alert.account,
@@ -20,6 +20,7 @@ async function logEvent(query: Query, alert: StoredAlert, kind: string, now: num
     value?.amount.units.toString() ?? null,
     value?.amount.scale ?? null,
     value?.currency ?? null,
+    detail,
   ]);
 }
 
@@ -47,7 +48,7 @@ export function postgresRequests(db: PostgresPool, lease: PostgresLease): AlertR
         await query('UPDATE alerts SET state = $1, updated_at = $2 WHERE rule = $3 AND account = $4', [encodeState(state), now, rule, account]);
         await query(REQUEST, [rule, account, alert.source, ack ? 'ack' : 'unack', ack?.by ?? null, ack?.note ?? null, ack?.at ?? now]);
         const changed = { ...alert, state, updatedAt: now };
-        await logEvent(query, changed, ack ? 'acknowledged' : 'unacknowledged', now);
+        await logEvent(query, changed, ack ? 'acknowledged' : 'unacknowledged', now, requestDetail(ack));
         return changed;
       });
     },

@@ -81,6 +81,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_by_channel ON outbox (channel, sent_at, failed_at);
   `,
   `
+  ALTER TABLE events ADD COLUMN detail TEXT;
   CREATE TABLE alert_requests (
     rule TEXT NOT NULL,
     account TEXT NOT NULL,

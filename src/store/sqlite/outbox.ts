@@ -29,6 +29,9 @@ export function sqliteOutbox(db: Database.Database): OutboxStore {
     async failedMessages(limit = 20) {
       return many(SQL.failedMessages, limit);
     },
+    async messagesSince(since, limit = 500) {
+      return many(SQL.messagesSince, since, limit);
+    },
     async markSent(id, now) {
       db.prepare(SQL.markSent).run(now, id);
     },

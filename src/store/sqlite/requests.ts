@@ -1,19 +1,19 @@
 import type Database from 'better-sqlite3';
 import { type Acknowledgement, withAcknowledgement } from '../../rules/alert.js';
-import { type AlertRow, forgottenAlert, type RequestRow, toAlertRequests, toStoredAlerts } from '../rows.js';
+import { type AlertRow, forgottenAlert, type RequestRow, requestDetail, toAlertRequests, toStoredAlerts } from '../rows.js';
 import { encodeState } from '../state-codec.js';
 import type { AlertRequests, StoredAlert } from '../store.js';
 
-const LOG_EVENT = 'INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const LOG_EVENT = 'INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const REQUEST = `INSERT INTO alert_requests (rule, account, source, kind, by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, kind = excluded.kind, by = excluded.by, note = excluded.note, at = excluded.at`;
 
 /** Forget and acknowledge: each changes the stored alert at once and leaves a request for the daemon's memory. */
 export function sqliteRequests(db: Database.Database): AlertRequests {
   const alertRow = (rule: string, account: string) => db.prepare('SELECT rule, account, source, state, updated_at FROM alerts WHERE rule = ? AND account = ?').get(rule, account) as AlertRow | undefined;
-  const logEvent = (alert: StoredAlert, kind: string, now: number) => {
+  const logEvent = (alert: StoredAlert, kind: string, now: number, detail: string | null = null) => {
     const value = alert.state.lastValue;
-    db.prepare(LOG_EVENT).run(alert.source, alert.rule, alert.account, kind, alert.state.level, now, value?.amount.units.toString() ?? null, value?.amount.scale ?? null, value?.currency ?? null);
+    db.prepare(LOG_EVENT).run(alert.source, alert.rule, alert.account, kind, alert.state.level, now, value?.amount.units.toString() ?? null, value?.amount.scale ?? null, value?.currency ?? null, detail);
   };
   return {
     async forgetAlert(rule, account, now) {
@@ -37,7 +37,7 @@ export function sqliteRequests(db: Database.Database): AlertRequests {
         db.prepare('UPDATE alerts SET state = ?, updated_at = ? WHERE rule = ? AND account = ?').run(encodeState(state), now, rule, account);
         db.prepare(REQUEST).run(rule, account, alert.source, ack ? 'ack' : 'unack', ack?.by ?? null, ack?.note ?? null, ack?.at ?? now);
         const changed = { ...alert, state, updatedAt: now };
-        logEvent(changed, ack ? 'acknowledged' : 'unacknowledged', now);
+        logEvent(changed, ack ? 'acknowledged' : 'unacknowledged', now, requestDetail(ack));
         return changed;
       })();
     },
