@@ -4,7 +4,8 @@ import type { Config } from '../config/types.js';
 import { escapeHtml } from '../html.js';
 import { ACTION_PAGE_HEADERS } from '../http-security.js';
 import { formatMoney } from '../money/money.js';
-import type { ActionEcho, RenderOptions } from '../notify/message.js';
+import type { RenderOptions } from '../notify/message.js';
+import { echoAnswer } from '../actions/echo.js';
 import { formatTime, humanDuration } from '../notify/time.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { StateStore, StoredAlert } from '../store/store.js';
@@ -96,7 +97,7 @@ export async function handleAction(request: ActionRequest, context: ActionContex
   const until = claim.action === 'silence' ? claim.until! : null;
   if (until === null) await context.store.acknowledgeAlert(live.rule, live.account, { by, at: context.now, ...(note ? { note } : {}) }, context.now);
   else await silence(context, live, until, by, note);
-  await echo(context, live, { action: until === null ? 'acknowledged' : 'silenced', by, note, until });
+  if (await echoAnswer(context.store, context.config, live, { action: until === null ? 'acknowledged' : 'silenced', by, note, until }, context.now)) context.queued();
   context.audit({ action: claim.action, rule: live.rule, account: live.account, by, until, client: request.client });
   return page(
     res,
@@ -139,17 +140,6 @@ function silencing(until: number, now: number, render: RenderOptions): Verb {
 async function silence(context: ActionContext, alert: StoredAlert, until: number, by: string, note: string): Promise<void> {
   const level = alert.state.level === 'critical' ? 'critical' : 'warning';
   await context.store.addSilence({ rule: alert.rule, account: alert.account, level, reason: note ? `${by}: ${note}` : `silenced by ${by} from a message`, createdAt: context.now, until });
-}
-
-/** One message to the alert's channels saying who did what, and why. */
-async function echo(context: ActionContext, alert: StoredAlert, what: { readonly action: ActionEcho['action']; readonly by: string; readonly note: string; readonly until: number | null }): Promise<void> {
-  const { store, config, now } = context;
-  const rule = config.rules.find((r) => r.name === alert.rule);
-  const message: ActionEcho = { kind: 'action', action: what.action, rule: alert.rule, account: alert.account, target: rule?.payment_system ?? rule?.account ?? alert.account, by: what.by, note: what.note || null, until: what.until, at: now };
-  const channels = rule?.notify ?? [];
-  if (channels.length === 0) return;
-  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message })), now);
-  context.queued();
 }
 
 const name = (alert: StoredAlert): string => `${alert.rule} · ${alert.account}`;

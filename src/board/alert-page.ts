@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { type Answer, echoAnswer } from '../actions/echo.js';
 import { parseDuration } from '../config/duration.js';
 import type { Config } from '../config/types.js';
 import { escapeHtml } from '../html.js';
@@ -38,6 +39,8 @@ export interface AlertPageContext {
   readonly store: StateStore;
   readonly config: Config;
   readonly now: number;
+  /** Messages were queued (the echo): the leader's outbox should be drained now. */
+  readonly queued: () => void;
   readonly audit: (entry: { readonly action: string; readonly rule: string; readonly account: string; readonly by: string; readonly client: string }) => void;
 }
 
@@ -76,9 +79,13 @@ async function act(form: URLSearchParams, alert: StoredAlert, context: AlertPage
     context.audit({ action, rule: alert.rule, account: alert.account, by, client });
     return undefined;
   };
+  const tell = async (answer: Answer) => {
+    if (await echoAnswer(store, context.config, alert, answer, now)) context.queued();
+  };
   if (what === 'ack') {
     if (!isFiring(alert.state)) return 'The alert is not firing: there is nothing to acknowledge.';
     await store.acknowledgeAlert(alert.rule, alert.account, { by, at: now, ...(note ? { note } : {}) }, now);
+    await tell({ action: 'acknowledged', by, note, until: null });
     return audit('ack');
   }
   if (what === 'unack') {
@@ -92,6 +99,7 @@ async function act(form: URLSearchParams, alert: StoredAlert, context: AlertPage
     if (!note) return 'Say why: the team sees the reason.';
     const level = alert.state.level === 'critical' ? 'critical' : 'warning';
     await store.addSilence({ rule: alert.rule, account: alert.account, level, reason: `${by}: ${note}`, createdAt: now, until: now + duration.value });
+    await tell({ action: 'silenced', by, note, until: now + duration.value });
     return audit('silence');
   }
   if (what === 'unsilence') {

@@ -105,6 +105,7 @@ export class Daemon {
           store,
           config: this.config!,
           now: this.deps.now(),
+          queued: () => this.outbox.kick(),
           audit: (entry) => log.info(entry, `${entry.rule} / ${entry.account}: ${entry.action} by ${entry.by} on the board (client ${entry.client})`),
         })),
         failed: (what, error) => log.error({ path: what, stack: errorStack(error) }, `answering ${what} failed: ${errorMessage(error)}`),

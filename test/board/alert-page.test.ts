@@ -43,7 +43,7 @@ describe("an alert's own page on the board", () => {
         access: { basic: { username: 'treasury', password: 'board-pass' }, authMetrics: false },
         board: () => Promise.reject(new Error('unused')),
         action: () => Promise.reject(new Error('unused')),
-        alertPage: (request, res) => handleAlertPage(request, { store, config, now: NOW, audit: (e) => audits.push(`${e.action} by ${e.by}`) }, res),
+        alertPage: (request, res) => handleAlertPage(request, { store, config, now: NOW, queued: () => undefined, audit: (e) => audits.push(`${e.action} by ${e.by}`) }, res),
         failed: (what, error) => {
           throw new Error(`${what} failed: ${String(error)}`);
         },
@@ -88,6 +88,11 @@ describe("an alert's own page on the board", () => {
     expect((await post({ do: 'unsilence', by: 'Boris', silence: String(silence!.id) })).status).toBe(303);
     expect((await store.silences(NOW)).filter((s) => s.endedAt === null)).toEqual([]);
     expect(audits).toEqual(['ack by Anna', 'unack by Anna', 'silence by Boris', 'unsilence by Boris']);
+    // The alert's channel heard of the acknowledgement and the silence.
+    expect((await store.pendingMessages()).map((m) => [m.channel, m.message.kind === 'action' ? `${m.message.action} by ${m.message.by}` : m.message.kind])).toEqual([
+      ['treasury', 'acknowledged by Anna'],
+      ['treasury', 'silenced by Boris'],
+    ]);
   });
 
   it.each([

@@ -1,0 +1,36 @@
+import type { Config } from '../config/types.js';
+import type { ActionEcho } from '../notify/message.js';
+import type { OutboxStore, StoredAlert } from '../store/store.js';
+
+/** What people did to an alert, for its channels. */
+export interface Answer {
+  readonly action: ActionEcho['action'];
+  readonly by: string;
+  readonly note: string;
+  /** A silence's end; none for an acknowledgement. */
+  readonly until: number | null;
+}
+
+/**
+ * One short message to the alert's channels saying who did what, and why,
+ * through the outbox like every other message: the leader sends it, once.
+ * Returns whether anything was queued.
+ */
+export async function echoAnswer(store: Pick<OutboxStore, 'enqueue'>, config: Pick<Config, 'rules'>, alert: StoredAlert, answer: Answer, now: number): Promise<boolean> {
+  const rule = config.rules.find((r) => r.name === alert.rule);
+  const channels = rule?.notify ?? [];
+  if (channels.length === 0) return false;
+  const message: ActionEcho = {
+    kind: 'action',
+    action: answer.action,
+    rule: alert.rule,
+    account: alert.account,
+    target: rule?.payment_system ?? rule?.account ?? alert.account,
+    by: answer.by,
+    note: answer.note || null,
+    until: answer.until,
+    at: now,
+  };
+  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message })), now);
+  return true;
+}
