@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { challenge, isAuthorized } from '../board/access.js';
+import type { ActionRequest } from '../board/action-page.js';
+import type { AlertPageRequest } from '../board/alert-page.js';
 import { SECURITY_HEADERS } from '../http-security.js';
 import type { HttpAccess } from '../config/types.js';
 import { errorMessage } from '../error-message.js';
@@ -15,6 +17,10 @@ const ALERT_PATH = '/alert';
 const MAX_FORM_BYTES = 16_384;
 
 const clientOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+
+function askForCredentials(res: ServerResponse, access: HttpAccess): void {
+  res.writeHead(401, { ...SECURITY_HEADERS, 'WWW-Authenticate': challenge(access), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('authentication required\n');
+}
 
 /** GET or HEAD shows a page; only POST, with its small urlencoded form, acts. */
 function serveForm(req: IncomingMessage, res: ServerResponse, handlers: HttpHandlers, what: string, answer: (method: string, form?: URLSearchParams) => Promise<void>): void {
@@ -68,20 +74,19 @@ export interface HttpHandlers {
   readonly access: HttpAccess;
   readonly board: (path: string, query: URLSearchParams, res: ServerResponse, acceptEncoding: string) => Promise<void>;
   /** An action link (`/a/TOKEN`): its signature is the authorisation, so no board password is asked. */
-  readonly action: (request: { readonly method: string; readonly token: string; readonly form?: URLSearchParams; readonly cookie: string; readonly client: string }, res: ServerResponse) => Promise<void>;
+  readonly action: (request: ActionRequest, res: ServerResponse) => Promise<void>;
   /** An alert's own page (`/alert?rule=…&account=…`), behind the board's access, with its forms. */
-  readonly alertPage: (
-    request: { readonly method: string; readonly query: URLSearchParams; readonly form?: URLSearchParams; readonly origin?: string; readonly fetchSite?: string; readonly host?: string; readonly client: string },
-    res: ServerResponse,
-  ) => Promise<void>;
+  readonly alertPage: (request: AlertPageRequest, res: ServerResponse) => Promise<void>;
   /** An answer failed on our side (the client got a 5xx): for the log, which would otherwise never hear of it. */
   readonly failed: (what: string, error: unknown) => void;
 }
 
 /**
- * The board (`/`, `/api/status`, `/api/history`), `/metrics`, `/healthz` (the
- * process answers) and `/readyz` (every source cycled recently, no channel
- * failing). Read-only: anything but GET and HEAD is refused.
+ * The board (`/`, `/api/status`, `/api/history`, an alert's page `/alert`),
+ * action links (`/a/…`), `/metrics`, `/healthz` (the process answers) and
+ * `/readyz` (every source cycled recently, no channel failing). Only the
+ * alert's page and action links take a POST, of a small form; everything else
+ * is GET and HEAD.
  */
 export async function startHttpServer(listen: { host: string; port: number }, handlers: HttpHandlers): Promise<{ server: Server; url: string }> {
   const { registry, readiness, access } = handlers;
@@ -96,7 +101,7 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
     }
     if (path === ALERT_PATH) {
       if (!isAuthorized(req.headers.authorization, access)) {
-        res.writeHead(401, { ...SECURITY_HEADERS, 'WWW-Authenticate': challenge(access), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('authentication required\n');
+        askForCredentials(res, access);
         return;
       }
       const headers = { origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'], host: req.headers.host };
@@ -111,7 +116,7 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
     const board = BOARD_PATHS.has(path);
     const guarded = board ? !BOARD_ASSETS.has(path) : access.authMetrics;
     if (guarded && !isAuthorized(req.headers.authorization, access)) {
-      res.writeHead(401, { ...SECURITY_HEADERS, 'WWW-Authenticate': challenge(access), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('authentication required\n');
+      askForCredentials(res, access);
       return;
     }
     if (board) {
