@@ -53,9 +53,11 @@ export async function handleAlertPage(request: AlertPageRequest, context: AlertP
   if (request.method === 'POST') {
     // The board's Basic credentials are resent by the browser to any form that posts here: only this site's own pages may.
     if (!sameSite(request, context.config)) return page(res, 403, 'Refused', '<p>This form was not sent from the board itself, so nothing was done.</p>');
-    const problem = await act(request.form ?? new URLSearchParams(), alert, context, request.client);
+    const form = request.form ?? new URLSearchParams();
+    const problem = await act(form, alert, context, request.client);
     if (problem) return page(res, 400, 'Nothing was done', `<p>${escapeHtml(problem)}</p><p><a href="${selfUrl(alert)}">Back to the alert</a></p>`);
-    res.writeHead(303, { ...ACTION_PAGE_HEADERS, Location: selfUrl(alert), 'Cache-Control': 'no-store' }).end();
+    // A forgotten alert has no page any more: back to the board.
+    res.writeHead(303, { ...ACTION_PAGE_HEADERS, Location: form.get('do') === 'forget' ? '/' : selfUrl(alert), 'Cache-Control': 'no-store' }).end();
     return;
   }
   return page(res, 200, `${alert.rule} · ${alert.account}`, await body(alert, context));
@@ -102,6 +104,11 @@ async function act(form: URLSearchParams, alert: StoredAlert, context: AlertPage
     await tell({ action: 'silenced', by, note, until: now + duration.value });
     return audit('silence');
   }
+  if (what === 'forget') {
+    if (alert.state.noDataSince === undefined) return 'Only an alert without data (its account gone from the source) can be forgotten.';
+    await store.forgetAlert(alert.rule, alert.account, now);
+    return audit('forget');
+  }
   if (what === 'unsilence') {
     const id = Number(form.get('silence'));
     if (!Number.isSafeInteger(id) || !(await store.endSilence(id, now, `ended by ${by} on the board`))) return 'That silence is not in force.';
@@ -145,6 +152,8 @@ async function body(alert: StoredAlert, context: AlertPageContext): Promise<stri
     acked ? form('unack', 'Take the acknowledgement back', '') : '',
     form('silence', 'Silence', '<label>For <input name="for" required value="2h" size="5"></label><label>Why <input name="note" required maxlength="500"></label>'),
     ...covering.filter((s) => isActive(s, now)).map((s) => form('unsilence', `End silence #${s.id}`, `<input type="hidden" name="silence" value="${s.id}">`)),
+    // An account gone for good keeps its no-data alert until someone says so.
+    state.noDataSince !== undefined ? form('forget', 'Forget: the account is gone for good', '') : '',
   ].join('');
   return `<p class="alert"><b>${escapeHtml(seenLabel(state))}</b>${isFiring(state) && state.level !== 'ok' ? `, firing for ${escapeHtml(humanDuration(now - state.since))}` : ''}; balance ${escapeHtml(state.lastValue ? formatMoney(state.lastValue) : 'not read')}${state.lastObservedAt === undefined ? '' : `, read ${time(state.lastObservedAt)}`}</p>
 ${acked ? `<p>Acknowledged by ${escapeHtml(acked.by)} at ${time(acked.at)}${acked.note ? `: ${escapeHtml(acked.note)}` : ''}</p>` : ''}

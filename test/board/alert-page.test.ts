@@ -95,6 +95,17 @@ describe("an alert's own page on the board", () => {
     ]);
   });
 
+  it('forgets an alert without data from its button, and only such an alert', async () => {
+    expect((await post({ do: 'forget', by: 'Anna' })).status).toBe(400);
+    const gone = { ...(await store.alerts())[0]!.state, noDataSince: NOW - 60_000, missingSince: NOW - 120_000, failures: 3 };
+    await store.commitCycle({ source: 'apay', now: NOW, alerts: [{ rule: 'bKash agent float', account: 'bkash_a', state: gone }], observations: [], outbox: [] });
+    expect(await (await fetch(url, { headers: { Authorization: BASIC } })).text()).toContain('<button type="submit">Forget: the account is gone for good</button>');
+    const forgot = await post({ do: 'forget', by: 'Anna' });
+    expect([forgot.status, forgot.headers.get('location')]).toEqual([303, '/']);
+    expect(await store.alerts()).toEqual([]);
+    expect(await store.pendingRequests('apay')).toEqual([{ rule: 'bKash agent float', account: 'bkash_a', kind: 'forget' }]);
+  });
+
   it.each([
     ['a cross-site form', { 'Sec-Fetch-Site': 'cross-site' }],
     ['another origin', { Origin: 'http://evil.example' }],
