@@ -20,7 +20,14 @@ export async function echoAnswer(store: Pick<OutboxStore, 'enqueue'>, config: Pi
   const rule = config.rules.find((r) => r.name === alert.rule);
   const channels = rule?.notify ?? [];
   if (channels.length === 0) return false;
-  const message: ActionEcho = {
+  const message = echoOf(config, alert, answer, now);
+  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message })), now);
+  return true;
+}
+
+function echoOf(config: Pick<Config, 'rules'>, alert: StoredAlert, answer: Answer, now: number): ActionEcho {
+  const rule = config.rules.find((r) => r.name === alert.rule);
+  return {
     kind: 'action',
     action: answer.action,
     rule: alert.rule,
@@ -31,6 +38,21 @@ export async function echoAnswer(store: Pick<OutboxStore, 'enqueue'>, config: Pi
     until: answer.until,
     at: now,
   };
-  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message })), now);
-  return true;
+}
+
+/**
+ * The same answer to several alerts (a digest's "Acknowledge all"): each
+ * channel hears once, naming the alerts it was told of.
+ */
+export async function echoAnswers(store: Pick<OutboxStore, 'enqueue'>, config: Pick<Config, 'rules'>, alerts: readonly StoredAlert[], answer: Answer, now: number): Promise<boolean> {
+  const byChannel = new Map<string, StoredAlert[]>();
+  for (const alert of alerts) {
+    for (const channel of config.rules.find((r) => r.name === alert.rule)?.notify ?? []) byChannel.set(channel, [...(byChannel.get(channel) ?? []), alert]);
+  }
+  for (const [channel, heard] of byChannel) {
+    const [first, ...rest] = heard as [StoredAlert, ...StoredAlert[]];
+    const message = { ...echoOf(config, first, answer, now), ...(rest.length > 0 ? { more: rest.map((a) => `${a.rule} · ${a.account}`) } : {}) };
+    await store.enqueue(first.source, [{ channel, message }], now);
+  }
+  return byChannel.size > 0;
 }

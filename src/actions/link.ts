@@ -11,13 +11,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 
 /** What a link may do. */
-export type LinkAction = 'ack' | 'silence';
+export type LinkAction = 'ack' | 'silence' | 'ack-all';
 
+/**
+ * `ack` and `silence` name one alert (`rule`, `account`) and its firing
+ * episode. `ack-all` names a digest: every alert of source `account` whose
+ * news went out in the check at time `episode` (`rule` is empty).
+ */
 export interface LinkClaim {
   readonly action: LinkAction;
   readonly rule: string;
   readonly account: string;
-  /** The firing episode (when the alert began firing): a link of an episode that ended cannot act on a later one. */
+  /** The firing episode (when the alert began firing), or a digest's check time: a link cannot act on a later episode. */
   readonly episode: number;
   /** ms since the epoch after which the link does nothing. */
   readonly expires: number;
@@ -65,7 +70,7 @@ function parseClaim(payload: string): LinkClaim | undefined {
   }
   if (!Array.isArray(fields) || fields.length < 5 || fields.length > 6) return undefined;
   const [action, rule, account, episode, expires, until] = fields as unknown[];
-  if ((action !== 'ack' && action !== 'silence') || typeof rule !== 'string' || typeof account !== 'string' || !isTime(episode) || !isTime(expires)) return undefined;
+  if ((action !== 'ack' && action !== 'silence' && action !== 'ack-all') || typeof rule !== 'string' || typeof account !== 'string' || !isTime(episode) || !isTime(expires)) return undefined;
   if (action === 'silence' ? !isTime(until) : until !== undefined) return undefined;
   const claim: LinkClaim = { action, rule, account, episode, expires, ...(until === undefined ? {} : { until: until as number }) };
   // Only the one canonical encoding verifies: the same claim written another way is not ours.

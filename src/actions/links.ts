@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import type { ActionLinker } from '../notify/message.js';
+import type { ActionLinker, DigestLinker } from '../notify/message.js';
 import type { AlertEvent } from '../rules/alert.js';
 import { silenceChoices } from './choices.js';
 import { signLink } from './link.js';
@@ -27,5 +27,22 @@ export function actionLinker(config: Pick<Config, 'actions' | 'http' | 'timezone
     }));
     const acknowledge = `${base}/a/${signLink({ action: 'ack', rule: event.rule, account: event.account, episode: event.since, expires }, actions.secret)}`;
     return { acknowledge, silences, board: `${base}/alert?${new URLSearchParams({ rule: event.rule, account: event.account }).toString()}` };
+  };
+}
+
+/**
+ * A digest's "Acknowledge all N" link: one short claim for every alert of the
+ * source whose news went out in this check, however many (a list of them
+ * would not fit in a URL, nor in Slack's text). None for a single alert.
+ */
+export function digestLinker(config: Pick<Config, 'actions' | 'http'>, now: () => number): DigestLinker | undefined {
+  const { actions } = config;
+  const base = config.http.publicUrl;
+  if (!actions || !base) return undefined;
+  return (source, events) => {
+    const answerable = events.filter((e) => ANSWERABLE.has(e.kind));
+    if (answerable.length < 2) return undefined;
+    const at = answerable[0]!.at;
+    return `${base}/a/${signLink({ action: 'ack-all', rule: '', account: source, episode: at, expires: now() + actions.linkTtl }, actions.secret)}`;
   };
 }

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { claimApplies, type Inapplicable, verifyLink } from '../actions/link.js';
 import type { Config } from '../config/types.js';
 import { escapeHtml } from '../html.js';
-import { ACTION_PAGE_HEADERS } from '../http-security.js';
+import { type ActionContext, type ActionRequest, BY_COOKIE, cookieValue, MAX_BY, MAX_NOTE, page, rememberBy, whoForm } from './action-shell.js';
 import { formatMoney } from '../money/money.js';
 import type { RenderOptions } from '../notify/message.js';
 import { echoAnswer } from '../actions/echo.js';
@@ -10,41 +10,8 @@ import { formatTime, humanDuration } from '../notify/time.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { StateStore, StoredAlert } from '../store/store.js';
 
-/** Where action links point: `/a/TOKEN`. */
-export const ACTION_PREFIX = '/a/';
 
-/** Who took an action, for the log: the person's own words and the client's address. */
-export interface ActionAudit {
-  readonly action: 'ack' | 'silence';
-  readonly rule: string;
-  readonly account: string;
-  readonly by: string;
-  /** A silence's end. */
-  readonly until: number | null;
-  readonly client: string;
-}
-
-export interface ActionContext {
-  readonly store: StateStore;
-  readonly config: Config;
-  readonly now: number;
-  readonly audit: (entry: ActionAudit) => void;
-  /** Messages were queued (the echo): the leader's outbox should be drained now. */
-  readonly queued: () => void;
-}
-
-export interface ActionRequest {
-  readonly method: string;
-  readonly token: string;
-  /** The form a POST sent. */
-  readonly form?: URLSearchParams;
-  readonly cookie: string;
-  readonly client: string;
-}
-
-const BY_COOKIE = 'bw_by';
-const MAX_BY = 80;
-const MAX_NOTE = 500;
+export type { ActionAudit, ActionContext, ActionRequest } from './action-shell.js';
 
 const REFUSED: Readonly<Record<'malformed' | 'tampered' | 'expired', string>> = {
   malformed: 'This is not a balance-watch action link, or it was cut short (copy the whole link from the message).',
@@ -70,6 +37,10 @@ export async function handleAction(request: ActionRequest, context: ActionContex
   const checked = verifyLink(request.token, secret, context.now);
   if (!checked.ok) return page(res, 403, 'Nothing was done', `<p>${escapeHtml(REFUSED[checked.why])}</p>`);
   const { claim } = checked;
+  if (claim.action === 'ack-all') {
+    const { handleAckAll } = await import('./ack-all-page.js');
+    return handleAckAll(request, context, claim, res);
+  }
   const alert = (await context.store.alerts()).find((a) => a.rule === claim.rule && a.account === claim.account);
   const applies = claimApplies(claim, alert?.state);
   const render = renderOptions(context.config);
@@ -84,11 +55,7 @@ export async function handleAction(request: ActionRequest, context: ActionContex
       `${verb.title} ${name(live)}`,
       `${alertSummary(live, context.now, render)}
 <p>${verb.explain}</p>
-<form method="post">
-<label>Your name <input name="by" required maxlength="${MAX_BY}" value="${escapeHtml(by)}" autocomplete="name"></label>
-<label>Note, for the team (optional) <input name="note" maxlength="${MAX_NOTE}" placeholder="top-up requested from the bank"></label>
-<button type="submit">${escapeHtml(verb.button)}</button>
-</form>`,
+${whoForm(by, verb.button)}`,
     );
   }
   const by = (request.form?.get('by') ?? '').trim().slice(0, MAX_BY);
@@ -104,7 +71,7 @@ export async function handleAction(request: ActionRequest, context: ActionContex
     200,
     verb.done,
     `${alertSummary(live, context.now, render)}<p>${verb.done} by ${escapeHtml(by)}. The alert's channels were told.</p>`,
-    { 'Set-Cookie': `${BY_COOKIE}=${encodeURIComponent(by)}; Path=${ACTION_PREFIX}; Max-Age=31536000; SameSite=Strict; HttpOnly${context.config.http.publicUrl?.startsWith('https:') ? '; Secure' : ''}` },
+    rememberBy(by, context.config.http.publicUrl),
   );
 }
 
@@ -151,29 +118,4 @@ function alertSummary(alert: StoredAlert, now: number, render: RenderOptions): s
   const balance = state.lastValue ? formatMoney(state.lastValue) : 'no balance read';
   const firing = state.level !== 'ok' ? `, firing for ${humanDuration(now - state.since)} (since ${formatTime(state.since, render)})` : '';
   return `<p class="alert"><b>${escapeHtml(name(alert))}</b>: ${escapeHtml(seenLabel(state))}${escapeHtml(firing)}; balance ${escapeHtml(balance)}</p>`;
-}
-
-function cookieValue(header: string, key: string): string | undefined {
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === key) {
-      try {
-        return decodeURIComponent(v.join('='));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
-function page(res: ServerResponse, status: number, title: string, body: string, headers: Record<string, string> = {}): void {
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · balance-watch</title><link rel="stylesheet" href="/board.css"></head>
-<body><header><h1>balance-watch</h1></header><main class="action"><h2>${escapeHtml(title)}</h2>
-${body}
-<p><a href="/">Open the board</a></p></main></body></html>
-`;
-  res.writeHead(status, { ...ACTION_PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers }).end(html);
 }

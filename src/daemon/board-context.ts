@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ActionContext } from '../board/action-page.js';
+import type { ActionContext } from '../board/action-shell.js';
 import type { AlertPageContext } from '../board/alert-page.js';
 import type { BoardContext, BoardRoutes } from '../board/routes.js';
 import type { HttpHandlers } from './http-server.js';

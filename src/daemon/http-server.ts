@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { challenge, isAuthorized } from '../board/access.js';
-import type { ActionRequest } from '../board/action-page.js';
+import type { ActionRequest } from '../board/action-shell.js';
 import type { AlertPageRequest } from '../board/alert-page.js';
 import { SECURITY_HEADERS } from '../http-security.js';
 import type { HttpAccess } from '../config/types.js';

@@ -165,7 +165,8 @@ const echoName = (echo: ActionEcho): string => (echo.account !== echo.target ? `
 /** "bKash agent float (bkash_a): silenced until 11:14 by Anna — top-up requested from the bank". */
 export function actionEchoText(echo: ActionEcho, options: RenderOptions): string {
   const what = echo.until === null ? 'acknowledged' : `silenced until ${formatTime(echo.until, options)}`;
-  return `${echoName(echo)}: ${what} by ${echo.by}${echo.note ? ` — ${echo.note}` : ''}`;
+  const more = echo.more && echo.more.length > 0 ? ` and ${echo.more.length} more (${echo.more.slice(0, 5).join(', ')}${echo.more.length > 5 ? ', …' : ''})` : '';
+  return `${echoName(echo)}${more}: ${what} by ${echo.by}${echo.note ? ` — ${echo.note}` : ''}`;
 }
 
 export function deliveryFailureText(notice: DeliveryFailureNotice, options: RenderOptions): string {

@@ -37,6 +37,8 @@ export interface ActionEcho {
   readonly note: string | null;
   /** The silence's end (none for an acknowledgement). */
   readonly until: number | null;
+  /** An "Acknowledge all" of a digest: the other alerts it acknowledged, by name. */
+  readonly more?: readonly string[];
   readonly at: number;
 }
 
@@ -96,9 +98,13 @@ export interface ActionLinks {
 
 export type ActionLinker = (event: AlertEvent) => ActionLinks | undefined;
 
+/** A digest's one "Acknowledge all N" link, for the alerts of one source's check. */
+export type DigestLinker = (source: string, events: readonly AlertEvent[]) => string | undefined;
+
 /** How messages show times (the config's zone, or the host's), and what they let people do. */
 export interface RenderOptions {
   readonly timezone?: string;
   /** The action links of an event (Silence…, Open on the board), when the config turns them on. */
   readonly links?: ActionLinker;
+  readonly digestLink?: DigestLinker;
 }

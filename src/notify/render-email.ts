@@ -42,7 +42,9 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
     return [headline(event), ...facts, ...actions].join('\n');
   });
   const more = hidden > 0 ? [`…and ${hidden} more.`] : [];
-  const text = [...textBlocks, ...more, `-- \n${FOOTER}`].join('\n\n') + '\n';
+  const all = options.digestLink?.(message.source, message.events);
+  const allText = all ? [`Acknowledge all ${message.events.length}: ${all}`] : [];
+  const text = [...allText, ...textBlocks, ...more, `-- \n${FOOTER}`].join('\n\n') + '\n';
   const htmlBlocks = shown.map((event) => {
     const tone = toneOf(event);
     const rows = eventFacts(event, options)
@@ -55,7 +57,8 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
     return `<div style="border-left:4px solid ${TONE_COLOUR[tone]};padding:4px 12px;margin:12px 0"><p style="margin:4px 0"><strong>${TONE_EMOJI[tone]} ${escapeHtml(headline(event))}</strong></p><table style="border-collapse:collapse">${rows}</table>${actions}</div>`;
   });
   const htmlMore = hidden > 0 ? [`<p>…and ${hidden} more.</p>`] : [];
-  return { subject, text, html: page(subject, [...htmlBlocks, ...htmlMore].join('')) };
+  const allHtml = all ? [`<p><a href="${escapeHtml(all)}" style="display:inline-block;padding:6px 12px;border:1px solid #888;border-radius:4px;color:#222;text-decoration:none">Acknowledge all ${message.events.length}</a></p>`] : [];
+  return { subject, text, html: page(subject, [...allHtml, ...htmlBlocks, ...htmlMore].join('')) };
 }
 
 function summaryHtml(summary: Summary, options: RenderOptions): string {

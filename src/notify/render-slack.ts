@@ -95,6 +95,8 @@ export function renderSlack(message: SendableMessage, options: RenderOptions): S
   const header = `${TONE_EMOJI[worstTone(message.events)]} ${title}`;
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*${escapeSlack(header)}*`) }];
   const attachments = shown.map((event) => eventAttachment(event, options));
+  const all = options.digestLink?.(message.source, message.events);
+  if (all) blocks.push({ type: 'context', elements: [mrkdwn(`<${all}|Acknowledge all ${message.events.length}>`)] });
   if (hidden > 0) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${hidden} more (see balance-watch status)`)] });
   const fallbackLines = [title, ...(message.events.length > 1 ? shown.map(headline) : []), ...(hidden > 0 ? [`…and ${hidden} more`] : [])];
   return { text: escapeSlack(fallbackLines.join('\n')), blocks, attachments };

@@ -56,6 +56,7 @@ const messageV1 = z.discriminatedUnion('kind', [
     by: z.string(),
     note: z.string().nullable(),
     until: z.number().nullable(),
+    more: z.array(z.string()).optional(),
     at: z.number(),
   }),
   z.strictObject({

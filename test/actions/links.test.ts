@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silenceChoices } from '../../src/actions/choices.js';
 import { verifyLink } from '../../src/actions/link.js';
-import { actionLinker } from '../../src/actions/links.js';
+import { actionLinker, digestLinker } from '../../src/actions/links.js';
 import type { Config } from '../../src/config/types.js';
 import { criticalEvent, T0 } from '../helpers/events.js';
 
@@ -47,6 +47,13 @@ describe('the links of an event', () => {
 
   it.each(['resolved', 'improvement', 'no_data', 'no_data_resolved', 'runway_resolved'] as const)('a %s event carries none', (kind) => {
     expect(actionLinker(config(), () => T0)!(criticalEvent({ kind }))).toBeUndefined();
+  });
+
+  it('a digest of two firing alerts has one Acknowledge all link for its source and check; one alert has none', () => {
+    const all = digestLinker(config(), () => T0)!;
+    const url = all('apay', [criticalEvent({ at: T0 }), criticalEvent({ account: 'bkash_b', at: T0 }), criticalEvent({ kind: 'resolved', account: 'bkash_c', at: T0 })])!;
+    expect(verifyLink(url.replace('https://bw.internal/a/', ''), SECRET, T0)).toEqual({ ok: true, claim: { action: 'ack-all', rule: '', account: 'apay', episode: T0, expires: T0 + 7 * 24 * HOUR } });
+    expect(all('apay', [criticalEvent(), criticalEvent({ kind: 'resolved', account: 'bkash_c' })])).toBeUndefined();
   });
 
   it('are off without actions or without public_url', () => {

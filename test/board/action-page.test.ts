@@ -11,7 +11,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/http-security.js';
 import { initialState } from '../../src/rules/alert.js';
 import { SqliteStore } from '../../src/store/sqlite/open.js';
 import { tempDir } from '../helpers/cli.js';
-import { bdt, T0 } from '../helpers/events.js';
+import { bdt, criticalEvent, T0 } from '../helpers/events.js';
 import { TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 
 const SECRET = 'an-action-secret-of-at-least-32-characters';
@@ -101,6 +101,26 @@ describe('the action page of a link', () => {
       { kind: 'action', action: 'acknowledged', rule: 'bKash agent float', account: 'bkash_a', target: 'bkash_a', by: 'Anna', note: 'on it', until: null, at: NOW },
     ]);
     expect(audits).toEqual([{ action: 'ack', rule: 'bKash agent float', account: 'bkash_a', by: 'Anna', until: null, client: '127.0.0.1' }]);
+  });
+
+  it('Acknowledge all: lists the alerts of that check still firing, acknowledges them, and each channel hears once, naming them all', async () => {
+    const second = { ...initialState(EPISODE), level: 'critical' as const, since: EPISODE, warnStreak: 1, criticalStreak: 1, lastValue: bdt(500_000n) };
+    await store.commitCycle({
+      source: 'apay',
+      now: NOW,
+      alerts: [{ rule: 'bKash agent float', account: 'bkash_b', state: second }],
+      observations: [],
+      outbox: [],
+      events: [criticalEvent({ at: NOW }), criticalEvent({ account: 'bkash_b', at: NOW }), criticalEvent({ account: 'gone', at: NOW })],
+    });
+    const all = link({ action: 'ack-all', rule: '', account: 'apay', episode: NOW, expires: NOW + 86_400_000 });
+    const page = await (await fetch(all)).text();
+    expect(page).toContain('<li>bKash agent float · bkash_a: warning, 45,000.00 BDT</li><li>bKash agent float · bkash_b: critical, 5,000.00 BDT</li>');
+    expect((await post(all, { by: 'Anna' })).status).toBe(200);
+    expect((await store.alerts()).map((a) => [a.account, a.state.acknowledged?.by])).toEqual([['bkash_a', 'Anna'], ['bkash_b', 'Anna']]);
+    expect((await store.pendingMessages()).map((m) => [m.channel, m.message])).toEqual([
+      ['treasury', { kind: 'action', action: 'acknowledged', rule: 'bKash agent float', account: 'bkash_a', target: 'bkash_a', by: 'Anna', note: null, until: null, at: NOW, more: ['bKash agent float · bkash_b'] }],
+    ]);
   });
 
   it.each([

@@ -197,6 +197,15 @@ describe('action links in messages', () => {
     expect(email.html).toContain('>Open on the board</a>');
   });
 
+  it('a digest carries one "Acknowledge all N" link, in Slack and in email', () => {
+    const digest = { ...links, digestLink: (source: string, events: readonly unknown[]) => `https://bw.internal/a/ALL-${source}-${events.length}` };
+    const payload = renderSlack(withResolve, digest);
+    expect(payload.blocks).toContainEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://bw.internal/a/ALL-apay-2|Acknowledge all 2>' }] });
+    const email = renderEmail(withResolve, digest);
+    expect(email.text.startsWith('Acknowledge all 2: https://bw.internal/a/ALL-apay-2\n\n')).toBe(true);
+    expect(email.html).toContain('<a href="https://bw.internal/a/ALL-apay-2"');
+  });
+
   it('without links configured, messages carry none', () => {
     expect(JSON.stringify(renderSlack(single, UTC))).not.toContain('bw.internal');
     expect(renderEmail(single, UTC).text).not.toContain('Silence');
@@ -207,5 +216,7 @@ describe('action links in messages', () => {
     expect(messageTitle(echo)).toBe('[SILENCED] UPI (upi_fast) by Anna');
     expect(renderSlack(echo, UTC).text).toBe('UPI (upi_fast): silenced until 2026-11-21 11:00 UTC by Anna — top-up requested from the bank');
     expect(renderEmail(echo, UTC).subject).toBe('[SILENCED] UPI (upi_fast) by Anna');
+    const all: Message = { kind: 'action', action: 'acknowledged', rule: 'UPI', account: 'upi_fast', target: 'upi_*', by: 'Anna', note: null, until: null, at: T0, more: ['UPI · upi_p2p', 'bKash agent float · bkash_a'] };
+    expect(renderSlack(all, UTC).text).toBe('UPI (upi_fast) and 2 more (UPI · upi_p2p, bKash agent float · bkash_a): acknowledged by Anna');
   });
 });
