@@ -8,7 +8,8 @@ import type { RenderOptions } from '../notify/message.js';
 import { echoAnswer } from '../actions/echo.js';
 import { formatTime, humanDuration } from '../notify/time.js';
 import { seenLabel } from '../rules/seen-state.js';
-import type { StateStore, StoredAlert } from '../store/store.js';
+import type { StoredAlert } from '../store/store.js';
+import { alertChart } from './alert-chart.js';
 
 
 export type { ActionAudit, ActionContext, ActionRequest } from './action-shell.js';
@@ -54,6 +55,7 @@ export async function handleAction(request: ActionRequest, context: ActionContex
       200,
       `${verb.title} ${name(live)}`,
       `${alertSummary(live, context.now, render)}
+${await alertChart(context.store, context.config, live, context.now)}
 <p>${verb.explain}</p>
 ${whoForm(by, verb.button)}`,
     );

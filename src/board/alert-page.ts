@@ -14,6 +14,7 @@ import { isActive, silenceCovers } from '../rules/silence.js';
 import { seenLabel } from '../rules/seen-state.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
 import type { StateStore, StoredAlert } from '../store/store.js';
+import { alertChart } from './alert-chart.js';
 
 /** The alert's own page: `/alert?rule=…&account=…`, behind the board's password. */
 export const ALERT_PATH = '/alert';
@@ -158,6 +159,7 @@ async function body(alert: StoredAlert, context: AlertPageContext): Promise<stri
   return `<p class="alert"><b>${escapeHtml(seenLabel(state))}</b>${isFiring(state) && state.level !== 'ok' ? `, firing for ${escapeHtml(humanDuration(now - state.since))}` : ''}; balance ${escapeHtml(state.lastValue ? formatMoney(state.lastValue) : 'not read')}${state.lastObservedAt === undefined ? '' : `, read ${time(state.lastObservedAt)}`}</p>
 ${acked ? `<p>Acknowledged by ${escapeHtml(acked.by)} at ${time(acked.at)}${acked.note ? `: ${escapeHtml(acked.note)}` : ''}</p>` : ''}
 <p>${escapeHtml(levels?.ok ? formatThresholds(levels.value, state.lastValue?.currency ?? null) : 'no levels')}</p>
+${await alertChart(store, config, alert, now)}
 <section class="forms">${forms}</section>
 <h3>Timeline (last ${TIMELINE_DAYS} days)</h3>
 <ul class="timeline">${timeline.map((t) => `<li><time>${time(t.at)}</time> ${escapeHtml(t.text)}</li>`).join('') || '<li>nothing yet</li>'}</ul>`;

@@ -54,6 +54,7 @@ main.action label { display: flex; flex-direction: column; gap: .2rem; color: va
 main.action input { font: inherit; padding: .3rem .4rem; min-width: 12rem; }
 main.action input[name=for] { min-width: 4rem; }
 main.action button { font: inherit; padding: .35rem .9rem; border-radius: 4px; border: 1px solid var(--line); background: var(--line); color: #fff; cursor: pointer; }
+main.action .chart svg { width: 100%; max-width: 40rem; height: auto; } main.action .chart figcaption { color: var(--muted); }
 .timeline { padding-left: 1.2rem; } .timeline time { color: var(--muted); margin-right: .5rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8883; vertical-align: top; }

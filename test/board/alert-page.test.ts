@@ -70,6 +70,7 @@ describe("an alert's own page on the board", () => {
     expect(html).toContain('<li><time>2026-11-21 09:00 UTC</time> notified treasury: [WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00) — delivered 2026-11-21 09:00 UTC</li>');
     expect(html).toContain('<li><time>2026-11-21 09:00 UTC</time> firing: 8,500.00 BDT</li>');
     expect(html).toContain('<button type="submit">Acknowledge</button>');
+    expect(html).toMatch(/<figure class="chart"><svg viewBox="0 0 96 24">.*<\/svg><figcaption>the last 24 h<\/figcaption><\/figure>/);
   });
 
   it('acknowledges, takes it back, silences and ends the silence from its buttons, each in the timeline with who', async () => {
