@@ -57,8 +57,9 @@ export async function handleAlertPage(request: AlertPageRequest, context: AlertP
     const form = request.form ?? new URLSearchParams();
     const problem = await act(form, alert, context, request.client);
     if (problem) return page(res, 400, 'Nothing was done', `<p>${escapeHtml(problem)}</p><p><a href="${selfUrl(alert)}">Back to the alert</a></p>`);
-    // A forgotten alert has no page any more: back to the board.
-    res.writeHead(303, { ...ACTION_PAGE_HEADERS, Location: form.get('do') === 'forget' ? '/' : selfUrl(alert), 'Cache-Control': 'no-store' }).end();
+    // Back where the form was: the board's row, or this page (a forgotten alert has none any more).
+    const back = form.get('do') === 'forget' || form.get('back') === '/' ? '/' : selfUrl(alert);
+    res.writeHead(303, { ...ACTION_PAGE_HEADERS, Location: back, 'Cache-Control': 'no-store' }).end();
     return;
   }
   return page(res, 200, `${alert.rule} · ${alert.account}`, await body(alert, context));

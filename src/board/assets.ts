@@ -19,7 +19,9 @@ export const BOARD_SCRIPT = `'use strict';
       const status = await fetch('/api/status', { cache: 'no-store', credentials: 'same-origin' });
       if (!status.ok) throw new Error('HTTP ' + status.status);
       const updated = (await status.json()).updated_at;
-      if (seen !== null && updated !== seen) {
+      // Someone is typing their name into a row's form: the page waits until they are done.
+      const typing = [...document.querySelectorAll('#board form input')].some((input) => input === document.activeElement || input.value !== '');
+      if (seen !== null && updated !== seen && !typing) {
         const page = await fetch(location.pathname, { cache: 'no-store', credentials: 'same-origin' });
         if (!page.ok) throw new Error('HTTP ' + page.status);
         const next = new DOMParser().parseFromString(await page.text(), 'text/html');
@@ -29,7 +31,7 @@ export const BOARD_SCRIPT = `'use strict';
           document.title = next.title;
         }
       }
-      seen = updated;
+      if (!typing) seen = updated;
       say('live', true);
     } catch (error) {
       say('not updating: the daemon does not answer (' + error.message + ')', false);
@@ -54,6 +56,7 @@ main.action label { display: flex; flex-direction: column; gap: .2rem; color: va
 main.action input { font: inherit; padding: .3rem .4rem; min-width: 12rem; }
 main.action input[name=for] { min-width: 4rem; }
 main.action button { font: inherit; padding: .35rem .9rem; border-radius: 4px; border: 1px solid var(--line); background: var(--line); color: #fff; cursor: pointer; }
+form.row { display: flex; gap: .3rem; margin-top: .3rem; } form.row input { width: 6rem; font: inherit; font-size: .85rem; } form.row button { font: inherit; font-size: .85rem; }
 main.action .chart svg { width: 100%; max-width: 40rem; height: auto; } main.action .chart figcaption { color: var(--muted); }
 .timeline { padding-left: 1.2rem; } .timeline time { color: var(--muted); margin-right: .5rem; }
 table { border-collapse: collapse; width: 100%; }

@@ -73,6 +73,17 @@ export const alertPageUrl = (rule: string, account: string): string => `/alert?$
 /** Rows people act on link to the alert's page (a link on every row of a thousand would weigh 50 KB). */
 const answerable = (r: BoardRow): boolean => r.state !== 'ok' && r.state !== 'pending';
 
+/**
+ * A firing row's own buttons: acknowledge (or take it back) and end its
+ * silence, posted to the alert's page, which asks nothing more; silencing asks
+ * for how long and why, so it is on that page.
+ */
+function rowButtons(r: BoardRow): string {
+  const button = r.acknowledged ? '<button name="do" value="unack">Take ack back</button>' : '<button name="do" value="ack">Acknowledge</button>';
+  const unsilence = r.silence ? `<input type="hidden" name="silence" value="${r.silence.id}"><button name="do" value="unsilence">End silence</button>` : '';
+  return `<form class="row" method="post" action="${escapeHtml(alertPageUrl(r.rule, r.account))}"><input type="hidden" name="back" value="/"><input name="by" required placeholder="your name" size="8">${button}${unsilence}</form>`;
+}
+
 function row(r: BoardRow, time: (ms: number) => string, now: number, latest: number, levels: (row: BoardRow) => string): string {
   const state = r.state === 'silenced' ? `silenced (${r.level})` : STATE_LABEL[r.state];
   const since = r.level !== 'ok' ? `<br><small>for ${humanDuration(now - r.since)}</small>` : '';
@@ -81,7 +92,7 @@ function row(r: BoardRow, time: (ms: number) => string, now: number, latest: num
   const silence = r.silence ? `<br><small>until ${escapeHtml(time(r.silence.until))}: ${escapeHtml(r.silence.reason)}</small>` : '';
   const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
   const stale = r.observedAt !== null && latest - r.observedAt > STALE_AFTER_MS ? `<br><small>read ${escapeHtml(time(r.observedAt))}</small>` : '';
-  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${missing}${acknowledged}${silence}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${answerable(r) ? `<a href="${escapeHtml(alertPageUrl(r.rule, r.account))}">${chartSvg(r.points, r.thresholds, now)}</a>` : chartSvg(r.points, r.thresholds, now)}</td></tr>`;
+  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${missing}${acknowledged}${silence}${answerable(r) ? rowButtons(r) : ''}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${answerable(r) ? `<a href="${escapeHtml(alertPageUrl(r.rule, r.account))}">${chartSvg(r.points, r.thresholds, now)}</a>` : chartSvg(r.points, r.thresholds, now)}</td></tr>`;
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
