@@ -1,16 +1,15 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import type { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LinkClaim, signLink } from '../../src/actions/link.js';
 import { type ActionAudit, handleAction } from '../../src/board/action-page.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { startHttpServer } from '../../src/daemon/http-server.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/http-security.js';
 import { initialState } from '../../src/rules/alert.js';
 import { SqliteStore } from '../../src/store/sqlite/open.js';
 import { tempDir } from '../helpers/cli.js';
+import { BOARD_CREDENTIALS, startPageServer } from '../helpers/page-server.js';
 import { bdt, criticalEvent, T0 } from '../helpers/events.js';
 import { TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 
@@ -35,20 +34,7 @@ describe('the action page of a link', () => {
     await store.commitCycle({ source: 'apay', now: NOW, alerts: [{ rule: 'bKash agent float', account: 'bkash_a', state }], observations: [], outbox: [] });
     audits = [];
     now = NOW;
-    const started = await startHttpServer(
-      { host: '127.0.0.1', port: 0 },
-      {
-        registry: {} as Registry,
-        readiness: () => Promise.reject(new Error('unused')),
-        access: { basic: { username: 'treasury', password: 'board-pass' }, authMetrics: false },
-        board: () => Promise.reject(new Error('unused')),
-        alertPage: () => Promise.reject(new Error('unused')),
-        action: (request, res) => handleAction(request, { store, config, now, audit: (entry) => audits.push(entry), queued: () => undefined }, res),
-        failed: (what, error) => {
-          throw new Error(`${what} failed: ${String(error)}`);
-        },
-      },
-    );
+    const started = await startPageServer({ action: (request, res) => handleAction(request, { store, config, now, audit: (entry) => audits.push(entry), queued: () => undefined }, res) });
     server = started.server;
     url = started.url;
   });

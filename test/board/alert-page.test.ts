@@ -1,19 +1,18 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import type { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleAlertPage } from '../../src/board/alert-page.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { startHttpServer } from '../../src/daemon/http-server.js';
 import { initialState } from '../../src/rules/alert.js';
 import { SqliteStore } from '../../src/store/sqlite/open.js';
 import { tempDir } from '../helpers/cli.js';
+import { BOARD_CREDENTIALS, startPageServer } from '../helpers/page-server.js';
 import { TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 import { bdt, criticalEvent, T0 } from '../helpers/events.js';
 
 const NOW = T0 + 3_600_000;
-const BASIC = `Basic ${Buffer.from('treasury:board-pass').toString('base64')}`;
+const BASIC = BOARD_CREDENTIALS;
 const config: Config = parseConfigText(`${VALID_CONFIG.replace('schedule:', 'timezone: UTC\nschedule:')}`, { file: '/etc/bw/config.yaml', env: TEST_ENV }).config!;
 
 describe("an alert's own page on the board", () => {
@@ -35,20 +34,7 @@ describe("an alert's own page on the board", () => {
     });
     await store.markSent(1, T0 + 1_000);
     audits.length = 0;
-    const started = await startHttpServer(
-      { host: '127.0.0.1', port: 0 },
-      {
-        registry: {} as Registry,
-        readiness: () => Promise.reject(new Error('unused')),
-        access: { basic: { username: 'treasury', password: 'board-pass' }, authMetrics: false },
-        board: () => Promise.reject(new Error('unused')),
-        action: () => Promise.reject(new Error('unused')),
-        alertPage: (request, res) => handleAlertPage(request, { store, config, now: NOW, queued: () => undefined, audit: (e) => audits.push(`${e.action} by ${e.by}`) }, res),
-        failed: (what, error) => {
-          throw new Error(`${what} failed: ${String(error)}`);
-        },
-      },
-    );
+    const started = await startPageServer({ alertPage: (request, res) => handleAlertPage(request, { store, config, now: NOW, queued: () => undefined, audit: (e) => audits.push(`${e.action} by ${e.by}`) }, res) });
     server = started.server;
     url = `${started.url}/alert?rule=bKash+agent+float&account=bkash_a`;
   });
