@@ -3,7 +3,7 @@ import { minorUnitExponent } from '../money/currency.js';
 import { compareDecimal, type Decimal, formatDecimal, rescale } from '../money/decimal.js';
 import { catalogOf } from '../sources/index.js';
 import { recoveryLevels } from '../rules/thresholds.js';
-import { type Check, type CheckContext, problem } from './check-context.js';
+import { type Check, problem } from './check-context.js';
 import { actionsAreComplete, boardIsGuarded, urlsAreSecure } from './checks-http.js';
 import type { ConfigPath, Diagnostic } from './diagnostic.js';
 import type { Config, Rule, SourceConfig } from './types.js';

@@ -138,7 +138,7 @@ async function someRefused(deps: DeliveryDeps, row: OutboxMessage, id: string, l
 
 /** Records the loss, and tells the rule's other channels (at most once per channel per notice interval). */
 async function giveUp(deps: DeliveryDeps, row: OutboxMessage, id: string, reason: GiveUpReason, why: string, label = `channel "${id}"`): Promise<void> {
-  const { store, listener, options } = deps;
+  const { store, listener } = deps;
   const now = deps.now();
   await store.markFailed(row.id, now, why, reason);
   await store.channelHealth.failed(id, now, { message: why, reason, gaveUp: true });

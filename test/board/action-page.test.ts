@@ -9,7 +9,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/http-security.js';
 import { initialState } from '../../src/rules/alert.js';
 import { SqliteStore } from '../../src/store/sqlite/open.js';
 import { tempDir } from '../helpers/cli.js';
-import { BOARD_CREDENTIALS, startPageServer } from '../helpers/page-server.js';
+import { startPageServer } from '../helpers/page-server.js';
 import { bdt, criticalEvent, T0 } from '../helpers/events.js';
 import { TEST_ENV, VALID_CONFIG } from '../helpers/config-text.js';
 
