@@ -8,7 +8,12 @@ const LOG_EVENT = 'INSERT INTO events (source, rule, account, kind, level, at, u
 const REQUEST = `INSERT INTO alert_requests (rule, account, source, kind, by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, kind = excluded.kind, by = excluded.by, note = excluded.note, at = excluded.at`;
 
-/** Forget and acknowledge: each changes the stored alert at once and leaves a request for the daemon's memory. */
+/**
+ * Forget and acknowledge: each changes the stored alert at once and leaves a
+ * request for the daemon's memory. They read, then write, beside a running
+ * daemon: an immediate transaction takes the write lock first (waiting out the
+ * daemon's cycle), where a deferred one could not upgrade and would fail busy.
+ */
 export function sqliteRequests(db: Database.Database): AlertRequests {
   const alertRow = (rule: string, account: string) => db.prepare('SELECT rule, account, source, state, updated_at FROM alerts WHERE rule = ? AND account = ?').get(rule, account) as AlertRow | undefined;
   const logEvent = (alert: StoredAlert, kind: string, now: number, detail: string | null = null) => {
@@ -25,7 +30,7 @@ export function sqliteRequests(db: Database.Database): AlertRequests {
         db.prepare(REQUEST).run(rule, account, row.source, 'forget', null, null, now);
         logEvent(alert, 'forgotten', now);
         return alert;
-      })();
+      }).immediate();
     },
 
     async acknowledgeAlert(rule, account, ack: Acknowledgement | null, now) {
@@ -39,7 +44,7 @@ export function sqliteRequests(db: Database.Database): AlertRequests {
         const changed = { ...alert, state, updatedAt: now };
         logEvent(changed, ack ? 'acknowledged' : 'unacknowledged', now, requestDetail(ack));
         return changed;
-      })();
+      }).immediate();
     },
 
     async pendingRequests(source) {
