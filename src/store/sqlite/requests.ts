@@ -3,6 +3,7 @@ import { type Acknowledgement, withAcknowledgement } from '../../rules/alert.js'
 import { type AlertRow, forgottenAlert, type RequestRow, requestDetail, toAlertRequests, toStoredAlerts } from '../rows.js';
 import { encodeState } from '../state-codec.js';
 import type { AlertRequests, StoredAlert } from '../store.js';
+import { lazy } from './shared.js';
 
 const LOG_EVENT = 'INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const REQUEST = `INSERT INTO alert_requests (rule, account, source, kind, by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -15,6 +16,8 @@ const REQUEST = `INSERT INTO alert_requests (rule, account, source, kind, by, no
  * daemon's cycle), where a deferred one could not upgrade and would fail busy.
  */
 export function sqliteRequests(db: Database.Database): AlertRequests {
+  // Read by every source cycle.
+  const pending = lazy(() => db.prepare('SELECT rule, account, kind, by, note, at FROM alert_requests WHERE source = ?'));
   const alertRow = (rule: string, account: string) => db.prepare('SELECT rule, account, source, state, updated_at FROM alerts WHERE rule = ? AND account = ?').get(rule, account) as AlertRow | undefined;
   const logEvent = (alert: StoredAlert, kind: string, now: number, detail: string | null = null) => {
     const value = alert.state.lastValue;
@@ -48,7 +51,7 @@ export function sqliteRequests(db: Database.Database): AlertRequests {
     },
 
     async pendingRequests(source) {
-      return toAlertRequests(db.prepare('SELECT rule, account, kind, by, note, at FROM alert_requests WHERE source = ?').all(source) as RequestRow[]);
+      return toAlertRequests(pending().all(source) as RequestRow[]);
     },
   };
 }
