@@ -1,16 +1,15 @@
 import type { ServerResponse } from 'node:http';
+import { echoAnswer } from '../actions/echo.js';
 import { claimApplies, type Inapplicable, verifyLink } from '../actions/link.js';
 import type { Config } from '../config/types.js';
 import { escapeHtml } from '../html.js';
-import { type ActionContext, type ActionRequest, BY_COOKIE, cookieValue, MAX_BY, MAX_NOTE, page, rememberBy, whoForm } from './action-shell.js';
 import { formatMoney } from '../money/money.js';
 import type { RenderOptions } from '../notify/message.js';
-import { echoAnswer } from '../actions/echo.js';
 import { formatTime, humanDuration } from '../notify/time.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { StoredAlert } from '../store/store.js';
+import { type ActionContext, type ActionRequest, BY_COOKIE, cookieValue, MAX_BY, MAX_NOTE, page, rememberBy, whoForm } from './action-shell.js';
 import { alertChart } from './alert-chart.js';
-
 
 export type { ActionAudit, ActionContext, ActionRequest } from './action-shell.js';
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import type { Config } from '../config/types.js';
 import { escapeHtml } from '../html.js';
 import { ACTION_PAGE_HEADERS } from '../http-security.js';
-import type { Config } from '../config/types.js';
 import type { StateStore } from '../store/store.js';
 
 /** Who took an action, for the log: the person's own words and the client's address. */
