@@ -20,7 +20,7 @@ export const BOARD_SCRIPT = `'use strict';
       if (!status.ok) throw new Error('HTTP ' + status.status);
       const updated = (await status.json()).updated_at;
       // Someone is typing their name into a row's form: the page waits until they are done.
-      const typing = [...document.querySelectorAll('#board form input')].some((input) => input === document.activeElement || input.value !== '');
+      const typing = [...document.querySelectorAll('#board form input:not([type=hidden])')].some((input) => input === document.activeElement || input.value !== '');
       if (seen !== null && updated !== seen && !typing) {
         const page = await fetch(location.pathname, { cache: 'no-store', credentials: 'same-origin' });
         if (!page.ok) throw new Error('HTTP ' + page.status);

@@ -150,6 +150,11 @@ describe('the board model', () => {
 });
 
 describe('the board page', () => {
+  it('renders the change since the last check, signed, in its direction', () => {
+    const html = renderBoardPage(buildBoard(input({ alerts: [alert('bkash_a', { lastValue: bdt(4_500_000n), previousValue: bdt(8_000_000n) })] })), { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toContain('<td><i class="down">-35,000.00</i></td>');
+  });
+
   it('says since when an account is missing from its source\'s answers', () => {
     const board = buildBoard(input({ alerts: [alert('upi_old', { noDataSince: NOW - 60_000, missingSince: NOW - 120_000, failures: 3 }, 'UPI')] }));
     expect(board.rows[0]).toMatchObject({ state: 'no data', missingSince: NOW - 120_000 });

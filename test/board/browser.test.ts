@@ -85,7 +85,8 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
     const warning = page.locator('table.balances tbody tr.s-warning', { hasText: 'bKash agent float' });
     await warning.waitFor({ timeout: 15_000 });
     await expect(warning.locator('td').nth(4).textContent()).resolves.toBe('45,000.00 BDT');
-    await expect(warning.locator('td').nth(5).textContent()).resolves.toBe('-35,000.00');
+    // The change since the last check depends on how many 1 s cycles passed before the page was fetched;
+    // its rendering is the board test's ("renders the change since the last check").
     expect(await page.title()).toBe('balance-watch: 1 firing');
     expect(await page.evaluate(() => (globalThis as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
     await page.locator('.events li', { hasText: 'fired' }).first().waitFor({ timeout: 5_000 });

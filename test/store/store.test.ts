@@ -60,8 +60,9 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       expect(await store.eventsBetween(T0, T0 + 10)).toEqual([{ source: 'apay', rule: 'UPI', account: 'upi_old', kind: 'forgotten', level: 'warning', at: T0 + 5, value: bdt(4_500_000n) }]);
       expect(await store.pendingRequests('apay')).toEqual([{ rule: 'UPI', account: 'upi_old', kind: 'forget' }]);
       expect(await store.pendingRequests('bepaid')).toEqual([]);
-      // A cycle in flight while it was forgotten wrote the state again; the next cycle's write removes it and the request.
+      // A cycle in flight while it was forgotten does not write it back.
       await store.commitCycle({ source: 'apay', now: T0 + 6, alerts: [{ rule: 'UPI', account: 'upi_old', state }], observations: [], outbox: [] });
+      expect((await store.alerts()).map((a) => a.account)).toEqual(['upi_new']);
       await store.commitCycle({ source: 'apay', now: T0 + 7, alerts: [], observations: [], outbox: [], applied: [{ rule: 'UPI', account: 'upi_old', kind: 'forget' }] });
       expect((await store.alerts()).map((a) => a.account)).toEqual(['upi_new']);
       expect(await store.pendingRequests('apay')).toEqual([]);
@@ -86,6 +87,13 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       expect(await store.pendingRequests('apay')).toEqual([{ rule: 'bKash', account: 'bkash_a', kind: 'unack' }]);
       expect((await store.eventsBetween(T0, T0 + 10)).map((e) => [e.kind, e.at])).toEqual([['acknowledged', T0 + 1], ['unacknowledged', T0 + 2]]);
       await store.commitCycle({ source: 'apay', now: T0 + 3, alerts: [], observations: [], outbox: [], applied: [{ rule: 'bKash', account: 'bkash_a', kind: 'unack' }] });
+      expect(await store.pendingRequests('apay')).toEqual([]);
+      // A cycle that ran while someone acknowledged writes its older state: the acknowledgement stands until the next cycle takes it in.
+      await store.acknowledgeAlert('bKash', 'bkash_a', ack, T0 + 4);
+      await store.commitCycle({ source: 'apay', now: T0 + 5, alerts: [{ rule: 'bKash', account: 'bkash_a', state }], observations: [], outbox: [] });
+      expect((await store.alerts())[0]?.state.acknowledged).toEqual(ack);
+      await store.commitCycle({ source: 'apay', now: T0 + 6, alerts: [{ rule: 'bKash', account: 'bkash_a', state: { ...state, acknowledged: ack } }], observations: [], outbox: [], applied: [{ rule: 'bKash', account: 'bkash_a', kind: 'ack', ack }] });
+      expect((await store.alerts())[0]?.state.acknowledged).toEqual(ack);
       expect(await store.pendingRequests('apay')).toEqual([]);
       expect((await store.alerts()).map((a) => a.account)).toEqual(['bkash_a']);
       await store.close();

@@ -36,8 +36,10 @@ export function postgresAlerts(db: PostgresPool, lease: PostgresLease): Omit<Ale
         }
         if (write.alerts.length > 0) {
           await query(
+            // A request that came in while the cycle ran (someone acknowledged or forgot the alert) keeps its state until the next cycle takes it in.
             `INSERT INTO alerts (rule, account, source, state, updated_at)
              SELECT r, a, $1, s, $2 FROM unnest($3::text[], $4::text[], $5::text[]) AS t(r, a, s)
+             WHERE NOT EXISTS (SELECT 1 FROM alert_requests q WHERE q.rule = t.r AND q.account = t.a)
              ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, state = excluded.state, updated_at = excluded.updated_at`,
             [source, now, write.alerts.map((a) => a.rule), write.alerts.map((a) => a.account), write.alerts.map((a) => encodeState(a.state))],
           );

@@ -10,8 +10,10 @@ import { ENQUEUE, lazy } from './shared.js';
 /** Alert state, and the one transaction of a cycle's writes. */
 export function sqliteAlerts(db: Database.Database): Omit<AlertStore, keyof AlertRequests> {
   const sql = lazy(() => ({
+    // A request that came in while the cycle ran (someone acknowledged or forgot the alert) keeps its state until the next cycle takes it in.
     upsertAlert: db.prepare(
-      `INSERT INTO alerts (rule, account, source, state, updated_at) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO alerts (rule, account, source, state, updated_at)
+       SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM alert_requests WHERE rule = ? AND account = ?)
        ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, state = excluded.state, updated_at = excluded.updated_at`,
     ),
     insertObservation: db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -40,7 +42,7 @@ export function sqliteAlerts(db: Database.Database): Omit<AlertStore, keyof Aler
           dropRequest.run(r.rule, r.account);
           if (r.kind === 'forget') dropAlert.run(r.rule, r.account);
         }
-        for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeState(alert.state), write.now);
+        for (const alert of write.alerts) upsert.run(alert.rule, alert.account, write.source, encodeState(alert.state), write.now, alert.rule, alert.account);
         for (const o of write.observations) {
           observe.run(write.source, o.account, write.now, o.value.amount.units.toString(), o.value.amount.scale, o.value.currency);
         }
