@@ -1,4 +1,5 @@
 import type { Config } from '../config/types.js';
+import { catalogOf } from '../sources/index.js';
 import type { ActionEcho } from '../notify/message.js';
 import type { OutboxStore, StoredAlert } from '../store/store.js';
 
@@ -11,28 +12,20 @@ export interface Answer {
   readonly until: number | null;
 }
 
-/**
- * One short message to the alert's channels saying who did what, and why,
- * through the outbox like every other message: the leader sends it, once.
- * Returns whether anything was queued.
- */
-export async function echoAnswer(store: Pick<OutboxStore, 'enqueue'>, config: Pick<Config, 'rules'>, alert: StoredAlert, answer: Answer, now: number): Promise<boolean> {
-  const rule = config.rules.find((r) => r.name === alert.rule);
-  const channels = rule?.notify ?? [];
-  if (channels.length === 0) return false;
-  const message = echoOf(config, alert, answer, now);
-  await store.enqueue(alert.source, channels.map((channel) => ({ channel, message })), now);
-  return true;
+/** One short message to the alert's channels saying who did what, and why (see echoAnswers). */
+export function echoAnswer(store: Pick<OutboxStore, 'enqueue'>, config: Pick<Config, 'rules' | 'sources'>, alert: StoredAlert, answer: Answer, now: number): Promise<boolean> {
+  return echoAnswers(store, config, [alert], answer, now);
 }
 
-function echoOf(config: Pick<Config, 'rules'>, alert: StoredAlert, answer: Answer, now: number): ActionEcho {
+function echoOf(config: Pick<Config, 'rules' | 'sources'>, alert: StoredAlert, answer: Answer, now: number): ActionEcho {
   const rule = config.rules.find((r) => r.name === alert.rule);
+  const source = rule && config.sources.find((s) => s.id === rule.source);
   return {
     kind: 'action',
     action: answer.action,
     rule: alert.rule,
     account: alert.account,
-    target: rule?.payment_system ?? rule?.account ?? alert.account,
+    target: (rule && source ? catalogOf(source).targetOf(rule) : undefined) ?? alert.account,
     by: answer.by,
     note: answer.note || null,
     until: answer.until,
@@ -41,10 +34,12 @@ function echoOf(config: Pick<Config, 'rules'>, alert: StoredAlert, answer: Answe
 }
 
 /**
- * The same answer to several alerts (a digest's "Acknowledge all"): each
- * channel hears once, naming the alerts it was told of.
+ * An answer to alerts (several, for a digest's "Acknowledge all"), for their
+ * channels: each hears once, naming the alerts it was told of, through the
+ * outbox like every other message, so the leader sends it, once. Returns
+ * whether anything was queued.
  */
-export async function echoAnswers(store: Pick<OutboxStore, 'enqueue'>, config: Pick<Config, 'rules'>, alerts: readonly StoredAlert[], answer: Answer, now: number): Promise<boolean> {
+export async function echoAnswers(store: Pick<OutboxStore, 'enqueue'>, config: Pick<Config, 'rules' | 'sources'>, alerts: readonly StoredAlert[], answer: Answer, now: number): Promise<boolean> {
   const byChannel = new Map<string, StoredAlert[]>();
   for (const alert of alerts) {
     for (const channel of config.rules.find((r) => r.name === alert.rule)?.notify ?? []) byChannel.set(channel, [...(byChannel.get(channel) ?? []), alert]);

@@ -1,16 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { echoAnswers } from '../actions/echo.js';
 import type { LinkClaim } from '../actions/link.js';
+import { ANSWERABLE } from '../actions/links.js';
 import { escapeHtml } from '../html.js';
 import { formatMoney } from '../money/money.js';
 import { formatTime } from '../notify/time.js';
 import { isFiring } from '../rules/alert.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { StoredAlert } from '../store/store.js';
-import { type ActionContext, type ActionRequest, BY_COOKIE, cookieValue, MAX_BY, MAX_NOTE, page, rememberBy, whoForm } from './action-shell.js';
+import { type ActionContext, type ActionRequest, BY_COOKIE, cookieValue, page, readAnswer, rememberBy, whoForm } from './action-shell.js';
 
-/** The news of a check people answer; a resolve or a no-data notice needs none. */
-const ANSWERED_KINDS = new Set(['firing', 'escalation', 'repeat', 'runway']);
 
 /**
  * A digest's "Acknowledge all N": every alert of the source whose news went
@@ -20,7 +19,7 @@ const ANSWERED_KINDS = new Set(['firing', 'escalation', 'repeat', 'runway']);
 export async function handleAckAll(request: ActionRequest, context: ActionContext, claim: LinkClaim, res: ServerResponse): Promise<void> {
   const { store, now } = context;
   const render = context.config.timezone === undefined ? {} : { timezone: context.config.timezone };
-  const events = (await store.eventsBetween(claim.episode, claim.episode + 1)).filter((e) => e.source === claim.account && ANSWERED_KINDS.has(e.kind));
+  const events = (await store.eventsBetween(claim.episode, claim.episode + 1)).filter((e) => e.source === claim.account && ANSWERABLE.has(e.kind));
   const named = new Set(events.map((e) => `${e.rule}\u0000${e.account}`));
   const alerts = (await store.alerts()).filter((a) => named.has(`${a.rule}\u0000${a.account}`) && isFiring(a.state));
   if (alerts.length === 0) return page(res, 409, 'Nothing was done', '<p>The alerts of that message have all resolved since it was sent (or are no longer in the state store): nothing was done.</p>');
@@ -34,8 +33,7 @@ export async function handleAckAll(request: ActionRequest, context: ActionContex
       `<p>The alerts of that message still firing:</p>${list}<p>Tell the team you are on them: no more reminders until one gets worse or resolves.</p>${whoForm(by, `Acknowledge all ${alerts.length}`)}`,
     );
   }
-  const by = (request.form?.get('by') ?? '').trim().slice(0, MAX_BY);
-  const note = (request.form?.get('note') ?? '').trim().slice(0, MAX_NOTE);
+  const { by, note } = readAnswer(request.form);
   if (!by) return page(res, 400, 'Say who you are', '<p>Your name is needed: the team sees who answered the alerts. Go back and fill it in.</p>');
   for (const alert of alerts) {
     await store.acknowledgeAlert(alert.rule, alert.account, { by, at: now, ...(note ? { note } : {}) }, now);

@@ -7,8 +7,9 @@ import { formatMoney } from '../money/money.js';
 import type { RenderOptions } from '../notify/message.js';
 import { formatTime, humanDuration } from '../notify/time.js';
 import { seenLabel } from '../rules/seen-state.js';
+import { silenceLevelFor } from '../rules/silence.js';
 import type { StoredAlert } from '../store/store.js';
-import { type ActionContext, type ActionRequest, BY_COOKIE, cookieValue, MAX_BY, MAX_NOTE, page, rememberBy, whoForm } from './action-shell.js';
+import { type ActionContext, type ActionRequest, BY_COOKIE, cookieValue, page, readAnswer, rememberBy, whoForm } from './action-shell.js';
 import { alertChart } from './alert-chart.js';
 
 export type { ActionAudit, ActionContext, ActionRequest } from './action-shell.js';
@@ -59,8 +60,7 @@ ${await alertChart(context.store, context.config, live, context.now)}
 ${whoForm(by, verb.button)}`,
     );
   }
-  const by = (request.form?.get('by') ?? '').trim().slice(0, MAX_BY);
-  const note = (request.form?.get('note') ?? '').trim().slice(0, MAX_NOTE);
+  const { by, note } = readAnswer(request.form);
   if (!by) return page(res, 400, 'Say who you are', '<p>Your name is needed: the team sees who answered the alert. Go back and fill it in.</p>');
   const until = claim.action === 'silence' ? claim.until! : null;
   if (until === null) await context.store.acknowledgeAlert(live.rule, live.account, { by, at: context.now, ...(note ? { note } : {}) }, context.now);
@@ -104,10 +104,9 @@ function silencing(until: number, now: number, render: RenderOptions): Verb {
   };
 }
 
-/** A silence of the alert: of a warning it lets an escalation to critical through; of a critical it mutes both. */
 async function silence(context: ActionContext, alert: StoredAlert, until: number, by: string, note: string): Promise<void> {
-  const level = alert.state.level === 'critical' ? 'critical' : 'warning';
-  await context.store.addSilence({ rule: alert.rule, account: alert.account, level, reason: note ? `${by}: ${note}` : `silenced by ${by} from a message`, createdAt: context.now, until });
+  const reason = note ? `${by}: ${note}` : `silenced by ${by} from a message`;
+  await context.store.addSilence({ rule: alert.rule, account: alert.account, level: silenceLevelFor(alert.state.level), reason, createdAt: context.now, until });
 }
 
 const name = (alert: StoredAlert): string => `${alert.rule} · ${alert.account}`;

@@ -46,6 +46,11 @@ export function rememberBy(by: string, publicUrl: string | undefined): Record<st
   return { 'Set-Cookie': `${BY_COOKIE}=${encodeURIComponent(by)}; Path=${ACTION_PREFIX}; Max-Age=31536000; SameSite=Strict; HttpOnly${publicUrl?.startsWith('https:') ? '; Secure' : ''}` };
 }
 
+/** Who answered and what they said, from a posted form: trimmed, and cut to the inputs' own limits. */
+export function readAnswer(form: URLSearchParams | undefined): { readonly by: string; readonly note: string } {
+  return { by: (form?.get('by') ?? '').trim().slice(0, MAX_BY), note: (form?.get('note') ?? '').trim().slice(0, MAX_NOTE) };
+}
+
 /** The form every action page asks: who, and an optional note. */
 export function whoForm(by: string, button: string): string {
   return `<form method="post">
@@ -69,6 +74,7 @@ export function cookieValue(header: string, key: string): string | undefined {
   return undefined;
 }
 
+/** A page of the board's look around `body`, with a way back to the board. */
 export function page(res: ServerResponse, status: number, title: string, body: string, headers: Record<string, string> = {}): void {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -10,10 +10,11 @@ import { headline, messageTitle } from '../notify/format.js';
 import type { RenderOptions } from '../notify/message.js';
 import { formatTime, humanDuration } from '../notify/time.js';
 import { isFiring } from '../rules/alert.js';
-import { isActive, silenceCovers } from '../rules/silence.js';
+import { isActive, MAX_SILENCE_MS, silenceCovers, silenceLevelFor } from '../rules/silence.js';
 import { seenLabel } from '../rules/seen-state.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
 import type { StateStore, StoredAlert } from '../store/store.js';
+import { MAX_BY, page, readAnswer } from './action-shell.js';
 import { alertChart } from './alert-chart.js';
 
 /** The alert's own page: `/alert?rule=…&account=…`, behind the board's password. */
@@ -21,9 +22,6 @@ export const ALERT_PATH = '/alert';
 
 const TIMELINE_DAYS = 30;
 const DAY_MS = 86_400_000;
-const MAX_BY = 80;
-const MAX_NOTE = 500;
-const MAX_SILENCE_MS = 90 * DAY_MS;
 
 export interface AlertPageRequest {
   readonly method: string;
@@ -75,8 +73,7 @@ function sameSite(request: AlertPageRequest, config: Config): boolean {
 
 async function act(form: URLSearchParams, alert: StoredAlert, context: AlertPageContext, client: string): Promise<string | undefined> {
   const { store, now } = context;
-  const by = (form.get('by') ?? '').trim().slice(0, MAX_BY);
-  const note = (form.get('note') ?? '').trim().slice(0, MAX_NOTE);
+  const { by, note } = readAnswer(form);
   const what = form.get('do');
   if (!by) return 'Your name is needed: the team sees who did it.';
   const audit = (action: string): undefined => {
@@ -101,8 +98,7 @@ async function act(form: URLSearchParams, alert: StoredAlert, context: AlertPage
     const duration = parseDuration(form.get('for') ?? '');
     if (!duration.ok || duration.value > MAX_SILENCE_MS) return 'Say how long, from a few minutes up to 90 days, e.g. 2h.';
     if (!note) return 'Say why: the team sees the reason.';
-    const level = alert.state.level === 'critical' ? 'critical' : 'warning';
-    await store.addSilence({ rule: alert.rule, account: alert.account, level, reason: `${by}: ${note}`, createdAt: now, until: now + duration.value });
+    await store.addSilence({ rule: alert.rule, account: alert.account, level: silenceLevelFor(alert.state.level), reason: `${by}: ${note}`, createdAt: now, until: now + duration.value });
     await tell({ action: 'silenced', by, note, until: now + duration.value });
     return audit('silence');
   }
@@ -176,15 +172,4 @@ function formatThresholds(t: Thresholds, currency: string | null): string {
 
 function form(what: string, button: string, fields: string): string {
   return `<form method="post"><input type="hidden" name="do" value="${what}"><label>Your name <input name="by" required maxlength="${MAX_BY}" autocomplete="name"></label>${fields}<button type="submit">${escapeHtml(button)}</button></form>`;
-}
-
-function page(res: ServerResponse, status: number, title: string, content: string): void {
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · balance-watch</title><link rel="stylesheet" href="/board.css"></head>
-<body><header><h1>balance-watch</h1></header><main class="action"><h2>${escapeHtml(title)}</h2>
-${content}
-<p><a href="/">Back to the board</a></p></main></body></html>
-`;
-  res.writeHead(status, { ...ACTION_PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
 }

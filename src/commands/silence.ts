@@ -7,7 +7,7 @@ import { nameMatcher } from '../glob.js';
 import { formatTime, humanDuration } from '../notify/format.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
-import { isActive, parseSilenceTarget, type Silence, silenceCovers } from '../rules/silence.js';
+import { isActive, MAX_SILENCE_MS, parseSilenceTarget, type Silence, silenceCovers } from '../rules/silence.js';
 import type { StateStore } from '../store/store.js';
 import { openStoreOrExit } from './open-store.js';
 
@@ -20,9 +20,6 @@ export interface SilenceAddOptions {
 
 /** Ended and expired silences stay in `silence list` this long. */
 const RECENTLY_MS = 86_400_000;
-
-/** The longest silence: one longer is an alert switched off, which is the rule's to say. */
-const MAX_SILENCE_MS = 90 * 86_400_000;
 
 async function withStore<T>(option: string | undefined, io: CommandIo, work: (store: StateStore, render: RenderOptions, located: StateLocation) => Promise<T>): Promise<T> {
   const located = await locateState(configPath(option, io.env), io.env);

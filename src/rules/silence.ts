@@ -65,3 +65,9 @@ export function parseSilenceTarget(target: string): { rule: string; account: str
   if (at <= 0 || at === target.length - 1) return { rule: target, account: null };
   return { rule: target.slice(0, at), account: target.slice(at + 1) };
 }
+
+/** The longest silence: one longer is an alert switched off, which is the rule's to say. */
+export const MAX_SILENCE_MS = 90 * 86_400_000;
+
+/** The level a person's silence of an alert mutes: of a warning, it lets an escalation to critical through; of a critical, both. */
+export const silenceLevelFor = (level: 'ok' | 'warning' | 'critical'): Silence['level'] => (level === 'critical' ? 'critical' : 'warning');
