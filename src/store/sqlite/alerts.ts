@@ -5,7 +5,7 @@ import { type AlertRow, statesByKey, toStoredAlerts } from '../rows.js';
 import { SQL } from '../sql.js';
 import { encodeState } from '../state-codec.js';
 import type { AlertRequests, AlertStore, CycleWrite, StoredAlert } from '../store.js';
-import { ENQUEUE, lazy } from './shared.js';
+import { ENQUEUE, lazy, LOG_EVENT } from './shared.js';
 
 /** Alert state, and the one transaction of a cycle's writes. */
 export function sqliteAlerts(db: Database.Database): Omit<AlertStore, keyof AlertRequests> {
@@ -19,7 +19,7 @@ export function sqliteAlerts(db: Database.Database): Omit<AlertStore, keyof Aler
     insertObservation: db.prepare('INSERT INTO observations (source, account, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?)'),
     enqueue: db.prepare(ENQUEUE),
     statesOfSource: db.prepare(SQL.statesOfSource),
-    logEvent: db.prepare('INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    logEvent: db.prepare(LOG_EVENT),
     endSilence: db.prepare('UPDATE silences SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
     dropRequest: db.prepare('DELETE FROM alert_requests WHERE rule = ? AND account = ?'),
     dropAlert: db.prepare('DELETE FROM alerts WHERE rule = ? AND account = ?'),
@@ -48,7 +48,7 @@ export function sqliteAlerts(db: Database.Database): Omit<AlertStore, keyof Aler
         }
         for (const item of write.outbox) enqueue.run(item.channel, write.source, encodeMessage(item.message), write.now, write.now);
         for (const e of write.events ?? []) {
-          logEvent.run(write.source, e.rule, e.account, e.kind, e.level, write.now, e.value?.amount.units.toString() ?? null, e.value?.amount.scale ?? null, e.value?.currency ?? null);
+          logEvent.run(write.source, e.rule, e.account, e.kind, e.level, write.now, e.value?.amount.units.toString() ?? null, e.value?.amount.scale ?? null, e.value?.currency ?? null, null);
         }
         for (const id of write.endedSilences ?? []) endSilence.run(write.now, 'the alert resolved', id);
       })();

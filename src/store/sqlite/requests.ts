@@ -3,9 +3,8 @@ import { type Acknowledgement, withAcknowledgement } from '../../rules/alert.js'
 import { type AlertRow, forgottenAlert, type RequestRow, requestDetail, toAlertRequests, toStoredAlerts } from '../rows.js';
 import { encodeState } from '../state-codec.js';
 import type { AlertRequests, StoredAlert } from '../store.js';
-import { lazy } from './shared.js';
+import { lazy, LOG_EVENT } from './shared.js';
 
-const LOG_EVENT = 'INSERT INTO events (source, rule, account, kind, level, at, units, scale, currency, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const REQUEST = `INSERT INTO alert_requests (rule, account, source, kind, by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (rule, account) DO UPDATE SET source = excluded.source, kind = excluded.kind, by = excluded.by, note = excluded.note, at = excluded.at`;
 
