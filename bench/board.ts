@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { boardAsset } from '../src/board/assets.js';
+import { chartData } from '../src/board/chart-data.js';
 import { BoardRoutes } from '../src/board/routes.js';
 import { renderBoardPage } from '../src/board/render-board.js';
 import { parseConfigText } from '../src/config/load.js';
@@ -20,7 +23,17 @@ export interface BoardFigures {
   readonly pageKb: number;
   /** The first page after a start: it reads a day of history into the chart cache. */
   readonly firstPageMs: number;
+  /** The page as it is sent (gzip). */
+  readonly pageGzipKb: number;
+  /** One account's chart data over 30 days of 5-minute history, at the widest chart the board asks for (1,000 buckets). */
+  readonly chart30dKb: number;
+  /** Building it from the store's rows. */
+  readonly chart30dMs: number;
+  /** The board's scripts and style sheets (its own and uPlot's), gzip, as the browser fetches them. */
+  readonly assetsGzipKb: number;
 }
+
+const gzipKb = (text: string) => round(gzipSync(Buffer.from(text), { level: 6 }).length / 1024);
 
 /** The board for `accounts` balances with a day of 5-minute history each, served from a real SQLite store. */
 export async function benchBoard(accounts = 1_000): Promise<BoardFigures> {
@@ -47,8 +60,8 @@ rules:
       outbox: [],
     });
   }
-  const routes = new BoardRoutes(async () => ({ store, config, role: 'leader', refreshMs: 5_000, now: Date.now() }));
-  const context = { store, config, role: 'leader' as const, refreshMs: 5_000, now: Date.now() };
+  const routes = new BoardRoutes(async () => ({ store, config, role: 'leader', refreshMs: 5_000, intervalMs: FIVE_MINUTES, now: Date.now() }));
+  const context = { store, config, role: 'leader' as const, refreshMs: 5_000, intervalMs: FIVE_MINUTES, now: Date.now() };
   let started = performance.now();
   await routes.board(context);
   const firstPageMs = performance.now() - started;
@@ -68,5 +81,21 @@ rules:
   }
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { accounts, pageMs: round(percentile(pages, 50)), renderMs: round(percentile(renders, 50)), pageKb: round(Buffer.byteLength(html) / 1024), firstPageMs: round(firstPageMs) };
+  // 30 days of one account, as /api/history?since=30d&points=1000 answers it.
+  const month = Array.from({ length: (30 * DAY_MS) / FIVE_MINUTES }, (_, step) => ({ at: now - 30 * DAY_MS + step * FIVE_MINUTES, value: value(1, step) }));
+  const alert = { rule: 'UPI', account: 'upi_1', source: 'apay', state: initialState(now), updatedAt: now };
+  started = performance.now();
+  const chart = await chartData({ history: async () => month }, config, alert, [], { from: now - 30 * DAY_MS, to: now, points: 1_000, intervalMs: FIVE_MINUTES });
+  const chart30dMs = performance.now() - started;
+  return {
+    accounts,
+    pageMs: round(percentile(pages, 50)),
+    renderMs: round(percentile(renders, 50)),
+    pageKb: round(Buffer.byteLength(html) / 1024),
+    pageGzipKb: gzipKb(html),
+    firstPageMs: round(firstPageMs),
+    chart30dKb: round(Buffer.byteLength(JSON.stringify(chart)) / 1024),
+    chart30dMs: round(chart30dMs),
+    assetsGzipKb: ['/board.js', '/board.css', '/uplot.js', '/uplot.css'].reduce((sum, p) => sum + gzipKb(boardAsset(p)!.body), 0),
+  };
 }

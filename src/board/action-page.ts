@@ -55,7 +55,7 @@ export async function handleAction(request: ActionRequest, context: ActionContex
       200,
       `${verb.title} ${name(live)}`,
       `${alertSummary(live, context.now, render)}
-${await alertChart(context.store, context.config, live, context.now)}
+${await alertChart(context.store, context.config, live, context.now, context.intervalMs)}
 <p>${verb.explain}</p>
 ${whoForm(by, verb.button)}`,
     );

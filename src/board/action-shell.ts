@@ -19,6 +19,8 @@ export interface ActionContext {
   readonly store: StateStore;
   readonly config: Config;
   readonly now: number;
+  /** The longest gap between scheduled cycles (0 on a follower): how long a reading stands on a chart. */
+  readonly intervalMs: number;
   readonly audit: (entry: ActionAudit) => void;
   /** Messages were queued (the echo): the leader's outbox should be drained now. */
   readonly queued: () => void;
@@ -78,7 +80,8 @@ export function cookieValue(header: string, key: string): string | undefined {
 export function page(res: ServerResponse, status: number, title: string, body: string, headers: Record<string, string> = {}): void {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · balance-watch</title><link rel="stylesheet" href="/board.css"></head>
+<title>${escapeHtml(title)} · balance-watch</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/uplot.css"><link rel="stylesheet" href="/board.css"><script src="/uplot.js" defer></script><script src="/board.js" defer></script></head>
 <body><header><h1>balance-watch</h1></header><main class="action"><h2>${escapeHtml(title)}</h2>
 ${body}
 <p><a href="/">Open the board</a></p></main></body></html>

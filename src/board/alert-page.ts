@@ -4,7 +4,6 @@ import { parseDuration } from '../config/duration.js';
 import type { Config } from '../config/types.js';
 import { escapeHtml } from '../html.js';
 import { ACTION_PAGE_HEADERS } from '../http-security.js';
-import type { Decimal } from '../money/decimal.js';
 import { formatMoney } from '../money/money.js';
 import { headline, messageTitle } from '../notify/format.js';
 import type { RenderOptions } from '../notify/message.js';
@@ -12,10 +11,11 @@ import { formatTime, humanDuration } from '../notify/time.js';
 import { isFiring } from '../rules/alert.js';
 import { isActive, MAX_SILENCE_MS, silenceCovers, silenceLevelFor } from '../rules/silence.js';
 import { seenLabel } from '../rules/seen-state.js';
-import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
+import { thresholdsIn } from '../rules/thresholds.js';
 import type { StateStore, StoredAlert } from '../store/store.js';
 import { MAX_BY, page, readAnswer } from './action-shell.js';
 import { alertChart } from './alert-chart.js';
+import { levelsText } from './levels-text.js';
 
 /** The alert's own page: `/alert?rule=…&account=…`, behind the board's password. */
 export const ALERT_PATH = '/alert';
@@ -38,6 +38,8 @@ export interface AlertPageContext {
   readonly store: StateStore;
   readonly config: Config;
   readonly now: number;
+  /** The longest gap between scheduled cycles (0 on a follower): how long a reading stands on a chart. */
+  readonly intervalMs: number;
   /** Messages were queued (the echo): the leader's outbox should be drained now. */
   readonly queued: () => void;
   readonly audit: (entry: { readonly action: string; readonly rule: string; readonly account: string; readonly by: string; readonly client: string }) => void;
@@ -155,19 +157,11 @@ async function body(alert: StoredAlert, context: AlertPageContext): Promise<stri
   ].join('');
   return `<p class="alert"><b>${escapeHtml(seenLabel(state))}</b>${isFiring(state) && state.level !== 'ok' ? `, firing for ${escapeHtml(humanDuration(now - state.since))}` : ''}; balance ${escapeHtml(state.lastValue ? formatMoney(state.lastValue) : 'not read')}${state.lastObservedAt === undefined ? '' : `, read ${time(state.lastObservedAt)}`}</p>
 ${acked ? `<p>Acknowledged by ${escapeHtml(acked.by)} at ${time(acked.at)}${acked.note ? `: ${escapeHtml(acked.note)}` : ''}</p>` : ''}
-<p>${escapeHtml(levels?.ok ? formatThresholds(levels.value, state.lastValue?.currency ?? null) : 'no levels')}</p>
-${await alertChart(store, config, alert, now)}
+<p>${escapeHtml(levels?.ok ? levelsText(levels.value, state.lastValue?.currency ?? null) : 'no levels')}</p>
+${await alertChart(store, config, alert, now, context.intervalMs)}
 <section class="forms">${forms}</section>
 <h3>Timeline (last ${TIMELINE_DAYS} days)</h3>
 <ul class="timeline">${timeline.map((t) => `<li><time>${time(t.at)}</time> ${escapeHtml(t.text)}</li>`).join('') || '<li>nothing yet</li>'}</ul>`;
-}
-
-/** "warning below 50,000.00 BDT (clears at 55,000.00) · critical below 10,000.00 BDT (clears at 11,000.00)". */
-function formatThresholds(t: Thresholds, currency: string | null): string {
-  const money = (amount: Decimal) => formatMoney({ amount, currency });
-  const part = (name: string, below: Decimal | undefined, clears: Decimal | undefined) =>
-    below === undefined ? [] : [`${name} below ${money(below)}${clears ? ` (clears at ${money(clears)})` : ''}`];
-  return [...part('warning', t.warn, t.warnRecover), ...part('critical', t.critical, t.criticalRecover)].join(' · ') || 'no levels';
 }
 
 function form(what: string, button: string, fields: string): string {

@@ -1,18 +1,20 @@
 import type { Config } from '../config/types.js';
 import { type Money, moneyChange } from '../money/money.js';
 import { type AlertState, currentRunwayMs, type Level, type TimelineKind } from '../rules/alert.js';
-import { compareText, SEEN_ORDER, type SeenState, seenState } from '../rules/seen-state.js';
+import { type Headroom, headroom } from '../rules/headroom.js';
+import type { SourceHealth } from '../sources/source.js';
+import { compareNames, SEEN_ORDER, type SeenState, seenState } from '../rules/seen-state.js';
 import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
-import type { ChannelHealth, LoggedEvent, OutboxMessage, StoredAlert } from '../store/store.js';
+import { type ChannelHealth, type LoggedEvent, type OutboxMessage, readingHoldsMs, type StoredAlert } from '../store/store.js';
 
 /** What a row shows as its state, with its colour: `silenced` is a firing alert someone muted. */
 export type BoardState = SeenState;
 
-/** A point of the 24-hour chart: the balance in major units (a chart needs no exactness). */
+/** A point of the 24-hour chart: a stored reading, exact (the first is what "change over 24 h" starts from). */
 export interface ChartPoint {
   readonly at: number;
-  readonly value: number;
+  readonly value: Money;
 }
 
 export interface BoardRow {
@@ -31,7 +33,16 @@ export interface BoardRow {
   readonly acknowledged: { readonly by: string; readonly note: string | null; readonly at: number } | null;
   /** The balance minus the one before it, in its currency. */
   readonly change: Money | null;
+  /** The balance minus the one that stood a day ago (or at the first reading since, `since`). */
+  readonly dayChange: { readonly amount: Money; readonly since: number } | null;
   readonly thresholds: Thresholds | null;
+  readonly headroom: Headroom | null;
+  /** When the balance was last known to be current: its source's last good answer that listed it, else its reading. */
+  readonly readAt: number | null;
+  /** The balance is older than two schedule intervals: its age is shown. */
+  readonly stale: boolean;
+  /** Set while the alert has no data (its source fails, or answers without the account): since when and why. */
+  readonly noData: { readonly since: number; readonly why: string } | null;
   /** Time until the trend crosses the critical level (or zero), for rules with runway_below while it falls. */
   readonly runwayMs: number | null;
   readonly silence: Pick<Silence, 'id' | 'until' | 'reason' | 'level'> | null;
@@ -55,7 +66,10 @@ export interface BoardSource {
   readonly url: string;
   /** The latest balance read from it. */
   readonly lastReadAt: number | null;
+  /** Since when it fails, and why (known to the replica that fetches). */
+  readonly failure: SourceHealth['failure'];
 }
+
 
 export interface Board {
   readonly generatedAt: number;
@@ -64,6 +78,8 @@ export interface Board {
   readonly timezone: string | undefined;
   readonly role: 'leader' | 'follower';
   readonly leader: string | undefined;
+  /** The longest gap between scheduled cycles (0 on a follower). */
+  readonly intervalMs: number;
   readonly rows: readonly BoardRow[];
   readonly sources: readonly BoardSource[];
   readonly events: readonly BoardEvent[];
@@ -85,6 +101,10 @@ export interface BoardInput {
   readonly now: number;
   readonly role: 'leader' | 'follower';
   readonly leader?: string;
+  /** The longest gap between scheduled cycles (0 on a follower): a balance older than two is stale. */
+  readonly intervalMs: number;
+  /** By source id, from the replica that fetches. */
+  readonly sourceHealth?: ReadonlyMap<string, SourceHealth>;
 }
 
 /** How many recent events the board lists. */
@@ -105,6 +125,38 @@ export const seriesKey = (source: string, account: string): string => `${source}
 
 function changeOf(state: AlertState): Money | null {
   return moneyChange(state.previousValue, state.lastValue);
+}
+
+function dayChangeOf(state: AlertState, points: readonly ChartPoint[]): BoardRow['dayChange'] {
+  const first = points[0];
+  const amount = first && moneyChange(first.value, state.lastValue);
+  return amount && first.at < (state.lastObservedAt ?? 0) ? { amount, since: first.at } : null;
+}
+
+/** The shortest interval staleness allows for, so a sub-second schedule does not flicker. */
+const MIN_INTERVAL_MS = 1_000;
+
+/**
+ * How stale a balance is. The replica that fetches knows each source's last
+ * good answer, and a balance in it is current as of then (its stored reading
+ * is refreshed only on a change or a heartbeat). A follower knows only the
+ * stored reading, so it allows the heartbeat too.
+ */
+function freshness(alert: StoredAlert, health: SourceHealth | undefined, intervalMs: number, now: number): { readAt: number | null; stale: boolean } {
+  const { state } = alert;
+  const observed = state.lastObservedAt ?? null;
+  if (observed === null) return { readAt: null, stale: false };
+  const listed = health?.lastOkAt != null && state.missingSince === undefined;
+  const readAt = listed ? Math.max(observed, health!.lastOkAt!) : observed;
+  const allowance = health ? 2 * Math.max(intervalMs, MIN_INTERVAL_MS) : readingHoldsMs(intervalMs);
+  return { readAt, stale: now - readAt > allowance };
+}
+
+function noDataOf(alert: StoredAlert, health: SourceHealth | undefined): BoardRow['noData'] {
+  const { state, source } = alert;
+  if (state.missingSince !== undefined) return { since: state.missingSince, why: `not in ${source}'s answers` };
+  if (state.noDataSince === undefined) return null;
+  return { since: state.noDataSince, why: health?.failure ? `${source} fails: ${health.failure.message}` : `no reading from ${source}` };
 }
 
 /**
@@ -129,11 +181,17 @@ export function buildBoard(input: BoardInput): Board {
   const rows = input.alerts.map((alert): BoardRow => {
     const { state } = alert;
     const silence = inForce.find((s) => silenceCovers(s, alert.rule, alert.account));
+    const health = input.sourceHealth?.get(alert.source);
+    const noData = noDataOf(alert, health);
+    const seen = seenState(state, silence);
+    const points = input.series.get(seriesKey(alert.source, alert.account)) ?? [];
+    const thresholds = levelsOf(alert.rule, state.lastValue?.currency ?? null);
     return {
       rule: alert.rule,
       account: alert.account,
       source: alert.source,
-      state: seenState(state, silence),
+      // Without data, a level is a memory: "no data" comes first (the row still says what it was).
+      state: noData && seen !== 'silenced' ? 'no data' : seen,
       level: state.level,
       since: state.since,
       balance: state.lastValue ?? null,
@@ -141,18 +199,22 @@ export function buildBoard(input: BoardInput): Board {
       missingSince: state.missingSince ?? null,
       acknowledged: state.acknowledged ? { by: state.acknowledged.by, note: state.acknowledged.note ?? null, at: state.acknowledged.at } : null,
       change: changeOf(state),
-      thresholds: levelsOf(alert.rule, state.lastValue?.currency ?? null),
+      dayChange: dayChangeOf(state, points),
+      thresholds,
+      headroom: thresholds && state.lastValue ? headroom(state.lastValue.amount, thresholds) : null,
+      ...freshness(alert, health, input.intervalMs, input.now),
+      noData,
       runwayMs: currentRunwayMs(state) ?? null,
       silence: silence ? { id: silence.id, until: silence.until, reason: silence.reason, level: silence.level } : null,
-      points: input.series.get(seriesKey(alert.source, alert.account)) ?? [],
+      points,
     };
   });
   rows.sort(
     (a, b) =>
       SEEN_ORDER[a.state] - SEEN_ORDER[b.state] ||
       (a.runwayMs ?? Number.POSITIVE_INFINITY) - (b.runwayMs ?? Number.POSITIVE_INFINITY) ||
-      compareText(a.rule, b.rule) ||
-      compareText(a.account, b.account),
+      compareNames(a.rule, b.rule) ||
+      compareNames(a.account, b.account),
   );
   const events: BoardEvent[] = [
     ...input.events.map((e): BoardEvent => ({ at: e.at, kind: e.kind, rule: e.rule, account: e.account, level: e.level, value: e.value, detail: null })),
@@ -178,12 +240,14 @@ export function buildBoard(input: BoardInput): Board {
     timezone: input.config.timezone,
     role: input.role,
     leader: input.leader,
+    intervalMs: input.intervalMs,
     rows,
     sources: input.config.sources.map((source) => ({
       id: source.id,
       type: source.type,
       url: publicUrl(source.base_url),
       lastReadAt: lastRead.get(source.id) ?? null,
+      failure: input.sourceHealth?.get(source.id)?.failure ?? null,
     })),
     events: events.slice(0, BOARD_EVENTS),
     channels: input.channels,

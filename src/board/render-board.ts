@@ -4,16 +4,21 @@ import { formatMoney, type Money } from '../money/money.js';
 import { humanDuration } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
 import type { ChannelHealth } from '../store/store.js';
-import { HISTORY_HEARTBEAT_MS, isChannelFailing, isChannelUp } from '../store/store.js';
+import { isChannelFailing, isChannelUp, readingHoldsMs } from '../store/store.js';
 import type { Board, BoardEvent, BoardRow, BoardState } from './board.js';
-import { chartSvg } from './chart.js';
+import { chartSvg, RANGE_NAV } from './chart.js';
+import { headroomText, levelParts } from './levels-text.js';
 
 export interface PageOptions {
   /** How often the page's script asks whether something changed (about one cycle). */
   readonly refreshMs: number;
   /** Appended to the asset URLs so a new version is fetched after an upgrade. */
   readonly assetVersion: string;
+  /** The wall display (`?tv=1`). */
+  readonly tv?: boolean;
 }
+
+const DAY_MS = 86_400_000;
 
 
 /** Times in the config's zone: one formatter for the whole page (making one per cell is most of the cost). */
@@ -32,17 +37,27 @@ const stateClass = (state: BoardState) => `s-${state.replace(' ', '-')}`;
 /** Most rows are ok: theirs is the default style, and a thousand `class="s-ok"` would be 16 KB. */
 const rowOpen = (state: BoardState) => (state === 'ok' ? '<tr>' : `<tr class="${stateClass(state)}">`);
 
-function change(value: Money | null): string {
-  if (!value) return '';
-  const sign = compareDecimal(value.amount, { units: 0n, scale: 0 });
-  if (sign === 0) return '<i class="flat">0</i>';
-  return `<i class="${sign > 0 ? 'up' : 'down'}">${sign > 0 ? '+' : ''}${escapeHtml(formatDecimal(value.amount))}</i>`;
+const signOf = (value: Money): number => compareDecimal(value.amount, { units: 0n, scale: 0 });
+
+function signed(value: Money): string {
+  const sign = signOf(value);
+  return `${sign > 0 ? '+' : ''}${formatDecimal(value.amount)}`;
+}
+
+/** The change over the day, with the change since the last check on hover. */
+function change(r: BoardRow, time: (ms: number) => string): string {
+  const last = r.change ? `since the last check: ${signed(r.change)}` : '';
+  if (!r.dayChange) return r.change ? `<i class="flat" title="${escapeHtml(last)}">—</i>` : '';
+  const { amount, since } = r.dayChange;
+  const sign = signOf(amount);
+  const title = `since ${time(since)}${last ? `; ${last}` : ''}`;
+  return `<i class="${sign > 0 ? 'up' : sign < 0 ? 'down' : 'flat'}" title="${escapeHtml(title)}">${sign === 0 ? '0' : escapeHtml(signed(amount))}</i>`;
 }
 
 /**
- * Short, as a thousand rows repeat it: "<50,000.00 ↑55,000.00" in the warning
- * colour reads "warns below 50,000, recovers at 55,000" (the header says so).
- * Rows of one rule and currency share one Thresholds object: formatted once.
+ * "warning below 50,000.00 BDT (clears at 55,000.00)" over "critical below …",
+ * each in its level's colour. Rows of one rule and currency share one
+ * Thresholds object: formatted once.
  */
 function levelsFormatter(): (row: BoardRow) => string {
   const formatted = new Map<Thresholds, string>();
@@ -51,21 +66,28 @@ function levelsFormatter(): (row: BoardRow) => string {
     if (!t) return '';
     let text = formatted.get(t);
     if (text === undefined) {
-      const part = (name: string, below: typeof t.warn, back: typeof t.warnRecover) =>
-        below === undefined ? '' : `<i class="${name}">&lt;${escapeHtml(formatDecimal(below))}${back ? ` ↑${escapeHtml(formatDecimal(back))}` : ''}</i>`;
-      text = [part('w', t.warn, t.warnRecover), part('c', t.critical, t.criticalRecover)].filter(Boolean).join(' ');
+      const { warning, critical } = levelParts(t, row.balance?.currency ?? null);
+      text = [warning ? `<i class="w">${escapeHtml(warning)}</i>` : '', critical ? `<i class="c">${escapeHtml(critical)}</i>` : ''].filter(Boolean).join('<br>');
       formatted.set(t, text);
     }
     return text;
   };
 }
 
-/**
- * A balance read this long before the latest one is marked with its time: its
- * source may be failing. A steady balance's reading time is stored only every
- * HISTORY_HEARTBEAT_MS, so less than that (and a little) says nothing.
- */
-const STALE_AFTER_MS = HISTORY_HEARTBEAT_MS + 120_000;
+function headroomCell(r: BoardRow): string {
+  const h = r.headroom;
+  if (!h || !r.balance) return '';
+  // Well above warning is calm; in the warning band amber; under critical red.
+  const tone = h.side === 'above' ? (h.level === 'warning' ? '' : 'w') : h.level === 'critical' ? 'c' : 'w';
+  const amount = `${h.side === 'above' ? '+' : '−'}${formatMoney({ amount: h.amount, currency: r.balance.currency })}`;
+  return `<i${tone ? ` class="${tone}"` : ''}>${escapeHtml(headroomText(h))}</i><br><small>${escapeHtml(amount)}</small>`;
+}
+
+/** "≈ 3 h 20 min, about 14:05". */
+function runway(r: BoardRow, now: number, time: (ms: number) => string): string {
+  if (r.runwayMs === null) return '';
+  return `≈ ${escapeHtml(humanDuration(r.runwayMs))}<br><small>about ${escapeHtml(time(now + r.runwayMs).replace(/:\d\d$/, ''))}</small>`;
+}
 
 /** Where one alert's own page is, relative to the board. */
 export const alertPageUrl = (rule: string, account: string): string => `/alert?${new URLSearchParams({ rule, account }).toString()}`;
@@ -84,15 +106,25 @@ function rowButtons(r: BoardRow): string {
   return `<form class="row" method="post" action="${escapeHtml(alertPageUrl(r.rule, r.account))}"><input type="hidden" name="back" value="/"><input name="by" required placeholder="your name" size="8">${button}${unsilence}</form>`;
 }
 
-function row(r: BoardRow, time: (ms: number) => string, now: number, latest: number, levels: (row: BoardRow) => string): string {
-  const state = r.state === 'silenced' ? `silenced (${r.level})` : STATE_LABEL[r.state];
-  const since = r.level !== 'ok' ? `<br><small>for ${humanDuration(now - r.since)}</small>` : '';
-  const missing = r.missingSince === null ? '' : `<br><small>not in ${escapeHtml(r.source)}'s answers since ${escapeHtml(time(r.missingSince))}</small>`;
+/** What a state badge says: a silenced alert its level, an alert without data what it was. */
+function stateText(r: BoardRow): string {
+  if (r.state === 'silenced') return `silenced (${r.level})`;
+  return STATE_LABEL[r.state];
+}
+
+function row(r: BoardRow, time: (ms: number) => string, now: number, levels: (row: BoardRow) => string, svg: (r: BoardRow) => string, view: BoardView): string {
+  const was = r.state === 'no data' && r.level !== 'ok' ? `<br><small>was ${r.level}</small>` : '';
+  const since = r.noData
+    ? `<br><small>since ${escapeHtml(time(r.noData.since))}: ${escapeHtml(r.noData.why)}</small>`
+    : r.level !== 'ok'
+      ? `<br><small>for ${humanDuration(now - r.since)}</small>`
+      : '';
   const acknowledged = r.acknowledged ? `<br><small>ack: ${escapeHtml(r.acknowledged.by)}, ${escapeHtml(time(r.acknowledged.at))}${r.acknowledged.note ? ` — ${escapeHtml(r.acknowledged.note)}` : ''}</small>` : '';
   const silence = r.silence ? `<br><small>until ${escapeHtml(time(r.silence.until))}: ${escapeHtml(r.silence.reason)}</small>` : '';
   const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
-  const stale = r.observedAt !== null && latest - r.observedAt > STALE_AFTER_MS ? `<br><small>read ${escapeHtml(time(r.observedAt))}</small>` : '';
-  return `${rowOpen(r.state)}<td><b>${escapeHtml(state)}</b>${since}${missing}${acknowledged}${silence}${answerable(r) ? rowButtons(r) : ''}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r.change)}</td><td>${levels(r)}</td><td>${r.runwayMs === null ? '' : escapeHtml(humanDuration(r.runwayMs))}</td><td>${answerable(r) ? `<a href="${escapeHtml(alertPageUrl(r.rule, r.account))}">${chartSvg(r.points, r.thresholds, now)}</a>` : chartSvg(r.points, r.thresholds, now)}</td></tr>`;
+  const stale = r.stale && r.readAt !== null ? `<br><small class="stale">${escapeHtml(humanDuration(now - r.readAt))} old (read ${escapeHtml(time(r.readAt))})</small>` : '';
+  const chart = answerable(r) ? `<a href="${escapeHtml(alertPageUrl(r.rule, r.account))}">${svg(r)}</a>` : svg(r);
+  return `${rowOpen(r.state)}<td><b>${escapeHtml(stateText(r))}</b>${was}${since}${acknowledged}${silence}${answerable(r) && !view.tv ? rowButtons(r) : ''}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r, time)}</td><td>${levels(r)}</td><td>${headroomCell(r)}</td><td>${runway(r, now, time)}</td><td>${chart}</td></tr>`;
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
@@ -118,7 +150,8 @@ function event(e: BoardEvent, time: (ms: number) => string): string {
   const level = e.level && e.level !== 'ok' && e.kind !== 'resolved' && e.kind !== 'silence_ended' ? ` (${e.level})` : '';
   const value = e.value ? `, ${formatMoney(e.value)}` : '';
   const detail = e.detail ? `: ${e.detail}` : '';
-  return `<li class="e-${e.kind}"><time>${escapeHtml(time(e.at))}</time> <b>${EVENT_LABEL[e.kind]}</b>${escapeHtml(level)} ${escapeHtml(what)}${escapeHtml(value)}${escapeHtml(detail)}</li>`;
+  const tone = e.level && e.level !== 'ok' && e.kind !== 'resolved' ? ` l-${e.level}` : '';
+  return `<li class="e-${e.kind}${tone}"><time>${escapeHtml(time(e.at))}</time> <b>${EVENT_LABEL[e.kind]}</b>${escapeHtml(level)} ${escapeHtml(what)}${escapeHtml(value)}${escapeHtml(detail)}</li>`;
 }
 
 function channel(h: ChannelHealth, time: (ms: number) => string): string {
@@ -128,7 +161,8 @@ function channel(h: ChannelHealth, time: (ms: number) => string): string {
 }
 
 function sources(board: Board, time: (ms: number) => string): string {
-  const rows = board.sources.map((s) => `<tr><td>${escapeHtml(s.id)}</td><td>${escapeHtml(s.type)}</td><td>${escapeHtml(s.url)}</td><td>${s.lastReadAt === null ? '—' : escapeHtml(time(s.lastReadAt))}</td></tr>`);
+  const failing = (s: Board['sources'][number]) => (s.failure ? `<br><small class="failing">failing since ${escapeHtml(time(s.failure.since))}: ${escapeHtml(s.failure.message)}</small>` : '');
+  const rows = board.sources.map((s) => `<tr><td>${escapeHtml(s.id)}</td><td>${escapeHtml(s.type)}</td><td>${escapeHtml(s.url)}</td><td>${s.lastReadAt === null ? '—' : escapeHtml(time(s.lastReadAt))}${failing(s)}</td></tr>`);
   return `<table><thead><tr><th>Source</th><th>Type</th><th>Address</th><th>Last read</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -148,41 +182,58 @@ export function pageTitle(board: Board): string {
   return firing === 0 ? 'balance-watch: all ok' : `balance-watch: ${firing} firing`;
 }
 
+/** How the page is shown: `tv` is the wall display (large type, firing first, nothing to click). */
+export interface BoardView {
+  readonly tv: boolean;
+}
+
+/** The chart column says what it covers: a day, or the time since the history began. */
+function chartHeading(board: Board, time: (ms: number) => string): string {
+  let oldest = board.generatedAt;
+  for (const r of board.rows) if (r.points.length > 0) oldest = Math.min(oldest, r.points[0]!.at);
+  return board.generatedAt - oldest >= DAY_MS - 60_000 || oldest === board.generatedAt ? 'Last 24 h' : `Since ${time(oldest)}`;
+}
+
 /** The inside of <main>: what the script swaps in when something changed. */
-export function renderBoardMain(board: Board): string {
+export function renderBoardMain(board: Board, view: BoardView = { tv: false }): string {
   const time = timeFormatter(board.timezone, board.generatedAt);
   const now = board.generatedAt;
   const zone = escapeHtml(board.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
   const role = board.role === 'follower' ? ` · this replica follows${board.leader ? ` ${escapeHtml(board.leader)}` : ''}; the leader acts` : '';
-  let latest = 0;
-  for (const r of board.rows) latest = Math.max(latest, r.observedAt ?? 0);
   const levels = levelsFormatter();
-  const rows = board.rows.map((r) => row(r, time, now, latest, levels)).join('\n');
+  const hold = readingHoldsMs(board.intervalMs);
+  const svg = (r: BoardRow) => chartSvg(r.points, r.thresholds, now, hold);
+  const rows = board.rows.map((r) => row(r, time, now, levels, svg, view)).join('\n');
+  const table = `<table class="balances"><thead><tr><th>State</th><th>Rule</th><th>Account</th><th>Source</th><th>Balance</th><th>Change, 24 h</th><th>Levels</th><th>Headroom</th><th>Runway</th><th>${escapeHtml(chartHeading(board, time))}</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
+  const summary = `<p class="meta">Updated <time id="updated" data-at="${now}">${escapeHtml(time(now))}</time> (${zone})${role}</p>
+<p class="counts">${board.rows.length === 0 ? 'No balances yet: the first cycle has not finished.' : counts(board)}</p>`;
+  if (view.tv) return `${summary}\n${table}`;
   const events = board.events.length === 0 ? '<p>Nothing happened in the last 24 hours.</p>' : `<ol class="events">${board.events.map((e) => event(e, time)).join('')}</ol>`;
   const channels =
     board.channels.length === 0
       ? '<p>No deliveries yet.</p>'
       : `<table><thead><tr><th>Channel</th><th>State</th><th>Last delivered</th><th>Last failure</th><th class="n">Waiting</th><th class="n">Given up (24 h)</th></tr></thead><tbody>${board.channels.map((h) => channel(h, time)).join('')}</tbody></table>`;
-  return `<p class="meta">Updated <time id="updated" data-at="${now}">${escapeHtml(time(now))}</time> (${zone})${role}</p>
-<p class="counts">${board.rows.length === 0 ? 'No balances yet: the first cycle has not finished.' : counts(board)}</p>
-<table class="balances"><thead><tr><th>State</th><th>Rule</th><th>Account</th><th>Source</th><th>Balance</th><th>Change</th><th>Levels: <i class="w">warn</i>, <i class="c">critical</i> below; ↑ recovers at</th><th>Runway</th><th>Last 24 h</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
+  return `${summary}
+${table}
 <div class="below"><section><h2>Recent events</h2>${events}</section><section><h2>Channels</h2>${channels}<h2>Sources</h2>${sources(board, time)}</section></div>`;
 }
 
 /** The whole page: readable with JavaScript off (it reloads every minute then), live with it on. */
 export function renderBoardPage(board: Board, options: PageOptions): string {
   const v = encodeURIComponent(options.assetVersion);
+  const tv = options.tv === true;
+  const ranges = tv ? '' : RANGE_NAV;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(pageTitle(board))}</title>
-<link rel="stylesheet" href="/board.css?v=${v}"><script src="/board.js?v=${v}" defer></script>
+<title>${escapeHtml(pageTitle(board))}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/uplot.css?v=${v}"><link rel="stylesheet" href="/board.css?v=${v}"><script src="/uplot.js?v=${v}" defer></script><script src="/board.js?v=${v}" defer></script>
 <noscript><meta http-equiv="refresh" content="60"></noscript></head>
-<body data-refresh-ms="${Math.round(options.refreshMs)}"><header><h1>balance-watch</h1><span id="live" class="live"></span></header>
+<body${tv ? ' class="tv"' : ''} data-refresh-ms="${Math.round(options.refreshMs)}" data-timezone="${escapeHtml(board.timezone ?? '')}"><header><h1>balance-watch</h1><span id="live" class="live"></span>${ranges}</header>
 <main id="board">
-${renderBoardMain(board)}
+${renderBoardMain(board, { tv })}
 </main></body></html>
 `;
 }

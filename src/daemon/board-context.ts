@@ -4,6 +4,7 @@ import type { AlertPageContext } from '../board/alert-page.js';
 import type { BoardContext, BoardRoutes } from '../board/routes.js';
 import type { HttpHandlers } from './http-server.js';
 import type { Config } from '../config/types.js';
+import type { SourceHealth } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
 
 /** The board asks for news about once a cycle, within these bounds. */
@@ -19,6 +20,8 @@ export function boardContextOf(facts: {
   readonly leader: string | undefined;
   /** The longest gap between scheduled cycles, 0 while none is scheduled (a follower). */
   readonly intervalMs: number;
+  /** The leader's: each source's last good answer and failure. */
+  readonly sourceHealth?: ReadonlyMap<string, SourceHealth>;
   readonly now: number;
 }): BoardContext {
   return {
@@ -26,6 +29,8 @@ export function boardContextOf(facts: {
     config: facts.config,
     role: facts.leading ? 'leader' : 'follower',
     ...(facts.leader === undefined ? {} : { leader: facts.leader }),
+    intervalMs: facts.intervalMs,
+    ...(facts.sourceHealth === undefined ? {} : { sourceHealth: facts.sourceHealth }),
     refreshMs: Math.min(MAX_BOARD_REFRESH_MS, Math.max(MIN_BOARD_REFRESH_MS, facts.intervalMs || DEFAULT_BOARD_REFRESH_MS)),
     now: facts.now,
   };

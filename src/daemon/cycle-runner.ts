@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { errorMessage, errorStack } from '../error-message.js';
-import type { FetchResult } from '../sources/source.js';
+import type { FetchResult, SourceHealth } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
 import type { FirstFetches } from './first-fetch.js';
 import type { Metrics } from './metrics.js';
@@ -40,6 +40,7 @@ const prefetch = (fetch: Promise<FetchResult> | undefined) => (fetch === undefin
 export class CycleRunner {
   private readonly running = new Map<string, InFlight>();
   private readonly lastFinished = new Map<string, number>();
+  private readonly health = new Map<string, SourceHealth>();
   private jobs: ScheduledJob[] = [];
 
   constructor(private readonly deps: CycleRunnerDeps) {}
@@ -66,6 +67,11 @@ export class CycleRunner {
 
   lastFinishedAt(source: string): number | undefined {
     return this.lastFinished.get(source);
+  }
+
+  /** Each source's last good answer, and its failure while it fails: for the board. */
+  sourceHealth(): ReadonlyMap<string, SourceHealth> {
+    return this.health;
   }
 
   /** The longest gap between scheduled cycles, in ms (0 while nothing is scheduled). */
@@ -103,6 +109,13 @@ export class CycleRunner {
       if (signal.aborted) return;
       recordCycleGauges(metrics, client.id, result);
       this.lastFinished.set(client.id, now());
+      const before = this.health.get(client.id);
+      this.health.set(
+        client.id,
+        result.fetched.ok
+          ? { lastOkAt: started, failure: null }
+          : { lastOkAt: before?.lastOkAt ?? null, failure: { message: result.fetched.failure.message, since: before?.failure?.since ?? started } },
+      );
       metrics.lastCycle.set({ source: client.id }, now() / 1000);
       const { plan, fetched } = result;
       log.info(

@@ -94,6 +94,7 @@ export class Daemon {
           store,
           config: this.config!,
           now: this.deps.now(),
+          intervalMs: this.cycles.intervalMs(),
           queued: () => this.outbox.kick(),
           audit: (entry) =>
             log.info(
@@ -105,6 +106,7 @@ export class Daemon {
           store,
           config: this.config!,
           now: this.deps.now(),
+          intervalMs: this.cycles.intervalMs(),
           queued: () => this.outbox.kick(),
           audit: (entry) => log.info(entry, `${entry.rule} / ${entry.account}: ${entry.action} by ${entry.by} on the board (client ${entry.client})`),
         })),
@@ -218,6 +220,7 @@ export class Daemon {
       leading,
       leader: leading ? undefined : await leaderOf(this.deps.store.lease, this.deps.log),
       intervalMs: this.cycles.intervalMs(),
+      ...(leading ? { sourceHealth: this.cycles.sourceHealth() } : {}),
       now: this.deps.now(),
     });
   }

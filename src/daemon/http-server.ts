@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { challenge, isAuthorized } from '../board/access.js';
 import type { ActionRequest } from '../board/action-shell.js';
 import type { AlertPageRequest } from '../board/alert-page.js';
+import { BOARD_ASSET_PATHS, BOARD_PATHS } from '../board/paths.js';
 import { SECURITY_HEADERS } from '../http-security.js';
 import type { HttpAccess } from '../config/types.js';
 import { errorMessage } from '../error-message.js';
@@ -63,9 +64,6 @@ function listenProblem(listen: { host: string; port: number }, error: NodeJS.Err
   return `${where}: cannot listen (${error.code ?? error.message})`;
 }
 
-/** The board's paths (served by src/board, loaded on the first request); its script and style sheet hold no data and are open. */
-const BOARD_PATHS: ReadonlySet<string> = new Set(['/', '/api/status', '/api/history', '/board.js', '/board.css']);
-const BOARD_ASSETS: ReadonlySet<string> = new Set(['/board.js', '/board.css']);
 
 export interface HttpHandlers {
   readonly registry: Registry;
@@ -114,7 +112,7 @@ export async function startHttpServer(listen: { host: string; port: number }, ha
       return;
     }
     const board = BOARD_PATHS.has(path);
-    const guarded = board ? !BOARD_ASSETS.has(path) : access.authMetrics;
+    const guarded = board ? !BOARD_ASSET_PATHS.has(path) : access.authMetrics;
     if (guarded && !isAuthorized(req.headers.authorization, access)) {
       askForCredentials(res, access);
       return;

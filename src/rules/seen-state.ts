@@ -28,6 +28,13 @@ export function seenLabel(state: AlertState): string {
 /** Byte order, not locale order: the same in every process and every replica. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Names as people look for them: "bKash" beside "BKASH" and before "upi", not
+ * after every capital; byte order breaks ties, so the order is the same in
+ * every process and locale.
+ */
+export const compareNames = (a: string, b: string): number => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
+
 /** By seen state, then rule, then account. */
 export const compareSeen = (a: { readonly state: SeenState; readonly rule: string; readonly account: string }, b: typeof a): number =>
-  SEEN_ORDER[a.state] - SEEN_ORDER[b.state] || compareText(a.rule, b.rule) || compareText(a.account, b.account);
+  SEEN_ORDER[a.state] - SEEN_ORDER[b.state] || compareNames(a.rule, b.rule) || compareNames(a.account, b.account);

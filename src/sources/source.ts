@@ -84,3 +84,10 @@ export interface AccountCatalog<C> {
   /** Mistakes in the source's own declarations. */
   sourceProblems(source: C): TargetProblem[];
 }
+
+/** What the replica that fetches knows of a source's latest cycles (a follower knows none). */
+export interface SourceHealth {
+  /** Its last answer that could be read. */
+  readonly lastOkAt: number | null;
+  readonly failure: { readonly message: string; readonly since: number } | null;
+}

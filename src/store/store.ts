@@ -223,6 +223,13 @@ export const isChannelFailing = (health: Pick<ChannelHealth, 'lastSuccessAt' | '
  */
 export const HISTORY_HEARTBEAT_MS = 5 * 60_000;
 
+/**
+ * How long a stored reading stands for the balance: until the next heartbeat is
+ * due, or the next cycle when the schedule is slower, with room for one late.
+ * Past that, the history has a gap (the source failed, the daemon was down).
+ */
+export const readingHoldsMs = (intervalMs: number): number => 2 * Math.max(HISTORY_HEARTBEAT_MS, intervalMs);
+
 /** How long ended or expired silences stay listed. */
 export const SILENCE_MEMORY_MS = 7 * 86_400_000;
 

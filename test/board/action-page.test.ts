@@ -34,7 +34,7 @@ describe('the action page of a link', () => {
     await store.commitCycle({ source: 'apay', now: NOW, alerts: [{ rule: 'bKash agent float', account: 'bkash_a', state }], observations: [], outbox: [] });
     audits = [];
     now = NOW;
-    const started = await startPageServer({ action: (request, res) => handleAction(request, { store, config, now, audit: (entry) => audits.push(entry), queued: () => undefined }, res) });
+    const started = await startPageServer({ action: (request, res) => handleAction(request, { store, config, now, intervalMs: 0, audit: (entry) => audits.push(entry), queued: () => undefined }, res) });
     server = started.server;
     url = started.url;
   });
@@ -53,7 +53,7 @@ describe('the action page of a link', () => {
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     const html = await page.text();
     expect(html).toContain('<b>bKash agent float · bkash_a</b>: warning, firing for 1 h (since 2026-11-21 09:00 UTC); balance 45,000.00 BDT');
-    expect(html).toContain('<figure class="chart"><svg viewBox="0 0 96 24"><title>no history yet</title></svg>');
+    expect(html).toMatch(/<figure class="chart" data-rule="[^"]+" data-account="[^"]+"><svg viewBox="0 0 96 24"><title>no history yet<\/title><\/svg>/);
     expect(html).toMatch(/<form method="post">[\s\S]*name="by" required[\s\S]*<button type="submit">Silence until 2026-11-21 12:00 UTC<\/button>/);
     expect(await store.silences(NOW)).toEqual([]);
     expect(await store.pendingMessages()).toEqual([]);

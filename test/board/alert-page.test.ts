@@ -34,7 +34,7 @@ describe("an alert's own page on the board", () => {
     });
     await store.markSent(1, T0 + 1_000);
     audits.length = 0;
-    const started = await startPageServer({ alertPage: (request, res) => handleAlertPage(request, { store, config, now: NOW, queued: () => undefined, audit: (e) => audits.push(`${e.action} by ${e.by}`) }, res) });
+    const started = await startPageServer({ alertPage: (request, res) => handleAlertPage(request, { store, config, now: NOW, intervalMs: 0, queued: () => undefined, audit: (e) => audits.push(`${e.action} by ${e.by}`) }, res) });
     server = started.server;
     url = `${started.url}/alert?rule=bKash+agent+float&account=bkash_a`;
   });
@@ -52,11 +52,11 @@ describe("an alert's own page on the board", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('<p class="alert"><b>warning</b>, firing for 1 h; balance 45,000.00 BDT, read 2026-11-21 10:00 UTC</p>');
-    expect(html).toContain('warning below 50,000.00 BDT (clears at 55,000.00 BDT) · critical below 10,000.00 BDT (clears at 11,000.00 BDT)');
+    expect(html).toContain('warning below 50,000.00 BDT (clears at 55,000.00) · critical below 10,000.00 BDT (clears at 11,000.00)');
     expect(html).toContain('<li><time>2026-11-21 09:00 UTC</time> notified treasury: [WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00) — delivered 2026-11-21 09:00 UTC</li>');
     expect(html).toContain('<li><time>2026-11-21 09:00 UTC</time> firing: 8,500.00 BDT</li>');
     expect(html).toContain('<button type="submit">Acknowledge</button>');
-    expect(html).toMatch(/<figure class="chart"><svg viewBox="0 0 96 24">.*<\/svg><figcaption>the last 24 h<\/figcaption><\/figure>/);
+    expect(html).toMatch(/<figure class="chart" data-rule="[^"]+" data-account="[^"]+"><svg viewBox="0 0 96 24">.*<\/svg><figcaption>the last 24 h<\/figcaption><\/figure>/);
   });
 
   it('acknowledges, takes it back, silences and ends the silence from its buttons, each in the timeline with who', async () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { challenge, isAuthorized } from '../../src/board/access.js';
@@ -40,6 +41,7 @@ const input = (overrides: Partial<BoardInput> = {}): BoardInput => ({
   channels: [],
   now: NOW,
   role: 'leader',
+  intervalMs: 300_000,
   ...overrides,
 });
 
@@ -115,7 +117,7 @@ describe('the board model', () => {
   it('shows sources by their address only: no user, password or query (a key may hide there)', () => {
     const config = { ...CONFIG, sources: [{ ...CONFIG.sources[0]!, base_url: 'https://ops:s3cret@apay.example.com/v1?api_key=k3y#x' }] };
     const board = buildBoard(input({ config, alerts: [alert('bkash_a', {})] }));
-    expect(board.sources).toEqual([{ id: 'apay', type: 'apay', url: 'https://apay.example.com/v1', lastReadAt: NOW - 1_000 }]);
+    expect(board.sources).toEqual([{ id: 'apay', type: 'apay', url: 'https://apay.example.com/v1', lastReadAt: NOW - 1_000, failure: null }]);
     const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
     expect(html).toContain('<td>https://apay.example.com/v1</td>');
     expect(html).not.toMatch(/s3cret|k3y|ops@/);
@@ -150,16 +152,72 @@ describe('the board model', () => {
 });
 
 describe('the board page', () => {
-  it('renders the change since the last check, signed, in its direction', () => {
-    const html = renderBoardPage(buildBoard(input({ alerts: [alert('bkash_a', { lastValue: bdt(4_500_000n), previousValue: bdt(8_000_000n) })] })), { refreshMs: 5_000, assetVersion: '1' });
-    expect(html).toContain('<td><i class="down">-35,000.00</i></td>');
+  it('renders the change over the day, signed, in its direction, with the change since the last check on hover', () => {
+    const series = new Map([[seriesKey('apay', 'bkash_a'), [{ at: NOW - 86_400_000, value: bdt(8_000_000n) }, { at: NOW - 1_000, value: bdt(4_500_000n) }]]]);
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { lastValue: bdt(4_500_000n), previousValue: bdt(4_600_000n) })], series }));
+    expect(board.rows[0]!.dayChange).toEqual({ amount: bdt(-3_500_000n), since: NOW - 86_400_000 });
+    const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toContain('<td><i class="down" title="since 2026-11-21 15:00; since the last check: -1,000.00">-35,000.00</i></td>');
   });
 
-  it('says since when an account is missing from its source\'s answers', () => {
-    const board = buildBoard(input({ alerts: [alert('upi_old', { noDataSince: NOW - 60_000, missingSince: NOW - 120_000, failures: 3 }, 'UPI')] }));
-    expect(board.rows[0]).toMatchObject({ state: 'no data', missingSince: NOW - 120_000 });
+  it('has no day change before a second reading, and says so only on hover', () => {
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { previousValue: bdt(6_100_000n) })], series: new Map([[seriesKey('apay', 'bkash_a'), [{ at: NOW - 1_000, value: bdt(6_000_000n) }]]]) }));
+    expect(board.rows[0]!.dayChange).toBeNull();
+    expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<td><i class="flat" title="since the last check: -1,000.00">—</i></td>');
+  });
+
+  it('shows an alert whose account left its source\'s answers as no data first, with since when and why, and what it was', () => {
+    const board = buildBoard(input({ alerts: [alert('upi_old', { level: 'warning', lastValue: bdt(4_000_000n), missingSince: NOW - 120_000, failures: 1 }, 'UPI')] }));
+    expect(board.rows[0]).toMatchObject({ state: 'no data', level: 'warning', missingSince: NOW - 120_000, noData: { since: NOW - 120_000, why: "not in apay's answers" } });
     const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
-    expect(html).toMatch(/<b>no data<\/b><br><small>not in apay's answers since [^<]+<\/small>/);
+    expect(html).toContain("<b>no data</b><br><small>was warning</small><br><small>since 14:58:00: not in apay&#39;s answers</small>");
+    expect(html).toContain('<span class="s-no-data"><b>1 no data</b></span>');
+  });
+
+  it('says why a failing source has no data, from the replica that fetches', () => {
+    const sourceHealth = new Map([['apay', { lastOkAt: NOW - 3_600_000, failure: { message: 'HTTP 503 from A-Pay', since: NOW - 3_000_000 } }]]);
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { noDataSince: NOW - 600_000, lastObservedAt: NOW - 3_600_000 })], sourceHealth }));
+    expect(board.rows[0]).toMatchObject({ state: 'no data', noData: { why: 'apay fails: HTTP 503 from A-Pay' }, stale: true, readAt: NOW - 3_600_000 });
+    expect(board.sources[0]!.failure).toEqual({ message: 'HTTP 503 from A-Pay', since: NOW - 3_000_000 });
+    expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<small class="failing">failing since 14:10:00: HTTP 503 from A-Pay</small>');
+  });
+
+  it('reads levels as words with the currency, and the headroom to the nearest level', () => {
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { lastValue: bdt(5_900_000n) }), alert('bkash_b', { level: 'warning', lastValue: bdt(1_050_000n) }), alert('bkash_c', { level: 'critical', lastValue: bdt(880_000n) })] }));
+    const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toContain('<i class="w">warning below 50,000.00 BDT (clears at 55,000.00)</i><br><i class="c">critical below 10,000.00 BDT (clears at 11,000.00)</i>');
+    const row = (account: string) => html.split('\n').find((line) => line.includes(`<td>${account}</td>`))!;
+    expect(row('bkash_a')).toContain('<td><i>18 % above warning</i><br><small>+9,000.00 BDT</small></td>');
+    expect(row('bkash_b')).toContain('<td><i class="w">5 % above critical</i><br><small>+500.00 BDT</small></td>');
+    expect(row('bkash_c')).toContain('<td><i class="c">12 % below critical</i><br><small>−1,200.00 BDT</small></td>');
+  });
+
+  it('gives the runway with the time it projects to', () => {
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { projection: { at: NOW - 1_000, ms: 12_000_000, target: 'critical' } })] }));
+    expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<td>≈ 3 h 20 min<br><small>about 18:20</small></td>');
+  });
+
+  it('sorts names as people do: case does not put "bKash" after "UPI"', () => {
+    const board = buildBoard(input({ alerts: [alert('x', {}, 'UPI'), alert('x', {}, 'bKash'), alert('x', {}, 'Alpha')] }));
+    expect(board.rows.map((r) => r.rule)).toEqual(['Alpha', 'bKash', 'UPI']);
+  });
+
+  it('colours a warning that fired amber and a critical red, in the class as well as the word', () => {
+    const events = [
+      { source: 'apay', rule: 'bKash', account: 'a', kind: 'firing' as const, level: 'warning' as const, at: NOW - 5_000, value: null },
+      { source: 'apay', rule: 'bKash', account: 'b', kind: 'firing' as const, level: 'critical' as const, at: NOW - 4_000, value: null },
+    ];
+    const html = renderBoardPage(buildBoard(input({ events })), { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toContain('<li class="e-firing l-warning">');
+    expect(html).toContain('<li class="e-firing l-critical">');
+  });
+
+  it('has a wall display: no forms, no lower sections, no range buttons', () => {
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { level: 'warning', lastValue: bdt(4_000_000n) })] }));
+    const tv = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1', tv: true });
+    expect(tv).toContain('<body class="tv"');
+    expect(tv).not.toMatch(/<form|Recent events|id="ranges"/);
+    expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toMatch(/<form class="row"[\s\S]*Recent events[\s\S]*|id="ranges"/);
   });
 
   it('renders every name as text: a rule called <script> cannot run', () => {
@@ -167,31 +225,44 @@ describe('the board page', () => {
     const html = renderBoardPage(buildBoard(input({ alerts: [alert('evil', {}, evil), alert('"><img src=x onerror=alert(2)>', {})] })), { refreshMs: 5_000, assetVersion: '1' });
     expect(html).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
     expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
-    expect(html.match(/<script/g)).toHaveLength(1);
-    expect(html).toContain('<script src="/board.js?v=1" defer></script>');
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html).toContain('<script src="/uplot.js?v=1" defer></script><script src="/board.js?v=1" defer></script>');
     expect(html).not.toMatch(/<img|style=/);
   });
 
-  it('marks a balance as stale only when its reading is older than the stored heartbeat allows', () => {
+  it('on a follower, marks a balance as stale only when its reading is older than the stored heartbeat allows', () => {
     const html = renderBoardPage(
       buildBoard(input({ alerts: [alert('bkash_now', {}), alert('bkash_steady', { lastObservedAt: NOW - 1_000 - 4 * 60_000 }), alert('bkash_lost', { lastObservedAt: NOW - 1_000 - 10 * 60_000 })] })),
       { refreshMs: 5_000, assetVersion: '1' },
     );
     const row = (account: string) => html.split('\n').find((line) => line.includes(`<td>${account}</td>`))!;
-    expect(row('bkash_steady')).not.toContain('<small>read');
-    expect(row('bkash_lost')).toContain('<small>read 14:49:59</small>');
+    expect(row('bkash_steady')).not.toContain('class="stale"');
+    expect(row('bkash_lost')).toContain('<small class="stale">10 min 1 s old (read 14:49:59)</small>');
+  });
+
+  it('on the leader, judges a balance by its source\'s last good answer: stale after two schedule intervals', () => {
+    const alerts = [alert('bkash_steady', { lastObservedAt: NOW - 8 * 60_000 }), alert('bkash_gone', { lastObservedAt: NOW - 8 * 60_000, missingSince: NOW - 7 * 60_000 })];
+    const fresh = buildBoard(input({ alerts, intervalMs: 60_000, sourceHealth: new Map([['apay', { lastOkAt: NOW - 2_000, failure: null }]]) }));
+    expect(fresh.rows.map((r) => [r.account, r.stale, r.readAt])).toEqual([
+      ['bkash_gone', true, NOW - 8 * 60_000],
+      ['bkash_steady', false, NOW - 2_000],
+    ]);
+    const failing = buildBoard(input({ alerts, intervalMs: 60_000, sourceHealth: new Map([['apay', { lastOkAt: NOW - 150_000, failure: { message: 'timeout', since: NOW - 90_000 } }]]) }));
+    expect(failing.rows.find((r) => r.account === 'bkash_steady')).toMatchObject({ stale: true, readAt: NOW - 150_000 });
   });
 
   it('escapes the five HTML characters', () => {
     expect(escapeHtml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
   });
 
-  it('weighs under 500 KB for 1,000 accounts with a day of charts', () => {
+  it('weighs under 700 KB for 1,000 accounts with a day of charts, and under 100 KB as it is sent (gzip)', () => {
     const alerts = Array.from({ length: 1_000 }, (_, i) => alert(`bkash_${i}`, { level: i % 10 === 0 ? 'warning' : 'ok', previousValue: bdt(6_000_100n) }));
     // Charts as the cache hands them over: thinned to their most points, each point moving.
-    const series = new Map(alerts.map((a, i) => [seriesKey('apay', a.account), Array.from({ length: CHART_POINTS }, (_, j) => ({ at: NOW - 86_400_000 + j * 3_600_000, value: 60_000 + ((i * 7 + j * 13) % 40) * 1_000 }))]));
+    const series = new Map(alerts.map((a, i) => [seriesKey('apay', a.account), Array.from({ length: CHART_POINTS }, (_, j) => ({ at: NOW - 86_400_000 + j * 3_600_000, value: bdt(BigInt(6_000_000 + ((i * 7 + j * 13) % 40) * 100_000)) }))]));
     const html = renderBoardPage(buildBoard(input({ alerts, series })), { refreshMs: 5_000, assetVersion: '1' });
-    expect(Buffer.byteLength(html)).toBeLessThan(500_000);
+    // Words for the levels, the day's change and the headroom cost about 200 bytes a row; they repeat, and compress to little.
+    expect(Buffer.byteLength(html)).toBeLessThan(700_000);
+    expect(gzipSync(html).length).toBeLessThan(100_000);
   });
 });
 
@@ -201,12 +272,13 @@ describe('the chart', () => {
   it('draws the balance over its span, with dashed warning and critical lines', () => {
     const svg = chartSvg(
       [
-        { at: NOW - 86_400_000, value: 60_000 },
-        { at: NOW - 43_200_000, value: 35_000 },
-        { at: NOW, value: 10_000 },
+        { at: NOW - 86_400_000, value: bdt(6_000_000n) },
+        { at: NOW - 43_200_000, value: bdt(3_500_000n) },
+        { at: NOW, value: bdt(1_000_000n) },
       ],
       thresholds,
       NOW,
+      600_000,
     );
     expect(svg).toBe(
       '<svg viewBox="0 0 96 24"><path class="w" d="M0 5H96"/><path class="c" d="M0 23H96"/><polyline points="0,1 48,12 96,23"/></svg>',
@@ -214,17 +286,23 @@ describe('the chart', () => {
   });
 
   it('draws a younger history over the time it covers, and nothing when there is none', () => {
-    expect(chartSvg([{ at: NOW - 60_000, value: 1 }, { at: NOW, value: 2 }], null, NOW)).toBe('<svg viewBox="0 0 96 24"><title>the last 1 min</title><polyline points="0,23 96,1"/></svg>');
-    expect(chartSvg([], thresholds, NOW)).not.toContain('polyline');
+    expect(chartSvg([{ at: NOW - 60_000, value: bdt(100n) }, { at: NOW, value: bdt(200n) }], null, NOW, 600_000)).toBe('<svg viewBox="0 0 96 24"><title>the last 1 min</title><polyline points="0,23 96,1"/></svg>');
+    expect(chartSvg([], thresholds, NOW, 600_000)).not.toContain('polyline');
   });
 
-  it('thins any series to at most the points asked, evenly, keeping the latest', () => {
+  it('draws a steady balance to now as a flat line, but not across a gap longer than a reading holds', () => {
+    expect(chartSvg([{ at: NOW - 86_400_000, value: bdt(100n) }, { at: NOW - 240_000, value: bdt(100n) }], null, NOW, 600_000)).toContain('<polyline points="0,12 96,12"/>');
+    expect(chartSvg([{ at: NOW - 86_400_000, value: bdt(100n) }, { at: NOW - 3_600_000, value: bdt(100n) }], null, NOW, 600_000)).toContain('<polyline points="0,12 92,12"/>');
+  });
+
+  it('thins any series to at most the points asked, evenly, keeping the first and the latest', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 86_400_000 }), { minLength: 1, maxLength: 500 }), fc.integer({ min: 2, max: 60 }), (times, count) => {
-        const points = [...times].sort((a, b) => a - b).map((at) => ({ at, value: at }));
+        const points = [...times].sort((a, b) => a - b).map((at) => ({ at, value: bdt(BigInt(at)) }));
         const kept = thin(points, count);
         expect(kept.length).toBeLessThanOrEqual(Math.max(count, 1));
         expect(kept.at(-1)).toEqual(points.at(-1));
+        expect(kept[0]).toEqual(points[0]);
         expect(kept.every((p, i) => i === 0 || p.at > kept[i - 1]!.at)).toBe(true);
         expect(kept.every((p) => points.includes(p))).toBe(true);
       }),
@@ -233,20 +311,30 @@ describe('the chart', () => {
 });
 
 describe('the chart series cache', () => {
-  it('reads a day once, then only what is new, and forgets what is older than a day', async () => {
+  it('reads a day once, then only what is new, and keeps the reading that stood when the day began', async () => {
     const reads: number[] = [];
     const rows: SourcedObservation[] = [];
     const store = { observationsAfter: async (after: number) => (reads.push(after), rows.filter((r) => r.at > after)) };
     const series = new ChartSeries();
-    rows.push({ source: 'apay', account: 'a', at: NOW - 90_000_000, value: bdt(1n) }, { source: 'apay', account: 'a', at: NOW - 1_000, value: bdt(200n) });
-    expect((await series.refresh(store, NOW)).get(seriesKey('apay', 'a'))).toEqual([{ at: NOW - 1_000, value: 2 }]);
-    rows.push({ source: 'apay', account: 'a', at: NOW + 5_000, value: bdt(300n) });
-    expect((await series.refresh(store, NOW + 10_000)).get(seriesKey('apay', 'a'))).toEqual([
-      { at: NOW - 1_000, value: 2 },
-      { at: NOW + 5_000, value: 3 },
+    const day = 86_400_000;
+    rows.push(
+      { source: 'apay', account: 'a', at: NOW - day - 3_600_000, value: bdt(1n) },
+      { source: 'apay', account: 'a', at: NOW - day - 120_000, value: bdt(100n) },
+      { source: 'apay', account: 'a', at: NOW - 1_000, value: bdt(200n) },
+    );
+    // A reading from just before the day still stood at its start; one from an hour before did not and is not read.
+    expect((await series.refresh(store, NOW, 60_000)).get(seriesKey('apay', 'a'))).toEqual([
+      { at: NOW - day - 120_000, value: bdt(100n) },
+      { at: NOW - 1_000, value: bdt(200n) },
     ]);
-    expect(reads).toEqual([NOW - 86_400_000, NOW - 1_000 - 60_000]);
-    expect((await series.refresh(store, NOW + 86_400_000 + 2_000)).get(seriesKey('apay', 'a'))).toEqual([{ at: NOW + 5_000, value: 3 }]);
+    rows.push({ source: 'apay', account: 'a', at: NOW + 5_000, value: bdt(300n) });
+    expect((await series.refresh(store, NOW + 10_000, 60_000)).get(seriesKey('apay', 'a'))?.map((p) => p.at)).toEqual([NOW - day - 120_000, NOW - 1_000, NOW + 5_000]);
+    expect(reads).toEqual([NOW - day - 600_000, NOW - 1_000 - 60_000]);
+    // A day on, the reading of NOW - 1 s stands at the day's start; the older ones are gone.
+    expect((await series.refresh(store, NOW + day - 2_000, 60_000)).get(seriesKey('apay', 'a'))?.map((p) => p.at)).toEqual([NOW - 1_000, NOW + 5_000]);
+    expect((await series.refresh(store, NOW + day + 500_000, 60_000)).get(seriesKey('apay', 'a'))?.map((p) => p.at)).toEqual([NOW + 5_000]);
+    // Once even that reading no longer holds at the day's start, the account has no chart.
+    expect((await series.refresh(store, NOW + day + 700_000, 60_000)).has(seriesKey('apay', 'a'))).toBe(false);
   });
 });
 

@@ -79,6 +79,74 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
     await page.locator('#live', { hasText: 'live' }).waitFor({ timeout: 10_000 });
   });
 
+  it('draws each visible row as a uPlot chart, to now for a steady balance, from its own files', async () => {
+    const cell = page.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('td.chart-cell');
+    await cell.locator('.plot canvas').waitFor({ timeout: 10_000 });
+    const plot = cell.locator('.plot');
+    // The balance has not moved since the start: the line still reaches the right edge, now.
+    expect(await plot.getAttribute('data-last')).toBe('80000.00');
+    const drawnTo = Number(await plot.getAttribute('data-drawn-to'));
+    expect(Math.abs(drawnTo - Date.now() / 1000)).toBeLessThan(15);
+    expect(await cell.locator('td > svg, a > svg, svg').first().isHidden()).toBe(true);
+    expect(await cell.locator('.u-axis').count()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads the exact stored balance and its time under the cursor', async () => {
+    const cell = page.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('td.chart-cell');
+    const over = cell.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    await expect.poll(() => cell.locator('.readout').textContent(), { timeout: 5_000 }).toMatch(/: 80,000\.00 BDT$/);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => cell.locator('.readout').textContent(), { timeout: 5_000 }).toMatch(/^[A-Z][a-z]{2} \d+, \d\d:\d\d:\d\d: (80,000\.00 BDT|no reading)$/);
+  });
+
+  it('loads the 7-day range from the API when asked', async () => {
+    const asked = page.waitForRequest((request) => /\/api\/history\?.*since=7d&points=\d+/.test(request.url()), { timeout: 10_000 });
+    await page.locator('#ranges button', { hasText: '7 d' }).click();
+    await asked;
+    const plot = page.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('.plot');
+    await expect.poll(() => plot.getAttribute('data-range'), { timeout: 10_000 }).toBe('7d');
+    expect(await page.locator('table.balances thead th').last().textContent()).toBe('Last 7 d');
+    expect(await page.locator('#ranges button[aria-pressed=true]').textContent()).toBe('7 d');
+    await page.locator('#ranges button', { hasText: '24 h' }).click();
+  });
+
+  it('fits a 390 px phone: cards, nothing wider than the screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.goto(`${origin}/`);
+    await phone.locator('td.chart-cell .plot canvas').first().waitFor({ timeout: 10_000 });
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await phone.locator('table.balances thead').isHidden()).toBe(true);
+    const balance = phone.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('td').nth(4);
+    const where = (await balance.boundingBox())!;
+    expect(where.x + where.width).toBeLessThanOrEqual(390);
+    await phone.screenshot({ path: path.join(ROOT, 'docs', 'board-390.png'), fullPage: true });
+    await phone.close();
+  });
+
+  it('has a wall display with large type and nothing to click', async () => {
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(`${origin}/?tv=1`);
+    expect(await wall.locator('body.tv').count()).toBe(1);
+    expect(await wall.locator('form, header').evaluateAll((nodes) => nodes.filter((n) => (n as { offsetParent: unknown }).offsetParent !== null).length)).toBe(0);
+    expect(Number.parseFloat(String(await wall.evaluate('getComputedStyle(document.body).fontSize')))).toBeGreaterThanOrEqual(20);
+    await wall.close();
+  });
+
+  it('marks balances stale, with their age, when the API stops answering', async () => {
+    sim.setFault('apay', 'server_error');
+    try {
+      await page.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('small.stale').waitFor({ timeout: 15_000 });
+      expect(await page.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('small.stale').textContent()).toMatch(/^\d+ s old \(read \d\d:\d\d:\d\d\)$/);
+      await page.locator('.below td small.failing', { hasText: /failing since/ }).waitFor({ timeout: 5_000 });
+    } finally {
+      sim.setFault('apay', 'none');
+    }
+    await page.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('small.stale').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.screenshot({ path: path.join(ROOT, 'docs', 'board-1400.png') });
+  });
+
   it('shows a change in the balances without a reload', async () => {
     await page.evaluate(() => Object.assign(globalThis, { stillTheSamePage: true }));
     sim.setApayBalance('bkash_a', '45000');
@@ -102,7 +170,17 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
 
   it('makes no request off the host', async () => {
     // The page, its script and style sheet, and its polls of the API: all of this host.
-    expect(requests).toEqual(expect.arrayContaining([`${origin}/`, expect.stringMatching(/\/board\.js\?v=/), expect.stringMatching(/\/board\.css\?v=/), `${origin}/api/status`]));
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        `${origin}/`,
+        expect.stringMatching(/\/board\.js\?v=/),
+        expect.stringMatching(/\/board\.css\?v=/),
+        expect.stringMatching(/\/uplot\.js\?v=/),
+        expect.stringMatching(/\/uplot\.css\?v=/),
+        expect.stringMatching(/\/api\/history\?/),
+        `${origin}/api/status`,
+      ]),
+    );
     expect(requests.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
   });
 

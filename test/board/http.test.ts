@@ -116,6 +116,31 @@ describe('the board over HTTP: access, headers and the API', () => {
     expect(Date.now() - Date.parse(far.since)).toBeLessThanOrEqual(90 * 86_400_000 + 60_000);
   });
 
+  it("serves a chart's buckets for a range, drawn to now, and uPlot and the favicon from the daemon's own files, without the password", async () => {
+    const url = await start('http:\n  listen: 127.0.0.1:0\n  auth: { username: treasury, password: "${BOARD_PASSWORD}" }');
+    const answer = await get(`${url}/api/history?rule=bKash%20agent%20float&account=bkash_a&since=7d&points=100`, { Authorization: BASIC });
+    expect(answer.status).toBe(200);
+    const chart = JSON.parse(answer.body.toString()) as { accounts: { account: string; currency: string; buckets: { t: number[]; min: (string | null)[]; max: (string | null)[] }; levels: Record<string, string | null> }[] };
+    const [account] = chart.accounts;
+    expect(account).toMatchObject({ account: 'bkash_a', currency: 'BDT', levels: { warn_below: '50000.00', critical_below: '10000.00' } });
+    expect(account!.buckets.t.length).toBeLessThanOrEqual(101);
+    expect(account!.buckets.max.at(-1)).toBe('80000.00');
+    expect(Math.abs(account!.buckets.t.at(-1)! - Date.now() / 1000)).toBeLessThan(10);
+    expect((await get(`${url}/api/history?rule=UPI&points=1`, { Authorization: BASIC })).status).toBe(400);
+    expect((await get(`${url}/api/history?rule=UPI&points=100`)).status).toBe(401);
+    for (const [asset, type] of [
+      ['/uplot.js', 'text/javascript; charset=utf-8'],
+      ['/uplot.css', 'text/css; charset=utf-8'],
+      ['/favicon.svg', 'image/svg+xml'],
+      ['/favicon.ico', 'image/svg+xml'],
+    ]) {
+      const file = await get(`${url}${asset}?v=1`);
+      expect(file.status, asset).toBe(200);
+      expect(file.headers['content-type'], asset).toBe(type);
+    }
+    expect((await get(`${url}/uplot.js`)).body.toString()).toContain('uPlot');
+  });
+
   it('refusals carry the same security headers as the pages', async () => {
     const url = await start('http:\n  listen: 127.0.0.1:0\n  auth: { username: treasury, password: "${BOARD_PASSWORD}" }');
     for (const [status, answer] of [
