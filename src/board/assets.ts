@@ -17,8 +17,9 @@ h1 { font-size: 1.3rem; margin: .8rem 0 .2rem; }
 h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 .meta, small { color: var(--muted); }
 .live.on { color: var(--ok); } .live.off { color: var(--c-text); font-weight: 600; }
-.ranges { display: inline-flex; gap: 0; margin-left: auto; } .ranges button { font: inherit; padding: .2rem .7rem; border: 1px solid var(--line); background: none; color: inherit; cursor: pointer; }
-.ranges button:first-child { border-radius: 4px 0 0 4px; } .ranges button:last-child { border-radius: 0 4px 4px 0; } .ranges button[aria-pressed=true] { background: var(--line); color: #fff; }
+nav.ranges { display: inline-flex; gap: 0; margin: 0 0 0 auto; } nav.ranges button, main.action nav.ranges button { font: inherit; padding: .2rem .7rem; border: 1px solid var(--line); background: none; color: inherit; cursor: pointer; }
+nav.ranges button:first-child { border-radius: 4px 0 0 4px; } nav.ranges button:last-child { border-radius: 0 4px 4px 0; } nav.ranges button[aria-pressed=true] { background: var(--line); color: #fff; }
+main.action nav.ranges { margin: .4rem 0 0; }
 main.action { max-width: 52rem; }
 main.action .alert { font-size: 1.1rem; }
 main.action form { display: flex; flex-wrap: wrap; align-items: end; gap: .5rem 1rem; margin: .6rem 0; padding: .6rem .8rem; border: 1px solid #8884; border-radius: 6px; }

@@ -51,8 +51,9 @@ export const BOARD_SCRIPT = String.raw`'use strict';
   const clock = formatter({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const hours = formatter({ hour: '2-digit', minute: '2-digit' });
   const days = formatter({ month: 'short', day: 'numeric' });
+  const seconds = formatter({ hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const when = (seconds) => clock.format(seconds * 1000);
-  const tick = (u, splits, axis, space, step) => splits.map((s) => (step >= 86400 ? days : hours).format(s * 1000));
+  const tick = (u, splits, axis, space, step) => splits.map((s) => (step >= 86400 ? days : step >= 60 ? hours : seconds).format(s * 1000));
   const css = (name) => getComputedStyle(body).getPropertyValue(name).trim();
 
   function readoutText(data, index) {
@@ -245,6 +246,19 @@ export const BOARD_SCRIPT = String.raw`'use strict';
     });
   }
 
+  /** Each row's balance and state, by rule and account. */
+  function rowFacts(root) {
+    const facts = new Map();
+    for (const row of root.querySelectorAll('table.balances tbody tr')) {
+      const cells = row.children;
+      facts.set(cells[1].textContent + '\u0000' + cells[2].textContent, (cells[0].querySelector('b') || cells[0]).textContent + '\u0000' + cells[4].textContent);
+    }
+    return facts;
+  }
+  function forget(key) {
+    for (const cached of cache.keys()) if (cached.startsWith(key + '\u0000')) cache.delete(cached);
+  }
+
   async function poll() {
     try {
       const status = await fetch('/api/status', { cache: 'no-store', credentials: 'same-origin' });
@@ -258,6 +272,9 @@ export const BOARD_SCRIPT = String.raw`'use strict';
         const next = new DOMParser().parseFromString(await page.text(), 'text/html');
         const main = next.getElementById('board');
         if (main) {
+          // A row whose balance or state moved has its charts asked again; the others are drawn from what was fetched.
+          const before = rowFacts(document);
+          for (const [key, facts] of rowFacts(next)) if (before.get(key) !== facts) forget(key);
           document.getElementById('board').replaceWith(document.adoptNode(main));
           document.title = next.title;
           hydrateAll();

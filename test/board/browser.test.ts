@@ -144,7 +144,6 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
       sim.setFault('apay', 'none');
     }
     await page.locator('table.balances tbody tr', { hasText: 'bkash_a' }).locator('small.stale').waitFor({ state: 'detached', timeout: 15_000 });
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'board-1400.png') });
   });
 
   it('shows a change in the balances without a reload', async () => {
@@ -158,6 +157,11 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
     expect(await page.title()).toBe('balance-watch: 1 firing');
     expect(await page.evaluate(() => (globalThis as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
     await page.locator('.events li', { hasText: 'fired' }).first().waitFor({ timeout: 5_000 });
+    // The README's picture of the board: one warning, its chart drawn.
+    await warning.locator('td.chart-cell .plot canvas').waitFor({ timeout: 10_000 });
+    // The row moved, so its chart was asked again: it ends at the new balance, not the cached old one.
+    await expect.poll(() => warning.locator('.plot').getAttribute('data-last'), { timeout: 10_000 }).toBe('45000.00');
+    await page.screenshot({ path: path.join(ROOT, 'docs', 'board-1400.png') });
   });
 
   it('renders a rule named like a script as text, and runs nothing but its own script', async () => {
@@ -202,8 +206,8 @@ describe.skipIf(!CHROMIUM)('the balance board in Chromium', () => {
     await ack.locator('button').click();
     await page.locator('p', { hasText: 'Acknowledged by Anna' }).waitFor({ timeout: 5_000 });
     expect(await page.locator('.timeline li', { hasText: 'acknowledged' }).first().textContent()).toMatch(/acknowledged: 45,000\.00 BDT — by Anna: top-up requested$/);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'alert-page.png'), fullPage: true });
+    await page.locator('figure.chart .plot canvas').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(ROOT, 'docs', 'alert-page.png'), fullPage: true });
     await page.goto(`${origin}/`);
     await page.locator('table.balances tbody tr', { hasText: 'ack: Anna' }).waitFor({ timeout: 15_000 });
   });
