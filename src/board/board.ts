@@ -2,10 +2,10 @@ import type { Config } from '../config/types.js';
 import { type Money, moneyChange } from '../money/money.js';
 import { type AlertState, currentRunwayMs, type Level, type TimelineKind } from '../rules/alert.js';
 import { type Headroom, headroom } from '../rules/headroom.js';
-import type { SourceHealth } from '../sources/source.js';
 import { compareNames, SEEN_ORDER, type SeenState, seenState } from '../rules/seen-state.js';
 import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
+import type { SourceHealth } from '../sources/source.js';
 import { type ChannelHealth, type LoggedEvent, type OutboxMessage, readingHoldsMs, type StoredAlert } from '../store/store.js';
 
 /** What a row shows as its state, with its colour: `silenced` is a firing alert someone muted. */
@@ -146,8 +146,9 @@ function freshness(alert: StoredAlert, health: SourceHealth | undefined, interva
   const { state } = alert;
   const observed = state.lastObservedAt ?? null;
   if (observed === null) return { readAt: null, stale: false };
-  const listed = health?.lastOkAt != null && state.missingSince === undefined;
-  const readAt = listed ? Math.max(observed, health!.lastOkAt!) : observed;
+  // An answer without the account says nothing of its balance.
+  const lastOk = state.missingSince === undefined ? (health?.lastOkAt ?? null) : null;
+  const readAt = lastOk === null ? observed : Math.max(observed, lastOk);
   const allowance = health ? 2 * Math.max(intervalMs, MIN_INTERVAL_MS) : readingHoldsMs(intervalMs);
   return { readAt, stale: now - readAt > allowance };
 }
