@@ -22,6 +22,7 @@ export const BOARD_SCRIPT = String.raw`'use strict';
   const cache = new Map();
   const plots = new Set();
   let seen = null;
+  let fetchedAt = Date.now();
 
   const say = (text, ok) => {
     if (!live) return;
@@ -161,6 +162,7 @@ export const BOARD_SCRIPT = String.raw`'use strict';
     if (zone && uPlot.tzDate) opts.tzDate = (ts) => uPlot.tzDate(new Date(ts * 1000), zone);
     host.textContent = '';
     const plot = new uPlot(opts, [b.t, low, high], host);
+    plot.host = host;
     plots.add(plot);
     host.dataset.drawnTo = String(b.t[b.t.length - 1]);
     host.dataset.last = b.max[b.max.length - 1] === null ? '' : b.max[b.max.length - 1];
@@ -231,6 +233,15 @@ export const BOARD_SCRIPT = String.raw`'use strict';
     for (const cell of cells) watcher.observe(cell);
   }
 
+  // A phone turned on its side, a window made narrower: each chart takes its new width.
+  let resizing = null;
+  addEventListener('resize', () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      for (const plot of plots) plot.setSize({ width: Math.max(160, plot.host.clientWidth), height: plot.height });
+    }, 150);
+  });
+
   const ranges = document.getElementById('ranges');
   if (ranges) {
     ranges.hidden = false;
@@ -266,7 +277,9 @@ export const BOARD_SCRIPT = String.raw`'use strict';
       const updated = (await status.json()).updated_at;
       // Someone is typing their name into a row's form: the page waits until they are done.
       const typing = [...document.querySelectorAll('#board form input:not([type=hidden])')].some((input) => input === document.activeElement || input.value !== '');
-      if (seen !== null && updated !== seen && !typing) {
+      // Ages ("for 12 min", "3 min old") move on with nothing written: the page is fetched again at least once a minute.
+      const aged = Date.now() - fetchedAt > 60000;
+      if (seen !== null && (updated !== seen || aged) && !typing) {
         const page = await fetch(location.pathname + location.search, { cache: 'no-store', credentials: 'same-origin' });
         if (!page.ok) throw new Error('HTTP ' + page.status);
         const next = new DOMParser().parseFromString(await page.text(), 'text/html');
@@ -276,6 +289,7 @@ export const BOARD_SCRIPT = String.raw`'use strict';
           const before = rowFacts(document);
           for (const [key, facts] of rowFacts(next)) if (before.get(key) !== facts) forget(key);
           document.getElementById('board').replaceWith(document.adoptNode(main));
+          fetchedAt = Date.now();
           document.title = next.title;
           hydrateAll();
         }
