@@ -49,6 +49,9 @@ svg path.w { stroke: var(--warning); } svg path.c { stroke: var(--critical); }
 td.chart-cell { width: 260px; min-width: 200px; } td.chart-cell a { display: block; } .drawn > svg, .drawn > a > svg { display: none; }
 .plot { width: 100%; } .readout { display: block; font-size: .8rem; color: var(--muted); font-variant-numeric: tabular-nums; min-height: 1.1em; }
 figure.chart { margin: .6rem 0; } figure.chart .readout { font-size: .95rem; } .drawn figcaption { display: none; }
+.totals { list-style: none; padding: 0; margin: .2rem 0 .8rem; display: flex; flex-wrap: wrap; gap: .6rem; }
+.totals li { padding: .4rem .8rem; border: 1px solid #8884; border-radius: 8px; min-width: 12rem; } .totals li span { display: block; color: var(--muted); font-size: .85rem; }
+.totals li b { font-size: 1.25rem; font-variant-numeric: tabular-nums; } body.tv .totals li b { font-size: 1.8rem; }
 .below { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr)); gap: 0 2rem; }
 .below section { min-width: 0; overflow-x: auto; } .below td:nth-child(3) { word-break: break-all; }
 .events { list-style: none; padding: 0; margin: 0; } .events li { padding: .15rem 0; border-bottom: 1px solid #8882; }

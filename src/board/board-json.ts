@@ -2,6 +2,7 @@ import { decimalToString, type Decimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { isChannelFailing, isChannelUp } from '../store/store.js';
 import type { Board } from './board.js';
+import { currencyTotals } from './currency-totals.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const amount = (d: Decimal | undefined) => (d === undefined ? null : decimalToString(d));
@@ -43,6 +44,14 @@ export function boardJson(board: Board) {
       critical_recover_above: amount(r.thresholds?.criticalRecover),
       runway_seconds: r.runwayMs === null ? null : Math.round(r.runwayMs / 1000),
       silence: r.silence ? { id: r.silence.id, level: r.silence.level, until: iso(r.silence.until), reason: r.silence.reason } : null,
+    })),
+    totals: currencyTotals(board.rows).map((t) => ({
+      currency: t.currency,
+      total: decimalToString(t.total),
+      accounts: t.accounts,
+      change_24h: t.dayChange === null ? null : decimalToString(t.dayChange),
+      change_24h_accounts: t.dayChangeAccounts,
+      lowest_runway: t.lowestRunway ? { seconds: Math.round(t.lowestRunway.ms / 1000), rule: t.lowestRunway.rule, account: t.lowestRunway.account } : null,
     })),
     sources: board.sources.map((s) => ({ id: s.id, type: s.type, url: s.url, last_read_at: iso(s.lastReadAt), failure: s.failure ? { message: s.failure.message, since: iso(s.failure.since) } : null })),
     events: board.events.map((e) => ({

@@ -7,6 +7,7 @@ import type { ChannelHealth } from '../store/store.js';
 import { isChannelFailing, isChannelUp, readingHoldsMs } from '../store/store.js';
 import type { Board, BoardEvent, BoardRow, BoardState } from './board.js';
 import { chartSvg, RANGE_NAV } from './chart.js';
+import { type CurrencyTotal, currencyTotals } from './currency-totals.js';
 import { headroomText, levelParts } from './levels-text.js';
 
 export interface PageOptions {
@@ -182,6 +183,22 @@ export function pageTitle(board: Board): string {
   return firing === 0 ? 'balance-watch: all ok' : `balance-watch: ${firing} firing`;
 }
 
+/** The strip at the top: each currency's total, its day's change and its shortest runway. */
+function totalsStrip(board: Board): string {
+  const totals = currencyTotals(board.rows);
+  if (totals.length === 0) return '';
+  const card = (t: CurrencyTotal) => {
+    const sign = t.dayChange === null ? 0 : compareDecimal(t.dayChange, { units: 0n, scale: 0 });
+    const change =
+      t.dayChange === null
+        ? ''
+        : `<br><small>24 h: <i class="${sign > 0 ? 'up' : sign < 0 ? 'down' : 'flat'}">${sign > 0 ? '+' : ''}${escapeHtml(formatDecimal(t.dayChange))}</i>${t.dayChangeAccounts < t.accounts ? ` (${t.dayChangeAccounts} of ${t.accounts} accounts)` : ''}</small>`;
+    const runway = t.lowestRunway ? `<br><small>shortest runway ≈ ${escapeHtml(humanDuration(t.lowestRunway.ms))}: ${escapeHtml(t.lowestRunway.rule)} / ${escapeHtml(t.lowestRunway.account)}</small>` : '';
+    return `<li><span>${escapeHtml(t.currency)} · ${t.accounts} ${t.accounts === 1 ? 'account' : 'accounts'}</span><b>${escapeHtml(formatMoney({ amount: t.total, currency: t.currency }))}</b>${change}${runway}</li>`;
+  };
+  return `<ul class="totals" aria-label="Totals by currency">${totals.map(card).join('')}</ul>`;
+}
+
 /** How the page is shown: `tv` is the wall display (large type, firing first, nothing to click). */
 export interface BoardView {
   readonly tv: boolean;
@@ -209,7 +226,8 @@ export function renderBoardMain(board: Board, view: BoardView = { tv: false }): 
 ${rows}
 </tbody></table>`;
   const summary = `<p class="meta">Updated <time id="updated" data-at="${now}">${escapeHtml(time(now))}</time> (${zone})${role}</p>
-<p class="counts">${board.rows.length === 0 ? 'No balances yet: the first cycle has not finished.' : counts(board)}</p>`;
+<p class="counts">${board.rows.length === 0 ? 'No balances yet: the first cycle has not finished.' : counts(board)}</p>
+${totalsStrip(board)}`;
   if (view.tv) return `${summary}\n${table}`;
   const events = board.events.length === 0 ? '<p>Nothing happened in the last 24 hours.</p>' : `<ol class="events">${board.events.map((e) => event(e, time)).join('')}</ol>`;
   const channels =

@@ -212,6 +212,26 @@ describe('the board page', () => {
     expect(html).toContain('<li class="e-firing l-critical">');
   });
 
+  it('totals each currency at the top: each account once, the day\'s change, and the shortest runway in it', () => {
+    const series = new Map([[seriesKey('apay', 'bkash_a'), [{ at: NOW - 86_400_000, value: bdt(7_000_000n) }]]]);
+    const alerts = [
+      alert('bkash_a', { lastValue: bdt(6_000_000n), projection: { at: NOW - 1_000, ms: 7_200_000, target: 'critical' } }),
+      alert('bkash_b', { lastValue: bdt(1_000_001n) }),
+      // The same account under a second rule is the same money.
+      alert('bkash_a', { lastValue: bdt(6_000_000n) }, 'bKash copy'),
+      { ...alert('usd_x', {}), state: { ...initialState(T0), lastValue: { amount: { units: 5n, scale: 0 }, currency: 'USD' }, lastObservedAt: NOW - 1_000 } },
+    ];
+    const board = buildBoard(input({ alerts, series }));
+    expect(boardJson(board).totals).toEqual([
+      { currency: 'BDT', total: '70000.01', accounts: 2, change_24h: '-10000.00', change_24h_accounts: 1, lowest_runway: { seconds: 7_200, rule: 'bKash', account: 'bkash_a' } },
+      { currency: 'USD', total: '5', accounts: 1, change_24h: null, change_24h_accounts: 0, lowest_runway: null },
+    ]);
+    const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
+    expect(html).toContain(
+      '<ul class="totals" aria-label="Totals by currency"><li><span>BDT · 2 accounts</span><b>70,000.01 BDT</b><br><small>24 h: <i class="down">-10,000.00</i> (1 of 2 accounts)</small><br><small>shortest runway ≈ 2 h: bKash / bkash_a</small></li><li><span>USD · 1 account</span><b>5 USD</b></li></ul>',
+    );
+  });
+
   it('has a wall display: no forms, no lower sections, no range buttons', () => {
     const board = buildBoard(input({ alerts: [alert('bkash_a', { level: 'warning', lastValue: bdt(4_000_000n) })] }));
     const tv = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1', tv: true });
