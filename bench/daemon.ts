@@ -92,9 +92,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** What a browser fetches: the page, its script and style sheet, and the status it polls. */
+/** What a browser fetches: the page, its scripts and style sheets (uPlot's too), a row's chart in each range, and the status it polls. */
 async function visitBoard(url: string): Promise<void> {
-  for (const path of ['/', '/board.js', '/board.css', '/api/status']) {
+  const chart = (since: string) => `/api/history?rule=bKash%20agent%20float&account=bkash_a&since=${since}&points=130`;
+  for (const path of ['/', '/board.js', '/board.css', '/uplot.js', '/uplot.css', chart('24h'), chart('7d'), chart('30d'), '/api/status']) {
     const response = await fetch(`${url}${path}`);
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
     await response.arrayBuffer();
