@@ -40,7 +40,8 @@ const padded = (d: Decimal, scale: number | undefined): string => {
  */
 export function downsample(observations: readonly Observed[], options: DownsampleOptions): ChartBuckets {
   const { from, to, holdMs, scale } = options;
-  const count = Math.max(1, Math.floor(options.points));
+  // No bucket narrower than a second (the unit of its time): a history a few seconds old has as many.
+  const count = Math.max(1, Math.min(Math.floor(options.points), Math.floor((to - from) / 1000)));
   const width = Math.max(1, (to - from) / count);
   const out: ChartBuckets = { t: [], min: [], max: [] };
   let next = 0;

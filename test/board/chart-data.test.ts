@@ -31,6 +31,12 @@ describe('downsampling a balance for a chart', () => {
     expect(buckets.min).toEqual([null, '1.00', '1.00', null, null]);
   });
 
+  it('cuts a history a few seconds old into buckets of at least a second, each its own time', () => {
+    const buckets = downsample([{ at: T0, value: bdt(100n) }], { from: T0, to: T0 + 3_500, points: 500, holdMs: MIN });
+    expect(buckets.t).toEqual([T0 / 1000, T0 / 1000 + 1, T0 / 1000 + 2, Math.round((T0 + 3_500) / 1000)]);
+    expect(downsample([{ at: T0, value: bdt(100n) }], { from: T0, to: T0, points: 500, holdMs: MIN }).t).toHaveLength(2);
+  });
+
   it('pads amounts to the currency\'s minor digits without changing them', () => {
     expect(downsample([{ at: T0, value: { amount: { units: 8n, scale: 0 }, currency: 'BDT' } }], { from: T0, to: T0 + MIN, points: 1, holdMs: MIN, scale: 2 }).max).toEqual(['8.00', '8.00']);
   });
