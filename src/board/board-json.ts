@@ -1,5 +1,6 @@
 import { decimalToString, type Decimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
+import { topUpJson } from '../rules/topup.js';
 import { isChannelFailing, isChannelUp } from '../store/store.js';
 import type { Board } from './board.js';
 import { currencyTotals } from './currency-totals.js';
@@ -37,6 +38,7 @@ export function boardJson(board: Board) {
       change: money(r.change),
       change_24h: r.dayChange ? money(r.dayChange.amount) : null,
       change_24h_since: r.dayChange ? iso(r.dayChange.since) : null,
+      top_up: topUpJson(r.topUp),
       headroom: r.headroom ? { side: r.headroom.side, level: r.headroom.level, amount: decimalToString(r.headroom.amount), percent: r.headroom.percent } : null,
       warn_below: amount(r.thresholds?.warn),
       critical_below: amount(r.thresholds?.critical),

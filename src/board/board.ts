@@ -1,10 +1,11 @@
 import type { Config } from '../config/types.js';
 import { type Money, moneyChange } from '../money/money.js';
-import { type AlertState, currentRunwayMs, type Level, type TimelineKind } from '../rules/alert.js';
+import { type AlertState, currentRunwayMs, type Level, type TimelineKind, type TopUp } from '../rules/alert.js';
 import { type Headroom, headroom } from '../rules/headroom.js';
 import { compareNames, SEEN_ORDER, type SeenState, seenState } from '../rules/seen-state.js';
 import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
+import { topUpOfState } from '../rules/topup.js';
 import type { SourceHealth } from '../sources/source.js';
 import { type ChannelHealth, type LoggedEvent, type OutboxMessage, readingHoldsMs, type StoredAlert } from '../store/store.js';
 
@@ -37,6 +38,8 @@ export interface BoardRow {
   readonly dayChange: { readonly amount: Money; readonly since: number } | null;
   readonly thresholds: Thresholds | null;
   readonly headroom: Headroom | null;
+  /** While warning or critical: how much clears it (and covers the rule's topup_cover while its runway trend falls). */
+  readonly topUp: TopUp | null;
   /** When the balance was last known to be current: its source's last good answer that listed it, else its reading. */
   readonly readAt: number | null;
   /** The balance is older than two schedule intervals: its age is shown. */
@@ -203,6 +206,7 @@ export function buildBoard(input: BoardInput): Board {
       dayChange: dayChangeOf(state, points),
       thresholds,
       headroom: thresholds && state.lastValue ? headroom(state.lastValue.amount, thresholds) : null,
+      topUp: (thresholds && topUpOfState(state, thresholds, rules.get(alert.rule)?.topup_cover ?? 0)) || null,
       ...freshness(alert, health, input.intervalMs, input.now),
       noData,
       runwayMs: currentRunwayMs(state) ?? null,

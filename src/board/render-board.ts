@@ -1,6 +1,7 @@
 import { escapeHtml } from '../html.js';
 import { compareDecimal, formatDecimal } from '../money/decimal.js';
 import { formatMoney, type Money } from '../money/money.js';
+import { topUpLines } from '../notify/format.js';
 import { humanDuration } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
 import type { ChannelHealth } from '../store/store.js';
@@ -81,7 +82,9 @@ function headroomCell(r: BoardRow): string {
   // Well above warning is calm; in the warning band amber; under critical red.
   const tone = h.side === 'above' ? (h.level === 'warning' ? '' : 'w') : h.level === 'critical' ? 'c' : 'w';
   const amount = `${h.side === 'above' ? '+' : '−'}${formatMoney({ amount: h.amount, currency: r.balance.currency })}`;
-  return `<i${tone ? ` class="${tone}"` : ''}>${escapeHtml(headroomText(h))}</i><br><small>${escapeHtml(amount)}</small>`;
+  const topUp = topUpLines(r.topUp ?? undefined);
+  const advice = topUp ? `<br><small class="topup"${topUp.cover ? ` title="${escapeHtml(topUp.cover)}"` : ''}>top up ${escapeHtml(topUp.clear)}</small>` : '';
+  return `<i${tone ? ` class="${tone}"` : ''}>${escapeHtml(headroomText(h))}</i><br><small>${escapeHtml(amount)}</small>${advice}`;
 }
 
 /** "≈ 3 h 20 min, about 14:05". */

@@ -1,12 +1,14 @@
 import type { CommandIo } from '../cli/io.js';
-import { decimalToNumber, decimalToString } from '../money/decimal.js';
+import { decimalToNumber, decimalToString, formatDecimal } from '../money/decimal.js';
 import { sparkline } from '../rules/trend.js';
 import { formatMoney } from '../money/money.js';
 import { formatTime, humanDuration, messageTitle } from '../notify/format.js';
 import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
-import { currentRunwayMs, displayState, isFiring } from '../rules/alert.js';
+import { currentRunwayMs, displayState, isFiring, type TopUp } from '../rules/alert.js';
+import { thresholdsIn } from '../rules/thresholds.js';
+import { topUpJson, topUpOfState } from '../rules/topup.js';
 import { seenLabel } from '../rules/seen-state.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
 import { describeLocation, mayHoldState } from '../store/location.js';
@@ -55,19 +57,42 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
     const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
     const silences = await store.silences(now);
     const channels = await store.channelHealth.all(now);
+    const topUps = await topUpsOf(configPath(options.config, io.env), io.env, alerts);
     const trends = new Map(await Promise.all(alerts.map(async (a) => [a, (await store.recent(a.source, a.account, TREND_POINTS)).map((o) => decimalToNumber(o.value.amount))] as const)));
     if (options.json) {
-      io.out(JSON.stringify({ ...statusJson(describeLocation(config.state), alerts, trends, pending, failed, now), channels: channels.map((c) => channelJson(c, config.channels)), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
+      io.out(JSON.stringify({ ...statusJson(describeLocation(config.state), alerts, trends, topUps, pending, failed, now), channels: channels.map((c) => channelJson(c, config.channels)), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
     } else {
       const silenced = silences.length === 0 ? 'No silences.' : `Silences in force (${silences.length}):\n${renderSilences(silences, now, render)}`;
-      io.out(`${statusText(alerts, trends, pending, failed, now, render)}\n\n${channelsText(channels, config.channels, now, render)}\n\n${silenced}`);
+      io.out(`${statusText(alerts, trends, topUps, pending, failed, now, render)}\n\n${channelsText(channels, config.channels, now, render)}\n\n${silenced}`);
     }
   } finally {
     await store.close();
   }
 }
 
-function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number, render: RenderOptions): string {
+/**
+ * What would clear each warning and critical, from the rules as the config has
+ * them now. The whole config is read only when something is firing (status
+ * otherwise reads just where the state is); one that does not load leaves the
+ * top-ups out, and status still answers.
+ */
+async function topUpsOf(file: string, env: CommandIo['env'], alerts: readonly StoredAlert[]): Promise<Map<StoredAlert, TopUp>> {
+  const topUps = new Map<StoredAlert, TopUp>();
+  if (!alerts.some((a) => a.state.level !== 'ok')) return topUps;
+  const { loadConfigFile } = await import('../config/load.js');
+  const loaded = await loadConfigFile(file, env).catch(() => undefined);
+  if (!loaded?.config) return topUps;
+  const rules = new Map(loaded.config.rules.map((rule) => [rule.name, rule]));
+  for (const alert of alerts) {
+    const rule = rules.get(alert.rule);
+    const levels = rule ? thresholdsIn(rule, alert.state.lastValue?.currency ?? null) : undefined;
+    const topUp = levels?.ok ? topUpOfState(alert.state, levels.value, rule!.topup_cover) : undefined;
+    if (topUp) topUps.set(alert, topUp);
+  }
+  return topUps;
+}
+
+function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, topUps: ReadonlyMap<StoredAlert, TopUp>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number, render: RenderOptions): string {
   const when = (ms: number | undefined) => (ms === undefined ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
   const firing = alerts.filter(isFiringAlert);
   const trend = (a: StoredAlert) => sparkline(trends.get(a) ?? []) || '-';
@@ -76,12 +101,13 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
     firing.length === 0
       ? 'No alert is firing.'
       : `Firing (${firing.length}):\n${renderTable(
-          ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'TREND', 'SINCE', 'LAST CHECK', 'LAST NOTIFIED'],
+          ['RULE', 'ACCOUNT', 'STATE', 'BALANCE', 'TOP UP', 'TREND', 'SINCE', 'LAST CHECK', 'LAST NOTIFIED'],
           firing.map((a) => [
             a.rule,
             a.account,
             `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}${a.state.runwaySince !== undefined ? ', runway' : ''}`,
             a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
+            topUpCell(topUps.get(a)),
             trend(a),
             when(a.state.level !== 'ok' ? a.state.since : (a.state.noDataSince ?? a.state.runwaySince)),
             when(a.state.lastObservedAt),
@@ -150,7 +176,14 @@ function channelJson(c: ChannelHealth, configured: readonly string[]) {
   };
 }
 
-function statusJson(state: string, alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number) {
+/** "at least 20,000.00 BDT (to 55,000.00); 44,000.00 BDT covers 1 d". */
+function topUpCell(topUp: TopUp | undefined): string {
+  if (!topUp) return '-';
+  const cover = topUp.cover ? `; ${formatMoney(topUp.cover.amount)} covers ${humanDuration(topUp.cover.ms)}` : '';
+  return `at least ${formatMoney(topUp.atLeast)} (to ${formatDecimal(topUp.to.amount)})${cover}`;
+}
+
+function statusJson(state: string, alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAlert, number[]>, topUps: ReadonlyMap<StoredAlert, TopUp>, pending: readonly OutboxMessage[], failed: readonly OutboxMessage[], now: number) {
   const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
   const message = (m: OutboxMessage) => ({
     id: m.id,
@@ -181,6 +214,7 @@ function statusJson(state: string, alerts: readonly StoredAlert[], trends: Reado
       last_notified: iso(a.state.lastNotifiedAt),
       runway_alert: a.state.runwaySince !== undefined,
       runway_seconds: wholeSeconds(currentRunwayMs(a.state)),
+      top_up: topUpJson(topUps.get(a)),
       trend: trends.get(a) ?? [],
     })),
     outbox: { pending: pending.map(message), failed: failed.map(message) },

@@ -150,6 +150,7 @@ function resolve(raw: RawConfig, file: string): Config {
       repeat: rule.repeat ?? raw.defaults.repeat ?? BUILT_IN_DEFAULTS.repeat,
       stale_after: rule.stale_after ?? raw.defaults.stale_after ?? BUILT_IN_DEFAULTS.stale_after,
       runway_window: rule.runway_window ?? raw.defaults.runway_window ?? BUILT_IN_DEFAULTS.runway_window,
+      topup_cover: rule.topup_cover ?? raw.defaults.topup_cover ?? BUILT_IN_DEFAULTS.topup_cover,
     }),
   );
   return {

@@ -28,6 +28,7 @@ const policyShape = {
   repeat: durationField('Notify again at this interval while still firing; 0 = never.', { allowZero: true }).optional(),
   stale_after: integerField('Consecutive failed fetches before a "no data" alert.', { min: 1, max: 1000 }).optional(),
   runway_window: durationField('How far back the trend for runway projections looks (default 6h); a top-up starts it afresh.').optional(),
+  topup_cover: durationField('While the balance falls, messages also say how much covers this long at the current rate (default 24h).').optional(),
 };
 
 export const defaultsSchema = z.strictObject(policyShape).describe('Settings every rule inherits unless it sets its own.');

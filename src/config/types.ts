@@ -31,6 +31,8 @@ export interface Rule {
   readonly runway_below?: number;
   /** ms of history the trend is fitted to. */
   readonly runway_window: number;
+  /** ms: while the balance falls, the top-up that covers this long at the current rate is shown too. */
+  readonly topup_cover: number;
 }
 
 export type HttpListen = { readonly host: string; readonly port: number } | false;
@@ -94,4 +96,5 @@ export const BUILT_IN_DEFAULTS = {
   repeat: 4 * 3_600_000,
   stale_after: 3,
   runway_window: 6 * 3_600_000,
+  topup_cover: 24 * 3_600_000,
 } as const;

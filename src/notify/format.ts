@@ -5,7 +5,7 @@ import { formatTime, humanDuration } from './time.js';
 
 export { formatTime, humanDuration } from './time.js';
 import { formatMoney, type Money, moneyChange } from '../money/money.js';
-import type { AlertEvent, Level } from '../rules/alert.js';
+import type { AlertEvent, Level, TopUp } from '../rules/alert.js';
 import type { ActionEcho, DeliveryFailureNotice, Message, RenderOptions } from './message.js';
 
 /**
@@ -110,6 +110,19 @@ export function topUpText(event: AlertEvent): string | undefined {
   return `recovered: ${changeSince(event.value, event.previousValue)} since the last check`;
 }
 
+/**
+ * "at least 25,000.00 BDT (to 60,000.00, the recovery level)" and, while it
+ * falls, "45,000.00 BDT covers the next 24 h at the current rate".
+ */
+export function topUpLines(topUp: TopUp | undefined): { readonly clear: string; readonly cover?: string } | undefined {
+  if (!topUp) return undefined;
+  const clear = `at least ${formatMoney(topUp.atLeast)} (to ${formatDecimal(topUp.to.amount)}, the recovery level)`;
+  return topUp.cover ? { clear, cover: `${formatMoney(topUp.cover.amount)} covers the next ${coverPeriod(topUp.cover.ms)} at the current rate` } : { clear };
+}
+
+/** "24 h" and "48 h" as treasury says them, not "1 d"; longer or odd periods as any duration. */
+const coverPeriod = (ms: number): string => (ms % 3_600_000 === 0 && ms <= 48 * 3_600_000 ? `${ms / 3_600_000} h` : humanDuration(ms));
+
 /** "at the current rate, below 10,000.00 BDT in about 3 h 20 min". */
 export function projectionText(event: AlertEvent): string | undefined {
   if (!event.projection) return undefined;
@@ -145,6 +158,11 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
   if (event.reason) facts.push(['Why no data', event.reason]);
   const projection = projectionText(event);
   if (projection && event.kind !== 'resolved' && event.kind !== 'runway_resolved') facts.push(['Forecast', projection]);
+  const topUp = topUpLines(event.topUp);
+  if (topUp) {
+    facts.push(['Top up', topUp.clear]);
+    if (topUp.cover) facts.push(['To cover the trend', topUp.cover]);
+  }
   if (event.recent && event.recent.length > 1) facts.push(['Trend', sparkline(event.recent)]);
   if (event.silenceEnded) facts.push(['Silence', 'ended: the alert resolved']);
   if (event.acknowledged) facts.push(['Acknowledged', `by ${event.acknowledged.by} at ${formatTime(event.acknowledged.at, options)}${event.kind === 'escalation' ? ' (ended: it got worse)' : ''}`]);

@@ -9,6 +9,16 @@ export type DisplayState = 'ok' | 'pending' | 'warning' | 'critical';
 
 export const LEVEL_SEVERITY: Readonly<Record<Level, number>> = { ok: 0, warning: 1, critical: 2 };
 
+/** How much would clear a firing alert, and, while the balance falls, how much covers a period at the current rate. */
+export interface TopUp {
+  /** The least that brings the balance to `to`: exact, rounded up to the currency's minor unit. */
+  readonly atLeast: Money;
+  /** The level at which the alert clears: the warning's recovery level, or the critical's when the rule has no warning. */
+  readonly to: Money;
+  /** While falling: `atLeast` plus what the current rate takes away in `ms`, rounded up to the minor unit. */
+  readonly cover?: { readonly amount: Money; readonly ms: number };
+}
+
 /** The alert state of one rule for one account. Plain data: stored as is, compared as is. */
 export interface AlertState {
   readonly level: Level;
@@ -102,6 +112,8 @@ export interface AlertEvent {
   readonly noData?: boolean;
   /** When the trend is falling: the time until it crosses `target` at the current rate. */
   readonly projection?: { readonly ms: number; readonly target: Money };
+  /** On warning and critical events: how much would clear it, and cover `topup_cover` while it falls. */
+  readonly topUp?: TopUp;
   /** The last observed values, oldest first, for a sparkline. */
   readonly recent?: readonly number[];
   /** Runway events: the rule's runway_below, in ms. */

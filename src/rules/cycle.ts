@@ -8,6 +8,7 @@ import type { AlertEvent, AlertState, Observation, RulePolicy } from './alert.js
 import { accountOfKey, alertKey } from './alert-key.js';
 import { evaluate } from './evaluate.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
+import { topUpFor } from './topup.js';
 import { type Point, project } from './trend.js';
 
 /** One line of `once` and `status`: a rule on an account, its balance and state after this cycle. */
@@ -74,7 +75,7 @@ export function planCycle(
       states.set(key, result.state);
       if (result.events.length > 0) {
         const points = pointsOf(rule, account, effective, now, historyOf);
-        for (const event of result.events) events.push(withTrend(event, points, now, rule.runway_window));
+        for (const event of result.events) events.push(withTrend(event, points, now, rule.runway_window, rule.topup_cover));
       }
       // Built field by field, not with conditional spreads: this runs for every account every cycle.
       const row: { -readonly [K in keyof CheckedAlert]: CheckedAlert[K] } = { rule: rule.name, source: source.id, account, state: result.state };
@@ -149,16 +150,30 @@ function runwayTarget(thresholds: Thresholds): Decimal {
   return thresholds.critical ?? { units: 0n, scale: 0 };
 }
 
-/** Adds the sparkline values and, when the trend is falling, the projection that every firing message shows. */
-export function withTrend(event: AlertEvent, points: readonly Point[], now: number, windowMs: number): AlertEvent {
+/** The events that say a balance is low, and so how much would clear it. */
+const TOPPED_UP: ReadonlySet<AlertEvent['kind']> = new Set(['firing', 'escalation', 'improvement', 'repeat']);
+
+/**
+ * Adds the sparkline values, the projection that every firing message shows
+ * when the trend is falling, and on warning and critical events the top-up
+ * that would clear it (and cover `coverMs` at the current rate).
+ */
+export function withTrend(event: AlertEvent, points: readonly Point[], now: number, windowMs: number, coverMs: number): AlertEvent {
   const recent = points.slice(-SPARKLINE_POINTS).map((p) => p.value);
   const showsForecast = event.kind !== 'resolved' && event.kind !== 'runway_resolved' && event.kind !== 'no_data_resolved';
   const trend = showsForecast && !event.projection ? project(points, runwayTarget(event.thresholds), now, windowMs) : undefined;
   const currency = event.value?.currency ?? null;
+  // The top-up's cover comes from the trend's slope, which holds below the critical level too, where there is nothing left to project to.
+  const slope = TOPPED_UP.has(event.kind) ? (trend ?? project(points, runwayTarget(event.thresholds), now, windowMs))?.slopePerHour : undefined;
+  const topUp =
+    event.value && TOPPED_UP.has(event.kind) && event.level !== 'ok'
+      ? topUpFor(event.value, event.level, event.thresholds, { coverMs, ...(slope !== undefined && slope < 0 ? { fallingPerMs: -slope / 3_600_000 } : {}) })
+      : undefined;
   return {
     ...event,
     ...(recent.length > 1 ? { recent } : {}),
     ...(trend?.msToTarget !== undefined && trend.msToTarget > 0 ? { projection: { ms: trend.msToTarget, target: { amount: trend.target, currency } } } : {}),
+    ...(topUp ? { topUp } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ const alertEvent = z.strictObject({
   reason: z.string().optional(),
   noData: z.boolean().optional(),
   projection: z.strictObject({ ms: z.number(), target: money }).optional(),
+  // Added within version 1: optional, so every message queued before it reads as it is.
+  topUp: z.strictObject({ atLeast: money, to: money, cover: z.strictObject({ amount: money, ms: z.number() }).optional() }).optional(),
   recent: z.array(z.number()).optional(),
   runwayBelow: z.number().optional(),
   silenceEnded: z.boolean().optional(),

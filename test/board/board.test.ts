@@ -182,19 +182,29 @@ describe('the board page', () => {
     expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<small class="failing">failing since 14:10:00: HTTP 503 from A-Pay</small>');
   });
 
-  it('reads levels as words with the currency, and the headroom to the nearest level', () => {
+  it('reads levels as words with the currency, the headroom to the nearest level, and how much to top up', () => {
     const board = buildBoard(input({ alerts: [alert('bkash_a', { lastValue: bdt(5_900_000n) }), alert('bkash_b', { level: 'warning', lastValue: bdt(1_050_000n) }), alert('bkash_c', { level: 'critical', lastValue: bdt(880_000n) })] }));
     const html = renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' });
     expect(html).toContain('<i class="w">warning below 50,000.00 BDT (clears at 55,000.00)</i><br><i class="c">critical below 10,000.00 BDT (clears at 11,000.00)</i>');
     const row = (account: string) => html.split('\n').find((line) => line.includes(`<td>${account}</td>`))!;
     expect(row('bkash_a')).toContain('<td><i>18 % above warning</i><br><small>+9,000.00 BDT</small></td>');
-    expect(row('bkash_b')).toContain('<td><i class="w">5 % above critical</i><br><small>+500.00 BDT</small></td>');
-    expect(row('bkash_c')).toContain('<td><i class="c">12 % below critical</i><br><small>−1,200.00 BDT</small></td>');
+    expect(row('bkash_b')).toContain('<td><i class="w">5 % above critical</i><br><small>+500.00 BDT</small><br><small class="topup">top up at least 44,500.00 BDT (to 55,000.00, the recovery level)</small></td>');
+    expect(row('bkash_c')).toContain('<td><i class="c">12 % below critical</i><br><small>−1,200.00 BDT</small><br><small class="topup">top up at least 46,200.00 BDT (to 55,000.00, the recovery level)</small></td>');
+    expect(boardJson(board).balances.find((b) => b.account === 'bkash_c')?.top_up).toEqual({ at_least: '46200.00', to: '55000.00', currency: 'BDT', cover: null });
+    expect(boardJson(board).balances.find((b) => b.account === 'bkash_a')?.top_up).toBeNull();
   });
 
   it('gives the runway with the time it projects to', () => {
     const board = buildBoard(input({ alerts: [alert('bkash_a', { projection: { at: NOW - 1_000, ms: 12_000_000, target: 'critical' } })] }));
     expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<td>≈ 3 h 20 min<br><small>about 18:20</small></td>');
+  });
+
+  it('says what covers the next 24 h while a warning falls, on hover and in the JSON', () => {
+    // 45,000.00 falling to the critical 10,000.00 in 35 h: 1,000.00 an hour.
+    const falling = alert('bkash_a', { level: 'warning', lastValue: bdt(4_500_000n), projection: { at: NOW - 1_000, ms: 35 * 3_600_000, target: 'critical' } });
+    const board = buildBoard(input({ alerts: [falling] }));
+    expect(boardJson(board).balances[0]!.top_up).toEqual({ at_least: '10000.00', to: '55000.00', currency: 'BDT', cover: { amount: '34000.00', seconds: 86_400 } });
+    expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<small class="topup" title="34,000.00 BDT covers the next 24 h at the current rate">top up at least 10,000.00 BDT');
   });
 
   it('sorts names as people do: case does not put "bKash" after "UPI"', () => {

@@ -57,4 +57,14 @@ describe('balance-watch history, and trends in status', () => {
     const result = await runCli(['status', '-c', file]);
     expect(result.stdout).toMatch(/bKash agent float\s+bkash_a\s+ok\s+65,000.00 BDT\s+█▅▁▃\s+-/);
   });
+
+  it('status says how much would clear a firing alert, in its table and its JSON', async () => {
+    sim.setApayBalance('bkash_a', '45000.00');
+    await runCli(['once', '-c', file]);
+    const text = await runCli(['status', '-c', file]);
+    expect(text.stdout).toMatch(/bKash agent float\s+bkash_a\s+warning\s+45,000.00 BDT\s+at least 10,000.00 BDT \(to 55,000.00\)/);
+    const json = JSON.parse((await runCli(['status', '--json', '-c', file])).stdout) as { alerts: { account: string; top_up: unknown }[] };
+    expect(json.alerts.find((a) => a.account === 'bkash_a')?.top_up).toEqual({ at_least: '10000.00', to: '55000.00', currency: 'BDT', cover: null });
+    expect(json.alerts.find((a) => a.account === 'upi_fast')?.top_up).toBeNull();
+  });
 });

@@ -48,6 +48,8 @@ describe('delivery when a channel fails', () => {
     await daemon.nextCycles('apay', 2);
     expect(smtp.received.map((m) => m.subject)).toEqual(['[WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00)']);
     expect(slackTexts()).toEqual(['[WARNING] bKash agent float: 45,000.00 BDT (below 50,000.00)']);
+    // Every warning says how much clears it.
+    expect(JSON.stringify(slack.received[0]!.payload)).toContain('at least 10,000.00 BDT (to 55,000.00, the recovery level)');
     expect(daemon.raw.join('\n')).not.toMatch(/given up on/);
   });
 
