@@ -6,7 +6,7 @@ import { compareNames, SEEN_ORDER, type SeenState, seenState } from '../rules/se
 import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
 import { topUpOfState } from '../rules/topup.js';
-import type { SourceHealth } from '../sources/source.js';
+import { type SourceHealth, sourceLateAfterMs } from '../sources/source.js';
 import { type ChannelHealth, type LoggedEvent, type OutboxMessage, readingHoldsMs, type StoredAlert } from '../store/store.js';
 
 /** What a row shows as its state, with its colour: `silenced` is a firing alert someone muted. */
@@ -136,9 +136,6 @@ function dayChangeOf(state: AlertState, points: readonly ChartPoint[]): BoardRow
   return amount && first.at < (state.lastObservedAt ?? 0) ? { amount, since: first.at } : null;
 }
 
-/** The shortest interval staleness allows for, so a sub-second schedule does not flicker. */
-const MIN_INTERVAL_MS = 1_000;
-
 /**
  * How stale a balance is. The replica that fetches knows each source's last
  * good answer, and a balance in it is current as of then (its stored reading
@@ -152,7 +149,7 @@ function freshness(alert: StoredAlert, health: SourceHealth | undefined, interva
   // An answer without the account says nothing of its balance.
   const lastOk = state.missingSince === undefined ? (health?.lastOkAt ?? null) : null;
   const readAt = lastOk === null ? observed : Math.max(observed, lastOk);
-  const allowance = health ? 2 * Math.max(intervalMs, MIN_INTERVAL_MS) : readingHoldsMs(intervalMs);
+  const allowance = health ? sourceLateAfterMs(intervalMs) : readingHoldsMs(intervalMs);
   return { readAt, stale: now - readAt > allowance };
 }
 

@@ -1,4 +1,4 @@
-import { addDecimal, type Decimal } from '../money/decimal.js';
+import { addDecimal, type Decimal, ZERO } from '../money/decimal.js';
 import type { BoardRow } from './board.js';
 
 /** What treasury reads first: how much there is in each currency, how it moved over the day, and how soon the first account in it runs short. */
@@ -13,8 +13,6 @@ export interface CurrencyTotal {
   /** The shortest runway among its rows, and whose. */
   readonly lowestRunway: { readonly ms: number; readonly rule: string; readonly account: string } | null;
 }
-
-const ZERO: Decimal = { units: 0n, scale: 0 };
 
 /** Per currency, in the order of their codes; balances of unknown currency are not added to anything. */
 export function currencyTotals(rows: readonly BoardRow[]): CurrencyTotal[] {

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../html.js';
-import { compareDecimal, formatDecimal } from '../money/decimal.js';
-import { formatMoney, type Money } from '../money/money.js';
+import { type Decimal, formatDecimal, signOf } from '../money/decimal.js';
+import { formatMoney } from '../money/money.js';
 import { topUpLines } from '../notify/format.js';
 import { humanDuration } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
@@ -39,21 +39,19 @@ const stateClass = (state: BoardState) => `s-${state.replace(' ', '-')}`;
 /** Most rows are ok: theirs is the default style, and a thousand `class="s-ok"` would be 16 KB. */
 const rowOpen = (state: BoardState) => (state === 'ok' ? '<tr>' : `<tr class="${stateClass(state)}">`);
 
-const signOf = (value: Money): number => compareDecimal(value.amount, { units: 0n, scale: 0 });
+/** "+1,000.00", "-1,000.00", "0.00": a change, signed. */
+const signed = (amount: Decimal): string => `${signOf(amount) > 0 ? '+' : ''}${formatDecimal(amount)}`;
 
-function signed(value: Money): string {
-  const sign = signOf(value);
-  return `${sign > 0 ? '+' : ''}${formatDecimal(value.amount)}`;
-}
+/** The class a change is coloured by. */
+const direction = (amount: Decimal): string => ['down', 'flat', 'up'][signOf(amount) + 1]!;
 
 /** The change over the day, with the change since the last check on hover. */
 function change(r: BoardRow, time: (ms: number) => string): string {
-  const last = r.change ? `since the last check: ${signed(r.change)}` : '';
+  const last = r.change ? `since the last check: ${signed(r.change.amount)}` : '';
   if (!r.dayChange) return r.change ? `<i class="flat" title="${escapeHtml(last)}">—</i>` : '';
   const { amount, since } = r.dayChange;
-  const sign = signOf(amount);
   const title = `since ${time(since)}${last ? `; ${last}` : ''}`;
-  return `<i class="${sign > 0 ? 'up' : sign < 0 ? 'down' : 'flat'}" title="${escapeHtml(title)}">${sign === 0 ? '0' : escapeHtml(signed(amount))}</i>`;
+  return `<i class="${direction(amount.amount)}" title="${escapeHtml(title)}">${signOf(amount.amount) === 0 ? '0' : escapeHtml(signed(amount.amount))}</i>`;
 }
 
 /**
@@ -191,11 +189,10 @@ function totalsStrip(board: Board): string {
   const totals = currencyTotals(board.rows);
   if (totals.length === 0) return '';
   const card = (t: CurrencyTotal) => {
-    const sign = t.dayChange === null ? 0 : compareDecimal(t.dayChange, { units: 0n, scale: 0 });
     const change =
       t.dayChange === null
         ? ''
-        : `<br><small>24 h: <i class="${sign > 0 ? 'up' : sign < 0 ? 'down' : 'flat'}">${sign > 0 ? '+' : ''}${escapeHtml(formatDecimal(t.dayChange))}</i>${t.dayChangeAccounts < t.accounts ? ` (${t.dayChangeAccounts} of ${t.accounts} accounts)` : ''}</small>`;
+        : `<br><small>24 h: <i class="${direction(t.dayChange)}">${escapeHtml(signed(t.dayChange))}</i>${t.dayChangeAccounts < t.accounts ? ` (${t.dayChangeAccounts} of ${t.accounts} accounts)` : ''}</small>`;
     const runway = t.lowestRunway ? `<br><small>shortest runway ≈ ${escapeHtml(humanDuration(t.lowestRunway.ms))}: ${escapeHtml(t.lowestRunway.rule)} / ${escapeHtml(t.lowestRunway.account)}</small>` : '';
     return `<li><span>${escapeHtml(t.currency)} · ${t.accounts} ${t.accounts === 1 ? 'account' : 'accounts'}</span><b>${escapeHtml(formatMoney({ amount: t.total, currency: t.currency }))}</b>${change}${runway}</li>`;
   };

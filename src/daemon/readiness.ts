@@ -1,3 +1,4 @@
+import { sourceLateAfterMs } from '../sources/source.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
 
 export interface ChannelReadiness {
@@ -45,8 +46,6 @@ export type ReadinessFacts =
       readonly health: readonly ChannelHealth[];
     };
 
-/** The shortest interval readiness allows for, so a sub-second schedule does not flap. */
-const MIN_INTERVAL_MS = 1_000;
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -58,7 +57,7 @@ const iso = (ms: number | null | undefined): string | null => (ms === null || ms
 export function readinessOf(facts: ReadinessFacts, now: number): Readiness {
   if (facts.role === 'follower') return { ready: true, role: 'follower', ...(facts.leader === undefined ? {} : { leader: facts.leader }), sources: {}, channels: {} };
   if (!facts.running) return { ready: false, role: 'leader', sources: {}, channels: {}, reason: facts.stopping ? 'stopping' : 'not started' };
-  const allowance = 2 * Math.max(facts.intervalMs, MIN_INTERVAL_MS);
+  const allowance = sourceLateAfterMs(facts.intervalMs);
   const sources: Record<string, SourceReadiness> = {};
   for (const id of facts.sources) {
     const last = facts.lastCycleAt(id);

@@ -16,8 +16,8 @@ const EXACT_DOUBLE_DIGITS = 15;
 const PLUS = 43;
 const MINUS = 45;
 const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
 
 export function decimal(units: bigint, scale = 0): Decimal {
   return { units, scale };
@@ -39,9 +39,9 @@ export function parseDecimal(text: string): Result<Decimal> {
   let value = 0;
   for (let i = start; i < trimmed.length; i += 1) {
     const c = trimmed.charCodeAt(i);
-    if (c >= ZERO && c <= NINE) {
+    if (c >= DIGIT_0 && c <= DIGIT_9) {
       digits += 1;
-      value = value * 10 + (c - ZERO);
+      value = value * 10 + (c - DIGIT_0);
     } else if (c === DOT && point < 0 && i > start) point = i;
     else return notPlain(text);
   }
@@ -67,6 +67,9 @@ function pow10(n: number): bigint {
 function widen(d: Decimal, scale: number): bigint {
   return d.units * pow10(scale - d.scale);
 }
+
+/** Zero, for comparisons and sums. */
+export const ZERO: Decimal = { units: 0n, scale: 0 };
 
 export function compareDecimal(a: Decimal, b: Decimal): -1 | 0 | 1 {
   // The common case: a balance and a threshold in the same currency share a scale.
@@ -123,6 +126,15 @@ export function percentOf(base: Decimal, percent: Decimal, scale?: number): Deci
     return { units: exact * pow10((scale ?? exactScale) - exactScale), scale: scale ?? exactScale };
   }
   return { units: divideCeil(exact, pow10(exactScale - scale)), scale };
+}
+
+/** Whether `d` is below, at or above zero. */
+export const signOf = (d: Decimal): -1 | 0 | 1 => compareDecimal(d, ZERO);
+
+/** `d` with exactly `scale` fractional digits, rounded towards positive infinity where digits are dropped (an amount owed is never short). */
+export function ceilToScale(d: Decimal, scale: number): Decimal {
+  if (d.scale <= scale) return { units: widen(d, scale), scale };
+  return { units: divideCeil(d.units, pow10(d.scale - scale)), scale };
 }
 
 /** `1234567.5` at scale 2 becomes `1,234,567.50`. */

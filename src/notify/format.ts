@@ -1,4 +1,4 @@
-import { compareDecimal, type Decimal, decimalToNumber, formatDecimal } from '../money/decimal.js';
+import { type Decimal, decimalToNumber, formatDecimal, signOf } from '../money/decimal.js';
 import { isTopUp, sparkline } from '../rules/trend.js';
 import { summaryTitle } from './render-summary.js';
 import { formatTime, humanDuration } from './time.js';
@@ -133,7 +133,7 @@ export function projectionText(event: AlertEvent): string | undefined {
 export function changeSince(value: Money | undefined, previous: Money | undefined): string | undefined {
   const delta = moneyChange(previous, value);
   if (!delta) return undefined;
-  const sign = compareDecimal(delta.amount, { units: 0n, scale: 0 }) > 0 ? '+' : '';
+  const sign = signOf(delta.amount) > 0 ? '+' : '';
   return `${sign}${formatMoney(delta)}`;
 }
 

@@ -1,4 +1,4 @@
-import { compareDecimal, type Decimal, subtractDecimal } from '../money/decimal.js';
+import { compareDecimal, type Decimal, signOf, subtractDecimal } from '../money/decimal.js';
 import type { Thresholds } from './thresholds.js';
 
 /** How far a balance is from the nearest level under it (or, below every level, from the lowest). */
@@ -11,10 +11,8 @@ export interface Headroom {
   readonly percent: number | null;
 }
 
-const ZERO: Decimal = { units: 0n, scale: 0 };
-
 function percentOf(part: Decimal, whole: Decimal): number | null {
-  if (compareDecimal(whole, ZERO) <= 0) return null;
+  if (signOf(whole) <= 0) return null;
   const scale = Math.max(part.scale, whole.scale);
   const widen = (d: Decimal) => d.units * 10n ** BigInt(scale - d.scale);
   return Number((widen(part) * 100n) / widen(whole));

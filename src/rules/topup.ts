@@ -1,18 +1,8 @@
 import { minorUnitExponent } from '../money/currency.js';
-import { addDecimal, compareDecimal, type Decimal, decimalToNumber, decimalToString, subtractDecimal } from '../money/decimal.js';
+import { addDecimal, ceilToScale, type Decimal, decimalToNumber, decimalToString, signOf, subtractDecimal, ZERO } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { type AlertState, currentRunwayMs, type Level, type TopUp } from './alert.js';
 import type { Thresholds } from './thresholds.js';
-
-const ZERO: Decimal = { units: 0n, scale: 0 };
-
-/** `d` with exactly `scale` fractional digits, rounded towards positive infinity (a top-up is never short). */
-function ceilTo(d: Decimal, scale: number): Decimal {
-  if (d.scale <= scale) return { units: d.units * 10n ** BigInt(scale - d.scale), scale };
-  const factor = 10n ** BigInt(d.scale - scale);
-  const q = d.units / factor;
-  return { units: d.units % factor !== 0n && d.units > 0n ? q + 1n : q, scale };
-}
 
 /**
  * The top-up that clears an alert at `level`: to the warning's recovery level
@@ -26,7 +16,7 @@ export function topUpFor(balance: Money, level: Level, thresholds: Thresholds, o
   if (to === undefined) return undefined;
   const scale = (balance.currency === null ? undefined : minorUnitExponent(balance.currency)) ?? Math.max(balance.amount.scale, to.scale);
   const short = subtractDecimal(to, balance.amount);
-  const atLeast = ceilTo(compareDecimal(short, ZERO) > 0 ? short : ZERO, scale);
+  const atLeast = ceilToScale(signOf(short) > 0 ? short : ZERO, scale);
   const money = (amount: Decimal): Money => ({ amount, currency: balance.currency });
   const result = { atLeast: money(atLeast), to: money(to) };
   const rate = options.fallingPerMs;

@@ -85,6 +85,12 @@ export interface AccountCatalog<C> {
   sourceProblems(source: C): TargetProblem[];
 }
 
+/** The shortest schedule interval lateness allows for, so a sub-second schedule does not flap. */
+const MIN_INTERVAL_MS = 1_000;
+
+/** A source is late (not ready, its balances stale) after two schedule intervals without a cycle. */
+export const sourceLateAfterMs = (intervalMs: number): number => 2 * Math.max(intervalMs, MIN_INTERVAL_MS);
+
 /** What the replica that fetches knows of a source's latest cycles (a follower knows none). */
 export interface SourceHealth {
   /** Its last answer that could be read. */
