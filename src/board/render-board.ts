@@ -24,13 +24,16 @@ const DAY_MS = 86_400_000;
 
 
 /** Times in the config's zone: one formatter for the whole page (making one per cell is most of the cost). */
-function timeFormatter(zone: string | undefined, now: number): (ms: number) => string {
+/** A time as the board shows it: today's with its seconds (or without, for a forecast), another day's with its date. */
+type TimeText = (ms: number, precision?: 'seconds' | 'minutes') => string;
+
+function timeFormatter(zone: string | undefined, now: number): TimeText {
   const timeZone = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   const today = format.format(now).slice(0, 10);
-  return (ms) => {
+  return (ms, precision = 'seconds') => {
     const text = format.format(ms).replace(',', '');
-    return text.startsWith(today) ? text.slice(11) : text.slice(0, 16);
+    return text.startsWith(today) ? text.slice(11, precision === 'seconds' ? 19 : 16) : text.slice(0, 16);
   };
 }
 
@@ -86,9 +89,9 @@ function headroomCell(r: BoardRow): string {
 }
 
 /** "≈ 3 h 20 min, about 14:05". */
-function runway(r: BoardRow, now: number, time: (ms: number) => string): string {
+function runway(r: BoardRow, now: number, time: TimeText): string {
   if (r.runwayMs === null) return '';
-  return `≈ ${escapeHtml(humanDuration(r.runwayMs))}<br><small>about ${escapeHtml(time(now + r.runwayMs).replace(/:\d\d$/, ''))}</small>`;
+  return `≈ ${escapeHtml(humanDuration(r.runwayMs))}<br><small>about ${escapeHtml(time(now + r.runwayMs, 'minutes'))}</small>`;
 }
 
 /** Where one alert's own page is, relative to the board. */
@@ -114,7 +117,7 @@ function stateText(r: BoardRow): string {
   return STATE_LABEL[r.state];
 }
 
-function row(r: BoardRow, time: (ms: number) => string, now: number, levels: (row: BoardRow) => string, svg: (r: BoardRow) => string, view: BoardView): string {
+function row(r: BoardRow, time: TimeText, now: number, levels: (row: BoardRow) => string, svg: (r: BoardRow) => string, view: BoardView): string {
   const was = r.state === 'no data' && r.level !== 'ok' ? `<br><small>was ${r.level}</small>` : '';
   const since = r.noData
     ? `<br><small>since ${escapeHtml(time(r.noData.since))}: ${escapeHtml(r.noData.why)}</small>`

@@ -197,6 +197,9 @@ describe('the board page', () => {
   it('gives the runway with the time it projects to', () => {
     const board = buildBoard(input({ alerts: [alert('bkash_a', { projection: { at: NOW - 1_000, ms: 12_000_000, target: 'critical' } })] }));
     expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<td>≈ 3 h 20 min<br><small>about 18:20</small></td>');
+    // A crossing on another day keeps its minutes and gains its date.
+    const tomorrow = buildBoard(input({ alerts: [alert('bkash_a', { projection: { at: NOW - 1_000, ms: 30 * 3_600_000, target: 'critical' } })] }));
+    expect(renderBoardPage(tomorrow, { refreshMs: 5_000, assetVersion: '1' })).toContain('<td>≈ 1 d 6 h<br><small>about 2026-11-23 21:00</small></td>');
   });
 
   it('says what covers the next 24 h while a warning falls, on hover and in the JSON', () => {
