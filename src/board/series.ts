@@ -1,4 +1,3 @@
-import type { Money } from '../money/money.js';
 import { type HistoryStore, readingHoldsMs } from '../store/store.js';
 import { type ChartPoint, seriesKey } from './board.js';
 
@@ -76,10 +75,4 @@ export class ChartSeries {
     }
     return shown;
   }
-}
-
-/** How far a series moved over its span: the latest reading against its first. */
-export function seriesChange(points: readonly ChartPoint[]): { readonly from: number; readonly first: Money; readonly last: Money } | null {
-  if (points.length < 2) return null;
-  return { from: points[0]!.at, first: points[0]!.value, last: points[points.length - 1]!.value };
 }

@@ -2,7 +2,7 @@ import type { CommandIo } from '../cli/io.js';
 import { decimalToNumber, decimalToString, formatDecimal } from '../money/decimal.js';
 import { sparkline } from '../rules/trend.js';
 import { formatMoney } from '../money/money.js';
-import { formatTime, humanDuration, messageTitle } from '../notify/format.js';
+import { coverPeriod, formatTime, humanDuration, messageTitle } from '../notify/format.js';
 import { orphanedChannels, orphanWarning } from '../notify/notices.js';
 import type { RenderOptions } from '../notify/message.js';
 import { renderTable } from '../report/table.js';
@@ -85,8 +85,9 @@ async function topUpsOf(file: string, env: CommandIo['env'], alerts: readonly St
   const rules = new Map(loaded.config.rules.map((rule) => [rule.name, rule]));
   for (const alert of alerts) {
     const rule = rules.get(alert.rule);
-    const levels = rule ? thresholdsIn(rule, alert.state.lastValue?.currency ?? null) : undefined;
-    const topUp = levels?.ok ? topUpOfState(alert.state, levels.value, rule!.topup_cover) : undefined;
+    if (!rule) continue;
+    const levels = thresholdsIn(rule, alert.state.lastValue?.currency ?? null);
+    const topUp = levels.ok ? topUpOfState(alert.state, levels.value, rule.topup_cover) : undefined;
     if (topUp) topUps.set(alert, topUp);
   }
   return topUps;
@@ -176,10 +177,10 @@ function channelJson(c: ChannelHealth, configured: readonly string[]) {
   };
 }
 
-/** "at least 20,000.00 BDT (to 55,000.00); 44,000.00 BDT covers 1 d". */
+/** "at least 20,000.00 BDT (to 55,000.00); 44,000.00 BDT covers 24 h": the messages' top-up, short enough for a table. */
 function topUpCell(topUp: TopUp | undefined): string {
   if (!topUp) return '-';
-  const cover = topUp.cover ? `; ${formatMoney(topUp.cover.amount)} covers ${humanDuration(topUp.cover.ms)}` : '';
+  const cover = topUp.cover ? `; ${formatMoney(topUp.cover.amount)} covers ${coverPeriod(topUp.cover.ms)}` : '';
   return `at least ${formatMoney(topUp.atLeast)} (to ${formatDecimal(topUp.to.amount)})${cover}`;
 }
 

@@ -121,7 +121,7 @@ export function topUpLines(topUp: TopUp | undefined): { readonly clear: string; 
 }
 
 /** "24 h" and "48 h" as treasury says them, not "1 d"; longer or odd periods as any duration. */
-const coverPeriod = (ms: number): string => (ms % 3_600_000 === 0 && ms <= 48 * 3_600_000 ? `${ms / 3_600_000} h` : humanDuration(ms));
+export const coverPeriod = (ms: number): string => (ms % 3_600_000 === 0 && ms <= 48 * 3_600_000 ? `${ms / 3_600_000} h` : humanDuration(ms));
 
 /** "at the current rate, below 10,000.00 BDT in about 3 h 20 min". */
 export function projectionText(event: AlertEvent): string | undefined {
