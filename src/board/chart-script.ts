@@ -64,9 +64,11 @@ export const CHART_SCRIPT = String.raw`  const body = document.body;
 
   /** The levels as dashed lines with the band up to where each clears shaded, and the alert's marks. */
   function levelsPlugin(data) {
+    // The page's colours, read once per chart: every redraw would otherwise recompute the style per mark.
+    const colour = { ok: css('--ok'), warning: css('--warning'), critical: css('--critical'), edge: css('--bg') || '#fff' };
     const levels = [
-      [number(data.levels.warn_below), number(data.levels.warn_clears_at), css('--warning')],
-      [number(data.levels.critical_below), number(data.levels.critical_clears_at), css('--critical')],
+      [number(data.levels.warn_below), number(data.levels.warn_clears_at), colour.warning],
+      [number(data.levels.critical_below), number(data.levels.critical_clears_at), colour.critical],
     ].filter((l) => l[0] !== null);
     return {
       hooks: {
@@ -102,9 +104,9 @@ export const CHART_SCRIPT = String.raw`  const body = document.body;
             const y = value === null ? u.bbox.top + 4 * devicePixelRatio : u.valToPos(value, 'y', true);
             ctx.beginPath();
             ctx.arc(x, y, 3.5 * devicePixelRatio, 0, 2 * Math.PI);
-            ctx.fillStyle = mark.kind === 'resolved' ? css('--ok') : mark.level === 'critical' ? css('--critical') : css('--warning');
+            ctx.fillStyle = mark.kind === 'resolved' ? colour.ok : mark.level === 'critical' ? colour.critical : colour.warning;
             ctx.fill();
-            ctx.strokeStyle = css('--bg') || '#fff';
+            ctx.strokeStyle = colour.edge;
             ctx.lineWidth = devicePixelRatio;
             ctx.stroke();
           }
