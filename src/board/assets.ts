@@ -56,8 +56,8 @@ figure.chart { margin: .6rem 0; } figure.chart .readout { font-size: .95rem; } .
 .below section { min-width: 0; overflow-x: auto; } .below td:nth-child(3) { word-break: break-all; }
 .events { list-style: none; padding: 0; margin: 0; } .events li { padding: .15rem 0; border-bottom: 1px solid #8882; }
 .events time { color: var(--muted); font-variant-numeric: tabular-nums; }
-.e-firing b, .e-escalation b, .e-delivery_failed b, .e-no_data b { color: var(--c-text); } .e-firing.l-warning b, .e-escalation.l-warning b, .e-runway b { color: var(--w-text); }
-.e-resolved b, .e-no_data_resolved b, .e-runway_resolved b { color: var(--ok); } .e-silenced b { color: var(--silenced); } .e-no_data b { color: var(--nodata); }
+.e-firing b, .e-escalation b, .e-delivery_failed b, .e-no_data b { color: var(--c-text); } .e-firing.l-warning b, .e-escalation.l-warning b, .e-runway b, .e-drop b { color: var(--w-text); }
+.e-resolved b, .e-no_data_resolved b, .e-runway_resolved b, .e-drop_resolved b { color: var(--ok); } .e-silenced b { color: var(--silenced); } .e-no_data b { color: var(--nodata); }
 .c-up b { background: var(--ok); } .c-retrying b { background: var(--warning); } .c-failing b { background: var(--critical); }
 /* Phones: each balance is a card, its cells labelled, nothing wider than the screen. */
 @media (max-width: 760px) {

@@ -45,6 +45,7 @@ export function boardJson(board: Board) {
       recover_above: amount(r.thresholds?.warnRecover),
       critical_recover_above: amount(r.thresholds?.criticalRecover),
       runway_seconds: r.runwayMs === null ? null : Math.round(r.runwayMs / 1000),
+      drop: r.drop ? { since: iso(r.drop.since), ratio: r.drop.ratio } : null,
       silence: r.silence ? { id: r.silence.id, level: r.silence.level, until: iso(r.silence.until), reason: r.silence.reason } : null,
     })),
     totals: currencyTotals(board.rows).map((t) => ({

@@ -48,6 +48,8 @@ export interface BoardRow {
   readonly noData: { readonly since: number; readonly why: string } | null;
   /** Time until the trend crosses the critical level (or zero), for rules with runway_below while it falls. */
   readonly runwayMs: number | null;
+  /** Set while a drop alert fires: since when, and how far the balance is below its recent high. */
+  readonly drop: { readonly since: number; readonly ratio: number } | null;
   readonly silence: Pick<Silence, 'id' | 'until' | 'reason' | 'level'> | null;
   readonly points: readonly ChartPoint[];
 }
@@ -207,6 +209,7 @@ export function buildBoard(input: BoardInput): Board {
       ...freshness(alert, health, input.intervalMs, input.now),
       noData,
       runwayMs: currentRunwayMs(state) ?? null,
+      drop: state.dropSince === undefined ? null : { since: state.dropSince, ratio: state.dropRatio ?? 0 },
       silence: silence ? { id: silence.id, until: silence.until, reason: silence.reason, level: silence.level } : null,
       points,
     };

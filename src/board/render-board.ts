@@ -2,6 +2,7 @@ import { escapeHtml } from '../html.js';
 import { type Decimal, formatDecimal, signOf } from '../money/decimal.js';
 import { formatMoney } from '../money/money.js';
 import { topUpLines } from '../notify/format.js';
+import { ratioText } from '../rules/drop.js';
 import { humanDuration } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
 import type { ChannelHealth } from '../store/store.js';
@@ -125,11 +126,12 @@ function row(r: BoardRow, time: TimeText, now: number, levels: (row: BoardRow) =
       ? `<br><small>for ${humanDuration(now - r.since)}</small>`
       : '';
   const acknowledged = r.acknowledged ? `<br><small>ack: ${escapeHtml(r.acknowledged.by)}, ${escapeHtml(time(r.acknowledged.at))}${r.acknowledged.note ? ` — ${escapeHtml(r.acknowledged.note)}` : ''}</small>` : '';
+  const drop = r.drop ? `<br><small class="drop">fell ${escapeHtml(ratioText(r.drop.ratio))} since ${escapeHtml(time(r.drop.since))}</small>` : '';
   const silence = r.silence ? `<br><small>until ${escapeHtml(time(r.silence.until))}: ${escapeHtml(r.silence.reason)}</small>` : '';
   const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
   const stale = r.stale && r.readAt !== null ? `<br><small class="stale">${escapeHtml(humanDuration(now - r.readAt))} old (read ${escapeHtml(time(r.readAt))})</small>` : '';
   const chart = answerable(r) ? `<a href="${escapeHtml(alertPageUrl(r.rule, r.account))}">${svg(r)}</a>` : svg(r);
-  return `${rowOpen(r.state)}<td><b>${escapeHtml(stateText(r))}</b>${was}${since}${acknowledged}${silence}${answerable(r) && !view.tv ? rowButtons(r) : ''}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r, time)}</td><td>${levels(r)}</td><td>${headroomCell(r)}</td><td>${runway(r, now, time)}</td><td>${chart}</td></tr>`;
+  return `${rowOpen(r.state)}<td><b>${escapeHtml(stateText(r))}</b>${was}${since}${drop}${acknowledged}${silence}${answerable(r) && !view.tv ? rowButtons(r) : ''}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r, time)}</td><td>${levels(r)}</td><td>${headroomCell(r)}</td><td>${runway(r, now, time)}</td><td>${chart}</td></tr>`;
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
@@ -142,6 +144,8 @@ const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
   no_data_resolved: 'data again',
   runway: 'runway short',
   runway_resolved: 'runway ok',
+  drop: 'fell fast',
+  drop_resolved: 'drop over',
   forgotten: 'forgotten (gone from the source)',
   acknowledged: 'acknowledged',
   unacknowledged: 'acknowledgement taken back',

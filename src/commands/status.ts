@@ -9,6 +9,7 @@ import { renderTable } from '../report/table.js';
 import { currentRunwayMs, displayState, isFiring, type TopUp } from '../rules/alert.js';
 import { thresholdsIn } from '../rules/thresholds.js';
 import { topUpJson, topUpOfState } from '../rules/topup.js';
+import { ratioText } from '../rules/drop.js';
 import { seenLabel } from '../rules/seen-state.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
 import { describeLocation, mayHoldState } from '../store/location.js';
@@ -106,11 +107,11 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
           firing.map((a) => [
             a.rule,
             a.account,
-            `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}${a.state.runwaySince !== undefined ? ', runway' : ''}`,
+            `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}${a.state.runwaySince !== undefined ? ', runway' : ''}${a.state.dropSince !== undefined ? `, drop ${ratioText(a.state.dropRatio ?? 0)}` : ''}`,
             a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
             topUpCell(topUps.get(a)),
             trend(a),
-            when(a.state.level !== 'ok' ? a.state.since : (a.state.noDataSince ?? a.state.runwaySince)),
+            when(a.state.level !== 'ok' ? a.state.since : (a.state.noDataSince ?? a.state.runwaySince ?? a.state.dropSince)),
             when(a.state.lastObservedAt),
             when(a.state.lastNotifiedAt),
           ]),
@@ -215,6 +216,8 @@ function statusJson(state: string, alerts: readonly StoredAlert[], trends: Reado
       last_notified: iso(a.state.lastNotifiedAt),
       runway_alert: a.state.runwaySince !== undefined,
       runway_seconds: wholeSeconds(currentRunwayMs(a.state)),
+      drop_alert: a.state.dropSince !== undefined,
+      drop_ratio: a.state.dropRatio ?? null,
       top_up: topUpJson(topUps.get(a)),
       trend: trends.get(a) ?? [],
     })),

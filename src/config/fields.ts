@@ -40,6 +40,16 @@ export function hysteresisField(description: string) {
     .describe(description);
 }
 
+/** How far a balance may fall: a percentage of where it stood (30%, at most 100%) or an amount (50000); never zero. */
+export function dropField(description: string) {
+  return hysteresisField(description).transform((value, ctx): Hysteresis => {
+    const size = value.kind === 'percent' ? value.percent : value.amount;
+    if (size.units === 0n) return fail(ctx, value, 'must be more than zero, e.g. 30% or 50000');
+    if (value.kind === 'percent' && size.units > 100n * 10n ** BigInt(size.scale)) return fail(ctx, value, 'a balance cannot fall more than 100%');
+    return value;
+  });
+}
+
 /** A duration such as `30s`, `5m`, `4h`, `1d` or `1h30m`, in milliseconds. */
 export function durationField(description: string, options: { allowZero?: boolean } = {}) {
   return z

@@ -151,6 +151,8 @@ function resolve(raw: RawConfig, file: string): Config {
       stale_after: rule.stale_after ?? raw.defaults.stale_after ?? BUILT_IN_DEFAULTS.stale_after,
       runway_window: rule.runway_window ?? raw.defaults.runway_window ?? BUILT_IN_DEFAULTS.runway_window,
       topup_cover: rule.topup_cover ?? raw.defaults.topup_cover ?? BUILT_IN_DEFAULTS.topup_cover,
+      ...dropOf(rule.drop_by ?? raw.defaults.drop_by),
+      drop_within: rule.drop_within ?? raw.defaults.drop_within ?? BUILT_IN_DEFAULTS.drop_within,
     }),
   );
   return {
@@ -176,6 +178,8 @@ function resolve(raw: RawConfig, file: string): Config {
     rules,
   };
 }
+
+const dropOf = (by: Rule['drop_by']): Pick<Rule, 'drop_by'> => (by === undefined ? {} : { drop_by: by });
 
 function parseListen(listen: string | false): HttpListen {
   if (listen === false) return false;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelConfigSchema } from '../notify/index.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { stateLocationProblem } from '../store/location.js';
-import { amountField, durationField, urlField, hysteresisField, idField, integerField, nonEmptyText, secretField, textOrNumberField } from './fields.js';
+import { amountField, dropField, durationField, urlField, hysteresisField, idField, integerField, nonEmptyText, secretField, textOrNumberField } from './fields.js';
 
 /** Keys whose YAML numbers are read from their source text (see parseYamlTree). */
 export const TEXT_NUMBER_KEYS: ReadonlySet<string> = new Set([
@@ -11,6 +11,7 @@ export const TEXT_NUMBER_KEYS: ReadonlySet<string> = new Set([
   'recover_above',
   'critical_recover_above',
   'hysteresis',
+  'drop_by',
   'account',
   'shop_id',
 ]);
@@ -28,6 +29,10 @@ const policyShape = {
   repeat: durationField('Notify again at this interval while still firing; 0 = never.', { allowZero: true }).optional(),
   stale_after: integerField('Consecutive failed fetches before a "no data" alert.', { min: 1, max: 1000 }).optional(),
   runway_window: durationField('How far back the trend for runway projections looks (default 6h); a top-up starts it afresh.').optional(),
+  drop_by: dropField(
+    'Alert when the balance falls this far below its highest value within drop_within: a percentage (30%) or an amount (50000). A rise of at least this much (a top-up) starts the measure afresh.',
+  ).optional(),
+  drop_within: durationField('The window drop_by is measured over (default 1h).').optional(),
   topup_cover: durationField('While the balance falls, messages also say how much covers this long at the current rate (default 24h).').optional(),
 };
 

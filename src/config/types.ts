@@ -31,6 +31,10 @@ export interface Rule {
   readonly runway_below?: number;
   /** ms of history the trend is fitted to. */
   readonly runway_window: number;
+  /** When set, a fall this far below the highest balance within drop_within raises a drop alert. */
+  readonly drop_by?: Hysteresis;
+  /** ms drop_by is measured over. */
+  readonly drop_within: number;
   /** ms: while the balance falls, the top-up that covers this long at the current rate is shown too. */
   readonly topup_cover: number;
 }
@@ -97,4 +101,5 @@ export const BUILT_IN_DEFAULTS = {
   stale_after: 3,
   runway_window: 6 * 3_600_000,
   topup_cover: 24 * 3_600_000,
+  drop_within: 3_600_000,
 } as const;

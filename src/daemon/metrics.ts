@@ -47,6 +47,18 @@ export function createMetrics() {
       labelNames: ['rule', 'account'] as const,
       registers: [registry],
     }),
+    dropRatio: new Gauge({
+      name: 'balance_watch_drop_ratio',
+      help: 'How far the balance is below its highest value within drop_within, as a share of it (0.35 = 35 %; 0 when it rose), for rules with drop_by.',
+      labelNames: ['rule', 'account'] as const,
+      registers: [registry],
+    }),
+    dropFiring: new Gauge({
+      name: 'balance_watch_drop_alert',
+      help: '1 while a drop alert (drop_by within drop_within) is firing, for rules with drop_by.',
+      labelNames: ['rule', 'account'] as const,
+      registers: [registry],
+    }),
     fetches: new Counter({
       name: 'balance_watch_fetches_total',
       help: 'Source fetches by outcome (ok, or the failure reason).',

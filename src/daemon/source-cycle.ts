@@ -3,10 +3,8 @@ import { digestsFor } from '../notify/routing.js';
 import { type AlertEvent, type AlertState, withAcknowledgement } from '../rules/alert.js';
 import { applySilences } from '../rules/silence.js';
 import { type CycleResult, type HistoryLookup, planCycle } from '../rules/cycle.js';
-import type { Point } from '../rules/trend.js';
-import { decimalToNumber } from '../money/decimal.js';
 import type { BalanceSource, FetchResult } from '../sources/source.js';
-import type { AlertRequest, CycleWrite, HistoryStore, StateStore } from '../store/store.js';
+import type { AlertRequest, CycleWrite, HistoryStore, Observed, StateStore } from '../store/store.js';
 import { heartbeatDue, observationDue, stateDue } from './write-policy.js';
 import type { Money } from '../money/money.js';
 import { alertKey, splitAlertKey } from '../rules/alert-key.js';
@@ -92,7 +90,7 @@ const MAX_PLANNING_PASSES = 4;
  */
 async function planWithHistory(store: HistoryStore | undefined, plan: (lookup: HistoryLookup) => CycleResult, source: string): Promise<CycleResult> {
   if (!store) return plan(() => []);
-  const read = new Map<string, { since: number; points: readonly Point[] }>();
+  const read = new Map<string, { since: number; points: readonly Observed[] }>();
   for (let pass = 1; ; pass += 1) {
     const wanted = new Map<string, number>();
     const lookup: HistoryLookup = (account, since) => {
@@ -108,7 +106,7 @@ async function planWithHistory(store: HistoryStore | undefined, plan: (lookup: H
     for (const wantedSince of wanted.values()) since = Math.min(since, wantedSince);
     const histories = await store.histories(source, [...wanted.keys()], since);
     for (const account of wanted.keys()) {
-      read.set(account, { since, points: (histories.get(account) ?? []).map((o) => ({ at: o.at, value: decimalToNumber(o.value.amount) })) });
+      read.set(account, { since, points: histories.get(account) ?? [] });
     }
   }
 }

@@ -30,4 +30,8 @@ function recordAlert(metrics: Metrics, rule: string, account: string, state: Ale
   metrics.acknowledged.set(labels, state.acknowledged === undefined ? 0 : 1);
   if (runwayMs !== undefined) metrics.runway.set(labels, runwayMs / 1000);
   else metrics.runway.remove(labels);
+  if (state.dropRatio !== undefined) {
+    metrics.dropRatio.set(labels, state.dropRatio);
+    metrics.dropFiring.set(labels, state.dropSince === undefined ? 0 : 1);
+  }
 }

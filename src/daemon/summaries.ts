@@ -63,8 +63,8 @@ export function buildSummary(args: {
     to: args.to,
     late: args.late,
     balances,
-    fired: pick(['firing', 'escalation', 'runway', 'no_data']),
-    resolved: pick(['resolved', 'runway_resolved', 'no_data_resolved']),
+    fired: pick(['firing', 'escalation', 'runway', 'drop', 'no_data']),
+    resolved: pick(['resolved', 'runway_resolved', 'drop_resolved', 'no_data_resolved']),
   };
 }
 

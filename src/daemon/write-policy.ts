@@ -41,6 +41,8 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
     a.missingSince === b.missingSince &&
     a.lastNotifiedAt === b.lastNotifiedAt &&
     a.runwaySince === b.runwaySince &&
+    a.dropSince === b.dropSince &&
+    a.dropRatio === b.dropRatio &&
     a.acknowledged === b.acknowledged &&
     sameMoney(a.lastValue, b.lastValue) &&
     sameMoney(a.previousValue, b.previousValue) &&

@@ -1,11 +1,12 @@
-import { type Decimal, decimalToNumber, formatDecimal, signOf } from '../money/decimal.js';
+import { type Decimal, decimalToNumber, formatDecimal, signOf, subtractDecimal } from '../money/decimal.js';
+import { ratioText } from '../rules/drop.js';
 import { isTopUp, sparkline } from '../rules/trend.js';
 import { summaryTitle } from './render-summary.js';
 import { formatTime, humanDuration } from './time.js';
 
 export { formatTime, humanDuration } from './time.js';
 import { formatMoney, type Money, moneyChange } from '../money/money.js';
-import type { AlertEvent, Level, TopUp } from '../rules/alert.js';
+import type { AlertEvent, DropFacts, Level, TopUp } from '../rules/alert.js';
 import type { ActionEcho, DeliveryFailureNotice, Message, RenderOptions } from './message.js';
 
 /**
@@ -13,23 +14,34 @@ import type { ActionEcho, DeliveryFailureNotice, Message, RenderOptions } from '
  * the same thing. Pure: events and options in, text out.
  */
 
-export type Tone = 'critical' | 'warning' | 'runway' | 'resolved' | 'no_data' | 'test';
+export type Tone = 'critical' | 'warning' | 'drop' | 'runway' | 'resolved' | 'no_data' | 'test';
 
-export const TONE_EMOJI: Readonly<Record<Tone, string>> = { critical: '🔴', warning: '🟠', runway: '⏳', resolved: '✅', no_data: '⚪', test: '🧪' };
+export const TONE_EMOJI: Readonly<Record<Tone, string>> = { critical: '🔴', warning: '🟠', drop: '📉', runway: '⏳', resolved: '✅', no_data: '⚪', test: '🧪' };
 export const TONE_COLOUR: Readonly<Record<Tone, string>> = {
   critical: '#d40e0d',
   warning: '#e8912d',
+  drop: '#a6266e',
   runway: '#ecb22e',
   resolved: '#2eb67d',
   no_data: '#9e9e9e',
   test: '#1d9bd1',
 };
-const TONE_LABEL: Readonly<Record<Tone, string>> = { critical: 'CRITICAL', warning: 'WARNING', runway: 'RUNWAY', resolved: 'RESOLVED', no_data: 'NO DATA', test: 'TEST' };
-const TONE_RANK: Readonly<Record<Tone, number>> = { test: 0, resolved: 1, no_data: 2, runway: 3, warning: 4, critical: 5 };
+const TONE_LABEL: Readonly<Record<Tone, string>> = {
+  critical: 'CRITICAL',
+  warning: 'WARNING',
+  drop: 'DROP',
+  runway: 'RUNWAY',
+  resolved: 'RESOLVED',
+  no_data: 'NO DATA',
+  test: 'TEST',
+};
+// A sudden drop (a drain, a runaway batch) outranks a slow runway but not a balance already below its level.
+const TONE_RANK: Readonly<Record<Tone, number>> = { test: 0, resolved: 1, no_data: 2, runway: 3, drop: 4, warning: 5, critical: 6 };
 
 export function toneOf(event: AlertEvent): Tone {
   if (event.kind === 'runway') return 'runway';
-  if (event.kind === 'runway_resolved') return 'resolved';
+  if (event.kind === 'drop') return 'drop';
+  if (event.kind === 'runway_resolved' || event.kind === 'drop_resolved') return 'resolved';
   if (event.kind === 'no_data' || (event.kind === 'repeat' && event.level === 'ok' && event.noData)) return 'no_data';
   if (event.kind === 'resolved' || event.kind === 'no_data_resolved') return 'resolved';
   return event.level === 'critical' ? 'critical' : event.level === 'warning' ? 'warning' : 'resolved';
@@ -72,6 +84,10 @@ export function headline(event: AlertEvent): string {
       return `[${label}] ${name}: ${value}, ${event.projection ? `below ${formatMoney(event.projection.target)} in about ${humanDuration(event.projection.ms)} at the current rate` : 'falling'}`;
     case 'runway_resolved':
       return `[${label}] ${name}: ${value}, no longer on course to run dry within ${humanDuration(event.runwayBelow ?? 0)}`;
+    case 'drop':
+      return event.drop ? `[${label}] ${name} fell ${dropText(event.drop)}` : `[${label}] ${name}: ${value}, falling fast`;
+    case 'drop_resolved':
+      return `[${label}] ${name}: ${value}, no longer falling fast${event.drop ? ` (${dropResolvedText(event.drop)})` : ''}`;
     case 'no_data':
       return `[${label}] ${name}: no balance could be read${event.reason ? ` (${event.reason})` : ''}`;
     case 'no_data_resolved':
@@ -123,6 +139,18 @@ export function topUpLines(topUp: TopUp | undefined): { readonly clear: string; 
 /** "24 h" and "48 h" as treasury says them, not "1 d"; longer or odd periods as any duration. */
 export const coverPeriod = (ms: number): string => (ms % 3_600_000 === 0 && ms <= 48 * 3_600_000 ? `${ms / 3_600_000} h` : humanDuration(ms));
 
+/** "35 % (−70,000.00 BDT) in 40 min: 200,000.00 → 130,000.00 BDT". */
+export function dropText(drop: DropFacts): string {
+  const to = subtractDecimal(drop.from.amount, drop.fall.amount);
+  return `${ratioText(drop.ratio)} (−${formatMoney(drop.fall)}) in ${humanDuration(drop.overMs)}: ${formatDecimal(drop.from.amount)} → ${formatMoney({ amount: to, currency: drop.from.currency })}`;
+}
+
+/** "10 % below its high of the last 1 h; the limit is 30 %", or, when it is back up, "not below its high of the last 1 h". */
+function dropResolvedText(drop: DropFacts): string {
+  const window = `its high of the last ${humanDuration(drop.withinMs)}`;
+  return drop.ratio > 0 ? `${ratioText(drop.ratio)} below ${window}; the limit is ${drop.limit}` : `not below ${window}`;
+}
+
 /** "at the current rate, below 10,000.00 BDT in about 3 h 20 min". */
 export function projectionText(event: AlertEvent): string | undefined {
   if (!event.projection) return undefined;
@@ -150,14 +178,15 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
   }
   facts.push(['Source', event.source]);
   facts.push(['Account', event.account]);
-  if (event.kind === 'runway_resolved') facts.push(['Runway alert since', formatTime(event.since, options)]);
-  else if (event.kind === 'resolved') facts.push(['Was firing', `${humanDuration(event.at - event.since)}, since ${formatTime(event.since, options)}`]);
-  else if (event.kind === 'no_data' || event.kind === 'no_data_resolved' || (event.kind === 'repeat' && event.level === 'ok')) {
-    facts.push(['No data since', formatTime(event.since, options)]);
-  } else facts.push(['Firing since', `${formatTime(event.since, options)} (${humanDuration(event.at - event.since)})`]);
+  if (event.drop) {
+    facts.push(['Fell', `${ratioText(event.drop.ratio)} (${formatMoney(event.drop.fall)}) in ${humanDuration(event.drop.overMs)}`]);
+    facts.push(['From', `${formatMoney(event.drop.from)} at ${formatTime(event.at - event.drop.overMs, options)}`]);
+    facts.push(['Drop limit', `${event.drop.limit} within ${humanDuration(event.drop.withinMs)}`]);
+  }
+  facts.push(...sinceFact(event, options));
   if (event.reason) facts.push(['Why no data', event.reason]);
   const projection = projectionText(event);
-  if (projection && event.kind !== 'resolved' && event.kind !== 'runway_resolved') facts.push(['Forecast', projection]);
+  if (projection && !event.kind.endsWith('resolved')) facts.push(['Forecast', projection]);
   const topUp = topUpLines(event.topUp);
   if (topUp) {
     facts.push(['Top up', topUp.clear]);
@@ -167,6 +196,26 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
   if (event.silenceEnded) facts.push(['Silence', 'ended: the alert resolved']);
   if (event.acknowledged) facts.push(['Acknowledged', `by ${event.acknowledged.by} at ${formatTime(event.acknowledged.at, options)}${event.kind === 'escalation' ? ' (ended: it got worse)' : ''}`]);
   return facts;
+}
+
+/** When it began: the episode, the no-data spell, or (a drop) nothing more than where it fell from, said above. */
+function sinceFact(event: AlertEvent, options: RenderOptions): [string, string][] {
+  switch (event.kind) {
+    case 'drop':
+      return [];
+    case 'runway_resolved':
+      return [['Runway alert since', formatTime(event.since, options)]];
+    case 'drop_resolved':
+      return [['Drop alert since', formatTime(event.since, options)]];
+    case 'resolved':
+      return [['Was firing', `${humanDuration(event.at - event.since)}, since ${formatTime(event.since, options)}`]];
+    case 'no_data':
+    case 'no_data_resolved':
+      return [['No data since', formatTime(event.since, options)]];
+    default:
+      if (event.kind === 'repeat' && event.level === 'ok') return [['No data since', formatTime(event.since, options)]];
+      return [['Firing since', `${formatTime(event.since, options)} (${humanDuration(event.at - event.since)})`]];
+  }
 }
 
 /** Digests longer than this are cut with "and N more", within Slack's block limits. */

@@ -43,7 +43,7 @@ export function summaryTable(summary: Summary): string {
 
 export function summaryEventLines(events: readonly SummaryEvent[], options: RenderOptions): string[] {
   const label = (e: SummaryEvent) =>
-    e.kind === 'runway' ? 'RUNWAY' : e.kind === 'no_data' ? 'NO DATA' : e.kind.endsWith('resolved') ? 'RESOLVED' : e.level.toUpperCase();
+    e.kind === 'runway' ? 'RUNWAY' : e.kind === 'drop' ? 'DROP' : e.kind === 'no_data' ? 'NO DATA' : e.kind.endsWith('resolved') ? 'RESOLVED' : e.level.toUpperCase();
   const lines = events.slice(0, MAX_EVENTS).map((e) => `${formatTime(e.at, options)}  [${label(e)}] ${name(e)}${e.value ? `: ${formatMoney(e.value)}` : ''}`);
   return events.length > MAX_EVENTS ? [...lines, `…and ${events.length - MAX_EVENTS} more`] : lines;
 }

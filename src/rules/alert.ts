@@ -1,4 +1,5 @@
 import type { Money } from '../money/money.js';
+import type { DropPolicy } from './drop.js';
 import type { Thresholds } from './thresholds.js';
 
 /** A confirmed alert level. */
@@ -17,6 +18,18 @@ export interface TopUp {
   readonly to: Money;
   /** While falling: `atLeast` plus what the current rate takes away in `ms`, rounded up to the minor unit. */
   readonly cover?: { readonly amount: Money; readonly ms: number };
+}
+
+/** What a drop message says: "fell 35 % (−70,000.00 BDT) in 40 min: 200,000.00 → 130,000.00 BDT". */
+export interface DropFacts {
+  readonly from: Money;
+  readonly fall: Money;
+  readonly ratio: number;
+  /** How long the fall took: from the high to this reading. */
+  readonly overMs: number;
+  /** drop_by as people wrote it: "30 %" or "50,000.00 BDT". */
+  readonly limit: string;
+  readonly withinMs: number;
 }
 
 /** The alert state of one rule for one account. Plain data: stored as is, compared as is. */
@@ -43,6 +56,10 @@ export interface AlertState {
   readonly runwaySince?: number;
   /** The last runway projection, for `status`: when, ms to the crossing (absent: not falling), and the level crossed. */
   readonly projection?: { readonly at: number; readonly ms?: number; readonly target: string };
+  /** Set while a drop alert is firing: when it started. */
+  readonly dropSince?: number;
+  /** Rules with drop_by: how far the last reading fell from its recent high, as a share of it (0 when it did not fall). */
+  readonly dropRatio?: number;
   /** Someone said "I'm on it": no repeats while it lasts; it ends when the alert gets worse or resolves. */
   readonly acknowledged?: Acknowledgement;
 }
@@ -85,7 +102,18 @@ export type Observation =
   /** `missing`: the source answered, but not for this account; otherwise the source (or this one reading) failed. */
   | { readonly kind: 'failure'; readonly reason: string; readonly missing?: boolean };
 
-export type EventKind = 'firing' | 'escalation' | 'improvement' | 'resolved' | 'repeat' | 'no_data' | 'no_data_resolved' | 'runway' | 'runway_resolved';
+export type EventKind =
+  | 'firing'
+  | 'escalation'
+  | 'improvement'
+  | 'resolved'
+  | 'repeat'
+  | 'no_data'
+  | 'no_data_resolved'
+  | 'runway'
+  | 'runway_resolved'
+  | 'drop'
+  | 'drop_resolved';
 
 /** What an alert's timeline records: its events, and what people did to it (`forget`). */
 export type TimelineKind = EventKind | 'forgotten' | 'acknowledged' | 'unacknowledged';
@@ -116,6 +144,8 @@ export interface AlertEvent {
   readonly topUp?: TopUp;
   /** The last observed values, oldest first, for a sparkline. */
   readonly recent?: readonly number[];
+  /** Drop events: the fall from the recent high, the limit as written, and the window. */
+  readonly drop?: DropFacts;
   /** Runway events: the rule's runway_below, in ms. */
   readonly runwayBelow?: number;
   /** A resolve that ended a silence on this alert. */
@@ -140,6 +170,8 @@ export interface RulePolicy {
   readonly staleAfter: number;
   /** ms; when set, a projected crossing sooner than this raises a runway alert. */
   readonly runwayBelow?: number;
+  /** When set, a fall this far within its window raises a drop alert. */
+  readonly drop?: DropPolicy;
 }
 
 /** The state with an acknowledgement given (`ack`) or taken back (`null`). */
@@ -149,5 +181,6 @@ export function withAcknowledgement(state: AlertState, ack: Acknowledgement | nu
   return rest;
 }
 
-/** Whether there is anything to acknowledge: a level, a runway or a no-data alert firing. */
-export const isFiring = (state: AlertState): boolean => state.level !== 'ok' || state.runwaySince !== undefined || state.noDataSince !== undefined;
+/** Whether there is anything to acknowledge: a level, a runway, a drop or a no-data alert firing. */
+export const isFiring = (state: AlertState): boolean =>
+  state.level !== 'ok' || state.runwaySince !== undefined || state.dropSince !== undefined || state.noDataSince !== undefined;

@@ -6,6 +6,7 @@ import { catalogOf } from '../sources/index.js';
 import type { AccountReading, FetchResult } from '../sources/source.js';
 import type { AlertEvent, AlertState, Observation, RulePolicy } from './alert.js';
 import { accountOfKey, alertKey } from './alert-key.js';
+import { type DropPolicy, measureDrop, type Reading, STANDING_LOOKBACK_MS } from './drop.js';
 import { evaluate } from './evaluate.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
 import { topUpFor } from './topup.js';
@@ -71,7 +72,8 @@ export function planCycle(
         rule.runway_below !== undefined && effective.kind === 'value'
           ? project(pointsOf(rule, account, effective, now, historyOf), runwayTarget(policy.thresholds), now, rule.runway_window)
           : undefined;
-      const result = evaluate(policy, account, prior, effective, now, trend);
+      const drop = policy.drop && effective.kind === 'value' ? measureDrop(historyOf(account, now - policy.drop.withinMs - STANDING_LOOKBACK_MS), effective.value, now, policy.drop) : undefined;
+      const result = evaluate(policy, account, prior, effective, now, trend, drop);
       states.set(key, result.state);
       if (result.events.length > 0) {
         const points = pointsOf(rule, account, effective, now, historyOf);
@@ -115,6 +117,7 @@ function policiesOf(rule: Rule, source: string): PolicyIn {
     repeat: rule.repeat,
     staleAfter: rule.stale_after,
     ...(rule.runway_below === undefined ? {} : { runwayBelow: rule.runway_below }),
+    ...(rule.drop_by === undefined ? {} : { drop: { by: rule.drop_by, withinMs: rule.drop_within } satisfies DropPolicy }),
   });
   return (currency) => {
     let found = byCurrency.get(currency);
@@ -130,7 +133,7 @@ function policiesOf(rule: Rule, source: string): PolicyIn {
 const NO_THRESHOLDS: Thresholds = Object.freeze({});
 
 /** Reads stored observations of an account since a time, oldest first. */
-export type HistoryLookup = (account: string, since: number) => readonly Point[];
+export type HistoryLookup = (account: string, since: number) => readonly Reading[];
 
 /** The history a trend and a sparkline are drawn from, with this cycle's reading last. */
 function pointsOf(rule: Rule, account: string, observation: Observation, now: number, historyOf: HistoryLookup): Point[] {
@@ -141,14 +144,19 @@ function pointsOf(rule: Rule, account: string, observation: Observation, now: nu
 const TREND_DISPLAY_MS = 86_400_000;
 const SPARKLINE_POINTS = 20;
 
-function withCurrent(points: readonly Point[], observation: Observation, now: number): Point[] {
-  return observation.kind === 'value' ? [...points.filter((p) => p.at < now), { at: now, value: decimalToNumber(observation.value.amount) }] : [...points];
+function withCurrent(readings: readonly Reading[], observation: Observation, now: number): Point[] {
+  const points: Point[] = [];
+  for (const r of readings) if (observation.kind !== 'value' || r.at < now) points.push({ at: r.at, value: decimalToNumber(r.value.amount) });
+  if (observation.kind === 'value') points.push({ at: now, value: decimalToNumber(observation.value.amount) });
+  return points;
 }
 
 /** The level a runway counts down to: the critical threshold, or zero when the rule has none. */
 function runwayTarget(thresholds: Thresholds): Decimal {
   return thresholds.critical ?? { units: 0n, scale: 0 };
 }
+
+const RESOLVES: ReadonlySet<AlertEvent['kind']> = new Set(['resolved', 'runway_resolved', 'no_data_resolved', 'drop_resolved']);
 
 /** The events that say a balance is low, and so how much would clear it. */
 const TOPPED_UP: ReadonlySet<AlertEvent['kind']> = new Set(['firing', 'escalation', 'improvement', 'repeat']);
@@ -160,7 +168,7 @@ const TOPPED_UP: ReadonlySet<AlertEvent['kind']> = new Set(['firing', 'escalatio
  */
 export function withTrend(event: AlertEvent, points: readonly Point[], now: number, windowMs: number, coverMs: number): AlertEvent {
   const recent = points.slice(-SPARKLINE_POINTS).map((p) => p.value);
-  const showsForecast = event.kind !== 'resolved' && event.kind !== 'runway_resolved' && event.kind !== 'no_data_resolved';
+  const showsForecast = !RESOLVES.has(event.kind);
   const trend = showsForecast && !event.projection ? project(points, runwayTarget(event.thresholds), now, windowMs) : undefined;
   const currency = event.value?.currency ?? null;
   // The top-up's cover comes from the trend's slope, which holds below the critical level too, where there is nothing left to project to.

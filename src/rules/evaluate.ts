@@ -1,6 +1,7 @@
 import { compareDecimal, type Decimal } from '../money/decimal.js';
 import { formatMoney, type Money, sameMoney } from '../money/money.js';
-import { type AlertEvent, type AlertState, type EventKind, initialState, type Level, LEVEL_SEVERITY, type Observation, type RulePolicy } from './alert.js';
+import { type AlertEvent, type AlertState, type EventKind, initialState, isFiring, type Level, LEVEL_SEVERITY, type Observation, type RulePolicy } from './alert.js';
+import { type DropMeasure, dropLimitText } from './drop.js';
 import type { Projection } from './trend.js';
 
 export interface Evaluation {
@@ -41,10 +42,19 @@ function transitionKind(from: Level, to: Level): EventKind {
  * mutated. A failed fetch never changes the balance level (missing data never
  * resolves an alert); after `staleAfter` failures in a row it raises "no data".
  */
-export function evaluate(policy: RulePolicy, account: string, previous: AlertState | undefined, observation: Observation, now: number, trend?: Projection): Evaluation {
+export function evaluate(
+  policy: RulePolicy,
+  account: string,
+  previous: AlertState | undefined,
+  observation: Observation,
+  now: number,
+  trend?: Projection,
+  drop?: DropMeasure,
+): Evaluation {
   const state = previous ?? initialState(now);
   const evaluated = observation.kind === 'failure' ? onFailure(policy, account, state, observation, now) : onValue(policy, account, state, observation.value, now);
-  const { state: next, events } = acknowledgement(state, observation.kind === 'value' ? withRunway(policy, account, evaluated, observation.value, trend, now) : evaluated);
+  const judged = observation.kind === 'value' ? withDrop(policy, account, withRunway(policy, account, evaluated, observation.value, trend, now), observation.value, drop, now) : evaluated;
+  const { state: next, events } = acknowledgement(state, judged);
   if (events.length > 0) return { state: { ...next, lastNotifiedAt: now }, events };
   // Acknowledged: someone is on it, so no reminders.
   if (next.acknowledged) return { state: next, events };
@@ -61,7 +71,11 @@ function acknowledgement(before: AlertState, evaluated: Evaluation): Evaluation 
   const ack = before.acknowledged;
   if (!ack) return evaluated;
   const ending = evaluated.events.find(
-    (e) => e.kind === 'escalation' || e.kind === 'resolved' || (e.kind === 'firing' && before.runwaySince !== undefined) || (e.kind === 'runway_resolved' && evaluated.state.level === 'ok'),
+    (e) =>
+      e.kind === 'escalation' ||
+      e.kind === 'resolved' ||
+      (e.kind === 'firing' && before.runwaySince !== undefined) ||
+      ((e.kind === 'runway_resolved' || e.kind === 'drop_resolved') && !isFiring(evaluated.state)),
   );
   if (!ending) return evaluated;
   const { acknowledged: _ended, ...state } = evaluated.state;
@@ -145,6 +159,29 @@ function withRunway(policy: RulePolicy, account: string, evaluated: Evaluation, 
     return { state: { ...state, runwaySince: undefined }, events: [...evaluated.events, { ...facts, kind: 'runway_resolved', since: state.runwaySince }] };
   }
   return { state, events: evaluated.events };
+}
+
+/**
+ * The drop alert, beside the balance and runway alerts: it fires once when the
+ * fall from the recent high reaches drop_by, and resolves when the fall within
+ * the window is back under it. A rise never fires it; there are no repeats.
+ */
+function withDrop(policy: RulePolicy, account: string, evaluated: Evaluation, value: Money, drop: DropMeasure | undefined, now: number): Evaluation {
+  if (!policy.drop || !drop) return evaluated;
+  const measured = evaluated.state.dropRatio === drop.ratio ? evaluated.state : { ...evaluated.state, dropRatio: drop.ratio };
+  const firing = measured.dropSince !== undefined;
+  if (firing === drop.exceeds) return measured === evaluated.state ? evaluated : { state: measured, events: evaluated.events };
+  const event: AlertEvent = {
+    ...eventBase(policy, account, now),
+    kind: drop.exceeds ? 'drop' : 'drop_resolved',
+    level: measured.level,
+    previousLevel: measured.level,
+    since: measured.dropSince ?? now,
+    value,
+    ...optional('previousValue', evaluated.state.previousValue),
+    drop: { from: drop.from, fall: drop.fall, ratio: drop.ratio, overMs: now - drop.fromAt, limit: dropLimitText(policy.drop.by, value.currency), withinMs: policy.drop.withinMs },
+  };
+  return { state: { ...measured, dropSince: drop.exceeds ? now : undefined }, events: [...evaluated.events, event] };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

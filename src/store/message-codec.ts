@@ -17,7 +17,7 @@ export const MESSAGE_VERSION = 1;
 const decimal = z.strictObject({ units: z.bigint(), scale: z.number().int().min(0) });
 const money = z.strictObject({ amount: decimal, currency: z.string().nullable() });
 const level = z.enum(['ok', 'warning', 'critical']);
-const eventKind = z.enum(['firing', 'escalation', 'improvement', 'resolved', 'repeat', 'no_data', 'no_data_resolved', 'runway', 'runway_resolved']);
+const eventKind = z.enum(['firing', 'escalation', 'improvement', 'resolved', 'repeat', 'no_data', 'no_data_resolved', 'runway', 'runway_resolved', 'drop', 'drop_resolved']);
 const thresholds = z.strictObject({ warn: decimal.optional(), critical: decimal.optional(), warnRecover: decimal.optional(), criticalRecover: decimal.optional() });
 
 const alertEvent = z.strictObject({
@@ -38,6 +38,7 @@ const alertEvent = z.strictObject({
   projection: z.strictObject({ ms: z.number(), target: money }).optional(),
   // Added within version 1: optional, so every message queued before it reads as it is.
   topUp: z.strictObject({ atLeast: money, to: money, cover: z.strictObject({ amount: money, ms: z.number() }).optional() }).optional(),
+  drop: z.strictObject({ from: money, fall: money, ratio: z.number(), overMs: z.number(), limit: z.string(), withinMs: z.number() }).optional(),
   recent: z.array(z.number()).optional(),
   runwayBelow: z.number().optional(),
   silenceEnded: z.boolean().optional(),

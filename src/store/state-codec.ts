@@ -27,6 +27,8 @@ interface StoredState {
   p?: StoredMoney;
   t?: number;
   r?: number;
+  d?: number;
+  q?: number;
   j?: { a: number; m?: number; g: string };
   k?: { b: string; n?: string; a: number };
 }
@@ -46,6 +48,9 @@ const storedState = z.object({
   p: storedMoney.optional(),
   t: z.number().optional(),
   r: z.number().optional(),
+  // Added within version 1 (drops): optional, so every state written before reads as it is.
+  d: z.number().optional(),
+  q: z.number().optional(),
   j: z.object({ a: z.number(), m: z.number().optional(), g: z.string() }).optional(),
   k: z.object({ b: z.string(), n: z.string().optional(), a: z.number() }).optional(),
 });
@@ -69,6 +74,8 @@ export function encodeState(state: AlertState): string {
   if (state.previousValue) stored.p = toStored(state.previousValue);
   if (state.lastNotifiedAt !== undefined) stored.t = state.lastNotifiedAt;
   if (state.runwaySince !== undefined) stored.r = state.runwaySince;
+  if (state.dropSince !== undefined) stored.d = state.dropSince;
+  if (state.dropRatio !== undefined) stored.q = state.dropRatio;
   if (state.acknowledged) stored.k = { b: state.acknowledged.by, a: state.acknowledged.at, ...(state.acknowledged.note === undefined ? {} : { n: state.acknowledged.note }) };
   if (state.projection) stored.j = { a: state.projection.at, g: state.projection.target, ...(state.projection.ms === undefined ? {} : { m: state.projection.ms }) };
   return JSON.stringify(stored);
@@ -103,6 +110,8 @@ export function decodeState(text: string): AlertState | undefined {
     ...(stored.p === undefined ? {} : { previousValue: fromStored(stored.p) }),
     ...(stored.t === undefined ? {} : { lastNotifiedAt: stored.t }),
     ...(stored.r === undefined ? {} : { runwaySince: stored.r }),
+    ...(stored.d === undefined ? {} : { dropSince: stored.d }),
+    ...(stored.q === undefined ? {} : { dropRatio: stored.q }),
     ...(stored.k === undefined ? {} : { acknowledged: { by: stored.k.b, at: stored.k.a, ...(stored.k.n === undefined ? {} : { note: stored.k.n }) } }),
     ...(stored.j === undefined ? {} : { projection: { at: stored.j.a, target: stored.j.g, ...(stored.j.m === undefined ? {} : { ms: stored.j.m }) } }),
   };

@@ -76,6 +76,29 @@ describe('balance-watch run', () => {
     expect(daemon.raw.join('\n')).toMatch(/stopped cleanly/);
   }, 60_000);
 
+  it('fires a drop once from the stored history, keeps its window across a restart, and resolves it', async () => {
+    writeConfig({
+      rules: `  - name: bKash agent float
+    source: apay
+    payment_system: bkash_a
+    warn_below: 10000
+    drop_by: 30%
+    drop_within: 1h`,
+    });
+    const first = await start();
+    sim.setApayBalance('bkash_a', '50000');
+    await first.waitFor('the drop', () => texts().length === 1);
+    expect(texts()[0]).toMatch(/^\[DROP\] bKash agent float fell 38 % \(−30,000\.00 BDT\) in \d+ s: 80,000\.00 → 50,000\.00 BDT$/);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    // The high of 80,000 is in the store's history, not only in the first daemon's memory.
+    const second = await start();
+    await second.nextCycles('apay', 3);
+    expect(texts()).toHaveLength(1);
+    sim.setApayBalance('bkash_a', '80000');
+    await second.waitFor('the drop to resolve', () => texts().length === 2);
+    expect(texts()[1]).toBe('[RESOLVED] bKash agent float: 80,000.00 BDT, no longer falling fast (not below its high of the last 1 h)');
+  }, 60_000);
+
   it('neither repeats a firing nor loses a resolve across a restart', async () => {
     const first = await start();
     sim.setApayBalance('bkash_a', '8000');

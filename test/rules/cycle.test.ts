@@ -111,7 +111,8 @@ describe('planCycle with history', () => {
   const HOUR = 3_600_000;
   const NOW = 100 * HOUR;
   /** The hours before now, falling `perHour` to `latest`. */
-  const history = (latest: number, perHour = 1000) => Array.from({ length: 10 }, (_, i) => ({ at: NOW - (10 - i) * HOUR, value: latest + (10 - i) * perHour }));
+  const history = (latest: number, perHour = 1000) =>
+    Array.from({ length: 10 }, (_, i) => ({ at: NOW - (10 - i) * HOUR, value: money(`${latest + (10 - i) * perHour}.00`, 'BDT') }));
   const reading = (text: string): FetchResult => ({ ok: true, readings: [{ account: 'bkash_a', balance: { ok: true, value: money(text, 'BDT') } }] });
 
   it('raises a runway alert before the warning, with the forecast and a sparkline', () => {
@@ -131,5 +132,37 @@ describe('planCycle with history', () => {
     const firing = plan.events.find((e) => e.kind === 'firing');
     expect(firing?.projection?.ms).toBeGreaterThan(30 * HOUR);
     expect(firing?.recent?.at(-1)).toBe(45_000);
+  });
+});
+
+describe('planCycle with drop_by', () => {
+  const dropConfig = (by: string): Config =>
+    parseConfigText(VALID_CONFIG.replace('    critical_below: 10000\n', `    critical_below: 10000\n    drop_by: ${by}\n    drop_within: 1h\n`), { file: 'c.yaml', env: TEST_ENV }).config!;
+  const NOW = 100 * 3_600_000;
+  const reading = (text: string): FetchResult => ({ ok: true, readings: [{ account: 'bkash_a', balance: { ok: true, value: money(text, 'BDT') } }] });
+
+  it('reads the window and the reading standing at its start from the history, and fires a drop', () => {
+    const config = dropConfig('30%');
+    const asked: number[] = [];
+    const plan = planCycle(config, config.sources[0]!, reading('130000.00'), new Map(), NOW, (_, since) => {
+      asked.push(since);
+      return [{ at: NOW - 40 * 60_000, value: money('200000.00', 'BDT') }];
+    });
+    expect(Math.min(...asked)).toBeLessThan(NOW - 3_600_000);
+    const drop = plan.events.find((e) => e.kind === 'drop');
+    expect(drop?.drop).toMatchObject({ from: money('200000.00', 'BDT'), fall: money('70000.00', 'BDT'), overMs: 40 * 60_000, limit: '30 %', withinMs: 3_600_000 });
+    expect(plan.states.get(alertKey('bKash agent float', 'bkash_a'))?.dropSince).toBe(NOW);
+  });
+
+  it('says an amount limit in the currency', () => {
+    const config = dropConfig('50000');
+    const plan = planCycle(config, config.sources[0]!, reading('100000.00'), new Map(), NOW, () => [{ at: NOW - 60_000, value: money('200000.00', 'BDT') }]);
+    expect(plan.events.find((e) => e.kind === 'drop')?.drop?.limit).toBe('50,000.00 BDT');
+  });
+
+  it.each([['0'], ['0%'], ['150%'], ['-5%']])('refuses drop_by: %s', (by) => {
+    const loaded = parseConfigText(VALID_CONFIG.replace('    critical_below: 10000\n', `    critical_below: 10000\n    drop_by: "${by}"\n`), { file: 'c.yaml', env: TEST_ENV });
+    expect(loaded.config).toBeUndefined();
+    expect(loaded.errors[0]?.message).toMatch(/drop_by/);
   });
 });
