@@ -118,3 +118,37 @@ describe('a drain meeting an unreadable row', () => {
     await store.close();
   });
 });
+
+describe('drop alerts in the stored shapes', () => {
+  const bdt = (units: bigint) => ({ amount: { units, scale: 2 }, currency: 'BDT' });
+
+  it('a drop event round-trips through the outbox codec, and a message without one still reads', () => {
+    const message: Message = {
+      kind: 'alerts',
+      source: 'apay',
+      events: [
+        {
+          kind: 'drop',
+          rule: 'bKash agent float',
+          source: 'apay',
+          account: 'bkash_a',
+          target: 'bkash_a',
+          level: 'ok',
+          previousLevel: 'ok',
+          value: bdt(13_000_000n),
+          thresholds: {},
+          since: T0,
+          at: T0,
+          drop: { from: bdt(20_000_000n), fall: bdt(7_000_000n), ratio: 0.35, overMs: 2_400_000, limit: '30 %', withinMs: 3_600_000 },
+        },
+      ],
+    };
+    expect(decodeMessage(encodeMessage(message))).toEqual({ ok: true, message });
+  });
+
+  it('a state with a firing drop round-trips, and one written before drops reads without one', () => {
+    const state = { level: 'ok' as const, since: T0, warnStreak: 0, criticalStreak: 0, failures: 0, lastValue: bdt(13_000_000n), lastObservedAt: T0, dropSince: T0, dropRatio: 0.35 };
+    expect(decodeState(encodeState(state))).toEqual(state);
+    expect(decodeState(fixture('state-v0-firing.json'))?.dropSince).toBeUndefined();
+  });
+});
