@@ -117,6 +117,8 @@ const thresholdsAreOrdered: Check = (context) =>
   });
 
 const AMOUNT_KEYS = ['warn_below', 'critical_below', 'recover_above', 'critical_recover_above'] as const;
+/** The amounts that must fit the currency's minor unit: the levels, and drop_by when it is an amount. */
+const FITTED_KEYS = [...AMOUNT_KEYS, 'drop_by'] as const;
 
 /** The currency a rule's balances will be in, when the config says so; thresholds must fit it. */
 function ruleCurrency(config: Config, rule: Rule): string | undefined {
@@ -134,8 +136,9 @@ const thresholdsFitCurrency: Check = (context) =>
     const currency = ruleCurrency(context.config, rule);
     const exponent = currency === undefined ? undefined : minorUnitExponent(currency);
     if (exponent === undefined) return [];
-    return AMOUNT_KEYS.flatMap((key) => {
-      const amount: Decimal | undefined = rule[key];
+    const amountOf = (key: (typeof FITTED_KEYS)[number]): Decimal | undefined => (key === 'drop_by' ? (rule.drop_by?.kind === 'amount' ? rule.drop_by.amount : undefined) : rule[key]);
+    return FITTED_KEYS.flatMap((key) => {
+      const amount = amountOf(key);
       if (!amount) return [];
       const fitted = rescale(amount, exponent);
       if (fitted.ok) return [];

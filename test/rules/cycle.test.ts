@@ -166,3 +166,10 @@ describe('planCycle with drop_by', () => {
     expect(loaded.errors[0]?.message).toMatch(/drop_by/);
   });
 });
+
+describe('check of drop_by', () => {
+  it('reports an amount the currency cannot hold, where it is written', () => {
+    const loaded = parseConfigText(VALID_CONFIG.replace('    critical_below: 10000\n', '    critical_below: 10000\n    drop_by: 5000.555\n'), { file: 'c.yaml', env: TEST_ENV });
+    expect(loaded.errors.map((e) => `${e.position.line}:${e.position.col} ${e.message}`)).toEqual(['29:14 drop_by: BDT has 2 decimal places, but 5000.555 has 3']);
+  });
+});
