@@ -202,6 +202,13 @@ describe('the board page', () => {
     expect(renderBoardPage(tomorrow, { refreshMs: 5_000, assetVersion: '1' })).toContain('<td>≈ 1 d 6 h<br><small>about 2026-11-23 21:00</small></td>');
   });
 
+  it('shows a firing drop in the state cell and the JSON', () => {
+    const board = buildBoard(input({ alerts: [alert('bkash_a', { lastValue: bdt(13_000_000n), dropSince: NOW - 600_000, dropRatio: 0.35 })] }));
+    expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<small class="drop">fell 35 % since ');
+    expect(boardJson(board).balances[0]!.drop).toEqual({ since: new Date(NOW - 600_000).toISOString(), ratio: 0.35 });
+    expect(boardJson(buildBoard(input({ alerts: [alert('bkash_a', { dropRatio: 0.1 })] }))).balances[0]!.drop).toBeNull();
+  });
+
   it('says what covers the next 24 h while a warning falls, on hover and in the JSON', () => {
     // 45,000.00 falling to the critical 10,000.00 in 35 h: 1,000.00 an hour.
     const falling = alert('bkash_a', { level: 'warning', lastValue: bdt(4_500_000n), projection: { at: NOW - 1_000, ms: 35 * 3_600_000, target: 'critical' } });
