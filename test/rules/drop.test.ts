@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Money } from '../../src/money/money.js';
 import type { AlertEvent, AlertState, RulePolicy } from '../../src/rules/alert.js';
-import { type DropPolicy, measureDrop, ratioText, type Reading } from '../../src/rules/drop.js';
+import { type DropPolicy, measureDrop, ratioText, type Reading, STANDING_LOOKBACK_MS } from '../../src/rules/drop.js';
+import { HISTORY_HEARTBEAT_MS } from '../../src/store/store.js';
 import { evaluate } from '../../src/rules/evaluate.js';
 import { headline } from '../../src/notify/format.js';
 
@@ -20,6 +21,10 @@ function series(values: readonly number[], now: number): { history: Reading[]; c
 
 describe('measureDrop', () => {
   const NOW = 10 * HOUR;
+  it('reads far enough before the window to find the reading that stood at its start, whatever the history heartbeat', () => {
+    expect(STANDING_LOOKBACK_MS).toBeGreaterThanOrEqual(2 * HISTORY_HEARTBEAT_MS);
+  });
+
   it.each<[string, number[], DropPolicy, boolean, number]>([
     ['a fall of a third from the high fires at 30 %', [200_000, 190_000, 150_000, 130_000], percent(30), true, 200_000],
     ['a fall just under the limit does not', [200_000, 140_001], percent(30), false, 200_000],
