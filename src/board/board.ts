@@ -128,6 +128,9 @@ export function publicUrl(url: string): string {
 /** Code-point order: stable across hosts and locales, and far cheaper than localeCompare for a thousand rows. */
 export const seriesKey = (source: string, account: string): string => `${source}\u0000${account}`;
 
+/** A balance falling fast sorts among the warnings, though its level may still be ok. */
+const rowRank = (row: BoardRow): number => (row.drop && SEEN_ORDER[row.state] > SEEN_ORDER.warning ? SEEN_ORDER.warning : SEEN_ORDER[row.state]);
+
 function changeOf(state: AlertState): Money | null {
   return moneyChange(state.previousValue, state.lastValue);
 }
@@ -216,7 +219,7 @@ export function buildBoard(input: BoardInput): Board {
   });
   rows.sort(
     (a, b) =>
-      SEEN_ORDER[a.state] - SEEN_ORDER[b.state] ||
+      rowRank(a) - rowRank(b) ||
       (a.runwayMs ?? Number.POSITIVE_INFINITY) - (b.runwayMs ?? Number.POSITIVE_INFINITY) ||
       compareNames(a.rule, b.rule) ||
       compareNames(a.account, b.account),

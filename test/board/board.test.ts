@@ -207,6 +207,9 @@ describe('the board page', () => {
     expect(renderBoardPage(board, { refreshMs: 5_000, assetVersion: '1' })).toContain('<small class="drop">fell 35 % since ');
     expect(boardJson(board).balances[0]!.drop).toEqual({ since: new Date(NOW - 600_000).toISOString(), ratio: 0.35 });
     expect(boardJson(buildBoard(input({ alerts: [alert('bkash_a', { dropRatio: 0.1 })] }))).balances[0]!.drop).toBeNull();
+    // A balance falling fast sorts among the warnings, above what is merely ok.
+    const sorted = buildBoard(input({ alerts: [alert('a_ok', {}), alert('z_drop', { dropSince: NOW, dropRatio: 0.4 }), alert('m_warning', { level: 'warning' })] }));
+    expect(sorted.rows.map((r) => r.account)).toEqual(['m_warning', 'z_drop', 'a_ok']);
   });
 
   it('says what covers the next 24 h while a warning falls, on hover and in the JSON', () => {
