@@ -9,7 +9,7 @@ import { renderTable } from '../report/table.js';
 import { currentRunwayMs, displayState, isFiring, type TopUp } from '../rules/alert.js';
 import { thresholdsIn } from '../rules/thresholds.js';
 import { topUpJson, topUpOfState } from '../rules/topup.js';
-import { ratioText } from '../rules/drop.js';
+import { dropLabel } from '../rules/drop.js';
 import { seenLabel } from '../rules/seen-state.js';
 import { type ChannelHealth, isChannelFailing, isChannelUp } from '../store/store.js';
 import { describeLocation, mayHoldState } from '../store/location.js';
@@ -107,7 +107,7 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
           firing.map((a) => [
             a.rule,
             a.account,
-            `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}${a.state.runwaySince !== undefined ? ', runway' : ''}${a.state.dropSince !== undefined ? `, drop ${ratioText(a.state.dropRatio ?? 0)}` : ''}`,
+            `${a.state.level}${a.state.noDataSince !== undefined ? ', no data' : ''}${a.state.runwaySince !== undefined ? ', runway' : ''}${dropLabel(a.state)}`,
             a.state.lastValue ? formatMoney(a.state.lastValue) : '-',
             topUpCell(topUps.get(a)),
             trend(a),

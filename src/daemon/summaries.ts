@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { errorMessage } from '../error-message.js';
 import { type Money, moneyChange } from '../money/money.js';
 import type { Summary, SummaryRow } from '../notify/summary.js';
-import type { TimelineKind } from '../rules/alert.js';
+import { RESOLVE_KINDS, type TimelineKind } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
 import { compareSeen, seenState } from '../rules/seen-state.js';
 import type { AlertStore, HistoryStore, LoggedEvent, StoredAlert, SummaryStore } from '../store/store.js';
@@ -64,7 +64,7 @@ export function buildSummary(args: {
     late: args.late,
     balances,
     fired: pick(['firing', 'escalation', 'runway', 'drop', 'no_data']),
-    resolved: pick(['resolved', 'runway_resolved', 'drop_resolved', 'no_data_resolved']),
+    resolved: pick(RESOLVE_KINDS),
   };
 }
 

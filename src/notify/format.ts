@@ -6,7 +6,7 @@ import { formatTime, humanDuration } from './time.js';
 
 export { formatTime, humanDuration } from './time.js';
 import { formatMoney, type Money, moneyChange } from '../money/money.js';
-import type { AlertEvent, DropFacts, Level, TopUp } from '../rules/alert.js';
+import { type AlertEvent, type DropFacts, isResolve, type Level, type TopUp } from '../rules/alert.js';
 import type { ActionEcho, DeliveryFailureNotice, Message, RenderOptions } from './message.js';
 
 /**
@@ -186,7 +186,7 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
   facts.push(...sinceFact(event, options));
   if (event.reason) facts.push(['Why no data', event.reason]);
   const projection = projectionText(event);
-  if (projection && !event.kind.endsWith('resolved')) facts.push(['Forecast', projection]);
+  if (projection && !isResolve(event.kind)) facts.push(['Forecast', projection]);
   const topUp = topUpLines(event.topUp);
   if (topUp) {
     facts.push(['Top up', topUp.clear]);

@@ -1,7 +1,7 @@
 import { type Decimal, decimalToString, formatDecimal } from '../money/decimal.js';
 import { formatMoney } from '../money/money.js';
 import { displayState, LEVEL_SEVERITY } from '../rules/alert.js';
-import { ratioText } from '../rules/drop.js';
+import { dropLabel } from '../rules/drop.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { CheckedAlert } from '../rules/cycle.js';
 import { renderTable } from './table.js';
@@ -9,7 +9,7 @@ import { renderTable } from './table.js';
 /** The state people see for a row: the alert state, or "no data" / "error" when the balance could not be read. */
 export function rowState(row: CheckedAlert): string {
   if (!row.state || (row.error && row.state.lastValue === undefined)) return 'unknown';
-  const label = seenLabel(row.state) + (row.state.dropSince === undefined ? '' : `, drop ${ratioText(row.state.dropRatio ?? 0)}`);
+  const label = seenLabel(row.state) + dropLabel(row.state);
   return row.error && row.state.noDataSince === undefined ? `${label} (no reading)` : label;
 }
 

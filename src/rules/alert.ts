@@ -115,6 +115,11 @@ export type EventKind =
   | 'drop'
   | 'drop_resolved';
 
+/** The events that end something that fired: a level, a runway, a drop, a no-data alert. */
+export const RESOLVE_KINDS: readonly EventKind[] = ['resolved', 'runway_resolved', 'drop_resolved', 'no_data_resolved'];
+const RESOLVES: ReadonlySet<string> = new Set(RESOLVE_KINDS);
+export const isResolve = (kind: EventKind): boolean => RESOLVES.has(kind);
+
 /** What an alert's timeline records: its events, and what people did to it (`forget`). */
 export type TimelineKind = EventKind | 'forgotten' | 'acknowledged' | 'unacknowledged';
 

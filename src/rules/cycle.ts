@@ -4,7 +4,7 @@ import { type Decimal, decimalToNumber } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { catalogOf } from '../sources/index.js';
 import type { AccountReading, FetchResult } from '../sources/source.js';
-import type { AlertEvent, AlertState, Observation, RulePolicy } from './alert.js';
+import { type AlertEvent, type AlertState, isResolve, type Observation, type RulePolicy } from './alert.js';
 import { accountOfKey, alertKey } from './alert-key.js';
 import { type DropPolicy, measureDrop, type Reading, STANDING_LOOKBACK_MS } from './drop.js';
 import { evaluate } from './evaluate.js';
@@ -156,8 +156,6 @@ function runwayTarget(thresholds: Thresholds): Decimal {
   return thresholds.critical ?? { units: 0n, scale: 0 };
 }
 
-const RESOLVES: ReadonlySet<AlertEvent['kind']> = new Set(['resolved', 'runway_resolved', 'no_data_resolved', 'drop_resolved']);
-
 /** The events that say a balance is low, and so how much would clear it. */
 const TOPPED_UP: ReadonlySet<AlertEvent['kind']> = new Set(['firing', 'escalation', 'improvement', 'repeat']);
 
@@ -168,7 +166,7 @@ const TOPPED_UP: ReadonlySet<AlertEvent['kind']> = new Set(['firing', 'escalatio
  */
 export function withTrend(event: AlertEvent, points: readonly Point[], now: number, windowMs: number, coverMs: number): AlertEvent {
   const recent = points.slice(-SPARKLINE_POINTS).map((p) => p.value);
-  const showsForecast = !RESOLVES.has(event.kind);
+  const showsForecast = !isResolve(event.kind);
   const trend = showsForecast && !event.projection ? project(points, runwayTarget(event.thresholds), now, windowMs) : undefined;
   const currency = event.value?.currency ?? null;
   // The top-up's cover comes from the trend's slope, which holds below the critical level too, where there is nothing left to project to.

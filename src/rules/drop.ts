@@ -94,6 +94,11 @@ function formatPercent(percent: Decimal): string {
   return decimalToNumber(percent).toString();
 }
 
+/** ", drop 35 %" while a drop alert fires, for the state cells of `status` and `once`; "" otherwise. */
+export function dropLabel(state: { readonly dropSince?: number; readonly dropRatio?: number }): string {
+  return state.dropSince === undefined ? '' : `, drop ${ratioText(state.dropRatio ?? 0)}`;
+}
+
 /** "35 %": a share for people, whole percent from 10 up and one decimal below (never "0 %" for a real fall). */
 export function ratioText(ratio: number): string {
   const percent = ratio * 100;
