@@ -1,6 +1,8 @@
 import { nameMatcher } from '../glob.js';
 import { addDecimal, compareDecimal, ZERO } from '../money/decimal.js';
 import { formatMoney, type Money } from '../money/money.js';
+import type { Result } from '../result.js';
+import type { Coverage } from '../sources/source.js';
 import type { Observation } from './alert.js';
 import { compareText } from './seen-state.js';
 
@@ -13,16 +15,29 @@ import { compareText } from './seen-state.js';
  * source last answered.
  */
 
-/** One line of `total_of`: an A-Pay payment system (or glob), or a bePaid account, of one source. */
+/**
+ * One line of `total_of`, resolved against its source: the accounts it names
+ * (a bePaid account given by number is named by its label, as readings are), or
+ * the glob over the names the API answers with.
+ */
 export interface TotalMemberSpec {
   readonly source: string;
-  readonly payment_system?: string;
-  readonly account?: string;
+  readonly coverage: Coverage;
 }
+
+/** A reserved account: a total is one alert, shown as `total`. */
+export const TOTAL_ACCOUNT = 'total';
+
+/**
+ * Each total keeps its state and history apart, under a source id of its own.
+ * Source ids cannot hold a colon (see idField), so this never meets a real one.
+ */
+export const totalSourceId = (rule: string): string => `total:${rule}`;
+export const isTotalSource = (source: string): boolean => source.startsWith('total:');
 
 /** What a source last answered, as a total reads it. */
 export type SourceAnswer =
-  | { readonly ok: true; readonly at: number; readonly balances: ReadonlyMap<string, { readonly ok: true; readonly value: Money } | { readonly ok: false; readonly error: string }> }
+  | { readonly ok: true; readonly at: number; readonly balances: ReadonlyMap<string, Result<Money, string>> }
   | { readonly ok: false; readonly at: number; readonly failure: string };
 
 /** A member of a total: `source/account`, and its balance. */
@@ -34,6 +49,11 @@ export interface MemberBalance {
 export interface TotalReading {
   /** The sum, or why there is none. */
   readonly observation: Observation;
+  /**
+   * A member's source has not answered since the daemon started: the total is
+   * not checked at all yet (not a failed check: every start would count one).
+   */
+  readonly waiting: boolean;
   /** Every member with a balance, the largest first. */
   readonly members: readonly MemberBalance[];
   /** Members not known before (`known` not empty): the message says they joined, once. */
@@ -44,11 +64,13 @@ export interface TotalReading {
 
 export const memberKey = (source: string, account: string): string => `${source}/${account}`;
 
+const describeSpec = (spec: TotalMemberSpec): string => (spec.coverage.kind === 'pattern' ? spec.coverage.pattern : spec.coverage.accounts.join(', '));
+
 /**
  * The total of the members' balances in `currency`, from what each source last
- * answered. A member is unknown when its source has not answered yet, failed,
- * last answered more than `maxAgeMs` ago, answered without a member known
- * before, or gave it a bad balance or one in another currency.
+ * answered. A member is unknown when its source failed, last answered more
+ * than `maxAgeMs` ago, answered without a member known before, or gave it a bad
+ * balance or one in another currency.
  */
 export function readTotal(
   specs: readonly TotalMemberSpec[],
@@ -61,44 +83,44 @@ export function readTotal(
   const members: MemberBalance[] = [];
   const unknown: string[] = [];
   const keys = new Set<string>();
+  let waiting = false;
   for (const spec of specs) {
-    const answer = answers.get(spec.source);
-    const name = spec.payment_system ?? spec.account ?? '';
+    const { source, coverage } = spec;
+    const matches = coverage.kind === 'pattern' ? nameMatcher(coverage.pattern) : (account: string) => coverage.accounts.includes(account);
+    const knownOfSpec = [...known].filter((key) => key.startsWith(`${source}/`) && matches(key.slice(source.length + 1)));
+    const answer = answers.get(source);
+    const unread = (why: string) => {
+      // Members known before stay members while their source cannot say: they must not "join" again when it answers.
+      for (const key of knownOfSpec) keys.add(key);
+      unknown.push(`${memberKey(source, describeSpec(spec))} (${why})`);
+    };
     if (!answer) {
-      unknown.push(`${memberKey(spec.source, name)} (no answer from ${spec.source} yet)`);
+      waiting = true;
+      unread(`no answer from ${source} yet`);
       continue;
     }
     if (now - answer.at > maxAgeMs) {
-      unknown.push(`${memberKey(spec.source, name)} (${spec.source} last answered ${Math.round((now - answer.at) / 1000)} s ago)`);
+      unread(`${source} last answered ${Math.round((now - answer.at) / 1000)} s ago`);
       continue;
     }
     if (!answer.ok) {
-      unknown.push(`${memberKey(spec.source, name)} (${spec.source} fails: ${answer.failure})`);
+      unread(`${source} fails: ${answer.failure}`);
       continue;
     }
-    const matches = spec.payment_system === undefined ? (account: string) => account === spec.account : nameMatcher(spec.payment_system);
-    let found = 0;
     for (const [account, balance] of answer.balances) {
       if (!matches(account)) continue;
-      const key = memberKey(spec.source, account);
+      const key = memberKey(source, account);
       if (keys.has(key)) continue;
       keys.add(key);
-      found += 1;
       if (!balance.ok) unknown.push(`${key} (${balance.error})`);
       else if (balance.value.currency !== currency) unknown.push(`${key} (in ${balance.value.currency ?? 'no currency'}, not ${currency})`);
       else members.push({ key, value: balance.value });
     }
-    for (const key of known) {
-      if (keys.has(key) || !key.startsWith(`${spec.source}/`) || !matches(key.slice(spec.source.length + 1))) continue;
+    const expected = coverage.kind === 'fixed' ? [...knownOfSpec, ...coverage.accounts.map((account) => memberKey(source, account))] : knownOfSpec;
+    for (const key of expected) {
+      if (keys.has(key)) continue;
       keys.add(key);
-      unknown.push(`${key} (missing from ${spec.source}'s answer)`);
-    }
-    if (found === 0 && spec.payment_system === undefined) {
-      const key = memberKey(spec.source, name);
-      if (!keys.has(key)) {
-        keys.add(key);
-        unknown.push(`${key} (missing from ${spec.source}'s answer)`);
-      }
+      unknown.push(`${key} (missing from ${source}'s answer)`);
     }
   }
   members.sort((a, b) => compareDecimal(b.value.amount, a.value.amount) || compareText(a.key, b.key));
@@ -109,7 +131,7 @@ export function readTotal(
       : members.length === 0
         ? { kind: 'failure', reason: 'no balance matches any member of the total', missing: true }
         : { kind: 'value', value: sumOf(members, currency) };
-  return { observation, members, joined, keys: [...keys].sort(compareText) };
+  return { observation, waiting, members, joined, keys: [...keys].sort(compareText) };
 }
 
 function sumOf(members: readonly MemberBalance[], currency: string): Money {

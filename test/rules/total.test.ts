@@ -14,8 +14,8 @@ const ok = (balances: Record<string, bigint>, at = NOW): SourceAnswer => ({
   balances: new Map(Object.entries(balances).map(([account, paise]) => [account, { ok: true as const, value: inr(paise) }])),
 });
 const SPECS: TotalMemberSpec[] = [
-  { source: 'apay', payment_system: 'upi_*' },
-  { source: 'bepaid', account: 'inr-settlement' },
+  { source: 'apay', coverage: { kind: 'pattern', pattern: 'upi_*' } },
+  { source: 'bepaid', coverage: { kind: 'fixed', accounts: ['inr-settlement'] } },
 ];
 const both = (apay: Record<string, bigint>, bepaid = 80_000_000n) => new Map([['apay', ok(apay)], ['bepaid', ok({ 'inr-settlement': bepaid })]]);
 
@@ -37,6 +37,21 @@ describe('readTotal', () => {
     const total = readTotal(SPECS, answers, known, 'INR', NOW, MAX_AGE);
     expect(total.observation.kind).toBe('failure');
     expect(total.observation.kind === 'failure' && total.observation.reason).toMatch(why);
+  });
+
+  it('waits, rather than counting a failed check, until every source has answered once', () => {
+    const total = readTotal(SPECS, new Map([['apay', ok({ upi_a: 1n })]]), new Set(), 'INR', NOW, MAX_AGE);
+    expect(total.waiting).toBe(true);
+    expect(readTotal(SPECS, both({ upi_a: 1n }), new Set(), 'INR', NOW, MAX_AGE).waiting).toBe(false);
+  });
+
+  it('keeps the members it knew while their source fails, so that none "joins" when it answers again', () => {
+    const known = new Set(['apay/upi_a', 'apay/upi_b', 'bepaid/inr-settlement']);
+    const failing = new Map<string, SourceAnswer>([['apay', { ok: false, at: NOW, failure: 'timeout' }], ['bepaid', ok({ 'inr-settlement': 1n })]]);
+    const during = readTotal(SPECS, failing, known, 'INR', NOW, MAX_AGE);
+    expect(during.keys).toEqual(['apay/upi_a', 'apay/upi_b', 'bepaid/inr-settlement']);
+    expect(during.waiting).toBe(false);
+    expect(readTotal(SPECS, both({ upi_a: 1n, upi_b: 2n }), new Set(during.keys), 'INR', NOW, MAX_AGE).joined).toEqual([]);
   });
 
   it('is unknown when a member is in another currency', () => {
