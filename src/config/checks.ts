@@ -4,6 +4,7 @@ import { compareDecimal, type Decimal, formatDecimal, rescale } from '../money/d
 import { catalogOf } from '../sources/index.js';
 import { recoveryLevels } from '../rules/thresholds.js';
 import { type Check, problem } from './check-context.js';
+import { totalsAreWellFormed } from './checks-totals.js';
 import { actionsAreComplete, boardIsGuarded, urlsAreSecure } from './checks-http.js';
 import type { ConfigPath, Diagnostic } from './diagnostic.js';
 import type { Config, Rule, SourceConfig } from './types.js';
@@ -38,7 +39,8 @@ function sourceOf(config: Config, rule: Rule): SourceConfig | undefined {
 
 const rulesReferToSources: Check = (context) =>
   context.config.rules.flatMap((rule, i) => {
-    if (context.declared.sources.has(rule.source)) return [];
+    // A total's members name their sources, and a rule with neither is reported by totalsAreWellFormed.
+    if (rule.total_of !== undefined || !context.ruleSets(i, 'source') || context.declared.sources.has(rule.source)) return [];
     const ids = [...context.declared.sources].join(', ');
     return [problem(context, 'error', [...context.at.rule(i), 'source'], `rule "${rule.name}": no source has id "${rule.source}" (sources: ${ids})`)];
   });
@@ -122,6 +124,7 @@ const FITTED_KEYS = [...AMOUNT_KEYS, 'drop_by'] as const;
 
 /** The currency a rule's balances will be in, when the config says so; thresholds must fit it. */
 function ruleCurrency(config: Config, rule: Rule): string | undefined {
+  if (rule.total) return rule.total.currency;
   const source = sourceOf(config, rule);
   if (!source) return undefined;
   const catalog = catalogOf(source);
@@ -198,6 +201,7 @@ const thresholdsCanFire: Check = (context) =>
 export const CHECKS: readonly Check[] = [
   uniqueNames,
   rulesReferToSources,
+  totalsAreWellFormed,
   notifyListsReferToChannels,
   targetsFitTheirSource,
   thresholdsAreOrdered,

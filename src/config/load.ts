@@ -7,6 +7,8 @@ import type { Environment } from './env.js';
 import { type RawConfig, configSchema, TEXT_NUMBER_KEYS } from './schema.js';
 import { BUILT_IN_DEFAULTS, type Config, type HttpListen, type LoadResult, type Rule } from './types.js';
 import { isPostgresUrl } from '../store/location.js';
+import { totalSourceId } from '../rules/total.js';
+import { resolveMembers, totalCurrency } from './total-of.js';
 import { parseYamlTree } from './yaml-tree.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
@@ -144,6 +146,7 @@ function resolve(raw: RawConfig, file: string): Config {
   const rules = raw.rules.map(
     (rule): Rule => ({
       ...rule,
+      ...totalOf(rule, raw.sources),
       notify: rule.notify ?? raw.defaults.notify ?? everyChannel,
       hysteresis: rule.hysteresis ?? raw.defaults.hysteresis ?? BUILT_IN_DEFAULTS.hysteresis,
       for: rule.for ?? raw.defaults.for ?? BUILT_IN_DEFAULTS.for,
@@ -177,6 +180,14 @@ function resolve(raw: RawConfig, file: string): Config {
       : { actions: { secret: raw.actions.secret, silenceChoices: raw.actions.silence_choices, silenceUntil: raw.actions.silence_until, linkTtl: raw.actions.link_ttl } }),
     rules,
   };
+}
+
+/** A total's own source id, members and currency; an ordinary rule's source. */
+function totalOf(rule: RawConfig['rules'][number], sources: RawConfig['sources']): Pick<Rule, 'source' | 'total'> {
+  if (rule.total_of === undefined) return { source: rule.source ?? '' };
+  const members = resolveMembers(rule.name, rule.total_of, sources);
+  const currency = totalCurrency(members);
+  return { source: totalSourceId(rule.name), total: { members: members.map((m) => m.spec), ...(currency === undefined ? {} : { currency }) } };
 }
 
 const dropOf = (by: Rule['drop_by']): Pick<Rule, 'drop_by'> => (by === undefined ? {} : { drop_by: by });

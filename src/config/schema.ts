@@ -38,10 +38,23 @@ const policyShape = {
 
 export const defaultsSchema = z.strictObject(policyShape).describe('Settings every rule inherits unless it sets its own.');
 
+const totalMemberSchema = z
+  .strictObject({
+    source: idField('The id of the source this member is read from.'),
+    payment_system: nonEmptyText('A-Pay: a payment system name, or a glob such as "upi_*" (every match is a member).').optional(),
+    account: textOrNumberField("bePaid: an account's name or account number, as declared under the source's accounts.").optional(),
+  })
+  .describe('One member of a total: an A-Pay payment system (or glob) or a bePaid account.');
+
 export const ruleSchema = z
   .strictObject({
     name: nonEmptyText('Unique name of the rule; it identifies the alert, so renaming a rule starts it afresh.'),
-    source: idField('The id of the source whose balances this rule watches.'),
+    source: idField('The id of the source whose balances this rule watches (or use total_of).').optional(),
+    total_of: z
+      .array(totalMemberSchema, { error: 'must be a list of members such as { source: apay, payment_system: "upi_*" }' })
+      .min(1, 'list at least one member')
+      .optional()
+      .describe('Watch the sum of several balances, across sources, as one alert (account "total"); all in one currency. Instead of source.'),
     payment_system: nonEmptyText('A-Pay rules: the payment system name, or a glob such as "upi_*" (each match is its own alert).').optional(),
     account: textOrNumberField("bePaid rules: an account's name or account number, as declared under the source's accounts.").optional(),
     warn_below: amountField('Warn when the balance is below this amount (major units, e.g. 50000 or "1000.50").').optional(),

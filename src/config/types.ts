@@ -1,5 +1,6 @@
 import type { Decimal } from '../money/decimal.js';
 import type { Diagnostic } from './diagnostic.js';
+import type { Coverage } from '../sources/source.js';
 import type { Hysteresis } from './fields.js';
 import type { RawConfig } from './schema.js';
 
@@ -9,10 +10,24 @@ export type ChannelConfig = RawConfig['channels'][number];
 /** One source's settings: a shape per registered type, each owned by its module (src/sources/<type>.ts). */
 export type SourceConfig = RawConfig['sources'][number];
 
+/**
+ * One line of `total_of`, resolved against its source: the accounts it names
+ * (a bePaid account given by number is named by its label, as readings are), or
+ * the glob over the names the API answers with.
+ */
+export interface TotalMemberSpec {
+  readonly source: string;
+  readonly coverage: Coverage;
+}
+
 /** A rule with the defaults filled in: everything the evaluator needs, nothing optional that has a default. */
 export interface Rule {
   readonly name: string;
+  /** The source it watches; a total's own id (see totalSourceId), where its state and history are kept. */
   readonly source: string;
+  /** A total: the members as written (for check's positions), resolved against their sources, and their one currency when the config says it. */
+  readonly total_of?: readonly { readonly source: string; readonly payment_system?: string; readonly account?: string }[];
+  readonly total?: { readonly members: readonly TotalMemberSpec[]; readonly currency?: string };
   /** A-Pay: exact payment system name or glob. */
   readonly payment_system?: string;
   /** bePaid: account name or number. */
