@@ -44,11 +44,19 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
     a.dropSince === b.dropSince &&
     a.dropRatio === b.dropRatio &&
     a.acknowledged === b.acknowledged &&
+    sameList(a.members, b.members) &&
+    sameList(a.joined, b.joined) &&
     sameMoney(a.lastValue, b.lastValue) &&
     sameMoney(a.previousValue, b.previousValue) &&
     a.projection?.ms === b.projection?.ms &&
     a.projection?.target === b.projection?.target
   );
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  return a.every((item, i) => item === b[i]);
 }
 
 /** Whether an alert's new state must be written, between heartbeats. */

@@ -1,5 +1,6 @@
 import { type Decimal, decimalToNumber, formatDecimal, signOf, subtractDecimal } from '../money/decimal.js';
 import { ratioText } from '../rules/drop.js';
+import { membersText } from '../rules/total.js';
 import { isTopUp, sparkline } from '../rules/trend.js';
 import { summaryTitle } from './render-summary.js';
 import { formatTime, humanDuration } from './time.js';
@@ -176,8 +177,12 @@ export function eventFacts(event: AlertEvent, options: RenderOptions): [string, 
     facts.push([level === 'critical' ? 'Critical below' : 'Warning below', amount(event, thresholdOf(event, level))]);
     facts.push(['Recovers at', amount(event, recoveryOf(event, level))]);
   }
-  facts.push(['Source', event.source]);
-  facts.push(['Account', event.account]);
+  if (event.members) facts.push(['Members', membersText(event.members.shown, event.members.count)]);
+  else {
+    facts.push(['Source', event.source]);
+    facts.push(['Account', event.account]);
+  }
+  if (event.joined && event.joined.length > 0) facts.push(['Joined the total', event.joined.join(', ')]);
   if (event.drop) {
     facts.push(['Fell', `${ratioText(event.drop.ratio)} (${formatMoney(event.drop.fall)}) in ${humanDuration(event.drop.overMs)}`]);
     facts.push(['From', `${formatMoney(event.drop.from)} at ${formatTime(event.at - event.drop.overMs, options)}`]);

@@ -62,6 +62,10 @@ export interface AlertState {
   readonly dropRatio?: number;
   /** Someone said "I'm on it": no repeats while it lasts; it ends when the alert gets worse or resolves. */
   readonly acknowledged?: Acknowledgement;
+  /** Totals: every member (`source/account`) of the total, so one missing later is noticed and a new one is said to join. */
+  readonly members?: readonly string[];
+  /** Totals: members that joined since the alert last had an event; its next message names them, once. */
+  readonly joined?: readonly string[];
 }
 
 /** Who acknowledged an alert, when, and what they said. */
@@ -157,6 +161,10 @@ export interface AlertEvent {
   readonly silenceEnded?: boolean;
   /** A resolve (or an escalation) that ended an acknowledgement: who had acknowledged it, and when. */
   readonly acknowledged?: { readonly by: string; readonly at: number };
+  /** Totals: the largest members with their balances (at most MEMBERS_SHOWN), and how many there are in all. */
+  readonly members?: { readonly shown: readonly { readonly key: string; readonly value: Money }[]; readonly count: number };
+  /** Totals: members that joined the total since its last message. */
+  readonly joined?: readonly string[];
 }
 
 /**

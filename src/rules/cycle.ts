@@ -65,31 +65,59 @@ export function planCycle(
       const key = alertKey(rule.name, account);
       const prior = previous.get(key);
       const observation = observe(fetched, readings.get(account), noun);
-      const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? catalogOf(source).currencyOf(source, rule, account) ?? null);
-      const { policy, misfit } = policyIn(currency);
-      const effective: Observation = misfit === undefined ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${misfit}` };
-      const trend =
-        rule.runway_below !== undefined && effective.kind === 'value'
-          ? project(pointsOf(rule, account, effective, now, historyOf), runwayTarget(policy.thresholds), now, rule.runway_window)
-          : undefined;
-      const drop = policy.drop && effective.kind === 'value' ? measureDrop(historyOf(account, now - policy.drop.withinMs - STANDING_LOOKBACK_MS), effective.value, now, policy.drop) : undefined;
-      const result = evaluate(policy, account, prior, effective, now, trend, drop);
-      states.set(key, result.state);
-      if (result.events.length > 0) {
-        const points = pointsOf(rule, account, effective, now, historyOf);
-        for (const event of result.events) events.push(withTrend(event, points, now, rule.runway_window, rule.topup_cover));
-      }
-      // Built field by field, not with conditional spreads: this runs for every account every cycle.
-      const row: { -readonly [K in keyof CheckedAlert]: CheckedAlert[K] } = { rule: rule.name, source: source.id, account, state: result.state };
-      if (effective.kind === 'value') row.value = effective.value;
-      else row.error = effective.reason;
-      if (misfit === undefined) row.thresholds = policy.thresholds;
-      rows.push(row);
+      const checked = checkAlert(rule, policyIn, source.id, account, prior, observation, now, historyOf, () => catalogOf(source).currencyOf(source, rule, account) ?? null);
+      states.set(key, checked.state);
+      for (const event of checked.events) events.push(event);
+      rows.push(checked.row);
     }
   }
   const observations: { account: string; value: Money }[] = [];
   for (const reading of readings.values()) if (reading.balance.ok) observations.push({ account: reading.account, value: reading.balance.value });
   return { rows, events, states, observations };
+}
+
+export interface CheckedOne {
+  readonly state: AlertState;
+  readonly events: readonly AlertEvent[];
+  readonly row: CheckedAlert;
+}
+
+/**
+ * One alert's check: its observation through the rule's policy in the
+ * observation's currency (or, without one, the last known or the declared
+ * one), with the trend, the drop and the facts its events carry.
+ */
+export function checkAlert(
+  rule: Rule,
+  policyIn: PolicyIn,
+  source: string,
+  account: string,
+  prior: AlertState | undefined,
+  observation: Observation,
+  now: number,
+  historyOf: HistoryLookup,
+  declaredCurrency: () => string | null,
+): CheckedOne {
+  const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? declaredCurrency());
+  const { policy, misfit } = policyIn(currency);
+  const effective: Observation = misfit === undefined ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${misfit}` };
+  const trend =
+    rule.runway_below !== undefined && effective.kind === 'value'
+      ? project(pointsOf(rule, account, effective, now, historyOf), runwayTarget(policy.thresholds), now, rule.runway_window)
+      : undefined;
+  const drop = policy.drop && effective.kind === 'value' ? measureDrop(historyOf(account, now - policy.drop.withinMs - STANDING_LOOKBACK_MS), effective.value, now, policy.drop) : undefined;
+  const result = evaluate(policy, account, prior, effective, now, trend, drop);
+  let events: readonly AlertEvent[] = result.events;
+  if (events.length > 0) {
+    const points = pointsOf(rule, account, effective, now, historyOf);
+    events = events.map((event) => withTrend(event, points, now, rule.runway_window, rule.topup_cover));
+  }
+  // Built field by field, not with conditional spreads: this runs for every account every cycle.
+  const row: { -readonly [K in keyof CheckedAlert]: CheckedAlert[K] } = { rule: rule.name, source, account, state: result.state };
+  if (effective.kind === 'value') row.value = effective.value;
+  else row.error = effective.reason;
+  if (misfit === undefined) row.thresholds = policy.thresholds;
+  return { state: result.state, events, row };
 }
 
 /** The readings by account; an account listed twice is read from its first entry. */
@@ -100,13 +128,13 @@ function readingsByAccount(fetched: FetchResult): Map<string, AccountReading> {
 }
 
 /** A rule's policy in one currency; `misfit` says why its levels do not fit that currency (the policy then has none). */
-type PolicyIn = (currency: string | null) => { readonly policy: RulePolicy; readonly misfit?: string };
+export type PolicyIn = (currency: string | null) => { readonly policy: RulePolicy; readonly misfit?: string };
 
 /**
  * A rule's policy in each currency its accounts use: one object for all of
  * them, since a rule's accounts share a handful of currencies.
  */
-function policiesOf(rule: Rule, source: string): PolicyIn {
+export function policiesOf(rule: Rule, source: string): PolicyIn {
   const byCurrency = new Map<string | null, ReturnType<PolicyIn>>();
   const policy = (thresholds: Thresholds): RulePolicy => ({
     name: rule.name,

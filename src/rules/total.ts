@@ -133,9 +133,9 @@ function sumOf(members: readonly MemberBalance[], currency: string): Money {
 /** Messages list at most this many members, the largest first, then "and N more". */
 export const MEMBERS_SHOWN = 10;
 
-/** "apay/upi_a 1,200,000.00 INR, bepaid/inr-settlement 800,000.00 INR and 3 more". */
-export function membersText(members: readonly MemberBalance[]): string {
+/** "apay/upi_a 1,200,000.00 INR, bepaid/inr-settlement 800,000.00 INR and 3 more" (`count`: how many there are in all, when more than listed). */
+export function membersText(members: readonly MemberBalance[], count = members.length): string {
   const shown = members.slice(0, MEMBERS_SHOWN).map((m) => `${m.key} ${formatMoney(m.value)}`);
-  const more = members.length - shown.length;
+  const more = count - shown.length;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }

@@ -31,6 +31,8 @@ interface StoredState {
   q?: number;
   j?: { a: number; m?: number; g: string };
   k?: { b: string; n?: string; a: number };
+  b?: string[];
+  u?: string[];
 }
 
 const storedMoney = z.tuple([z.string().regex(/^-?\d+$/), z.number().int().min(0), z.string().nullable()]);
@@ -53,6 +55,9 @@ const storedState = z.object({
   q: z.number().optional(),
   j: z.object({ a: z.number(), m: z.number().optional(), g: z.string() }).optional(),
   k: z.object({ b: z.string(), n: z.string().optional(), a: z.number() }).optional(),
+  // Added within version 1 (totals): optional, as above.
+  b: z.array(z.string()).optional(),
+  u: z.array(z.string()).optional(),
 });
 
 /** Each reads its version's shape and returns the next one's; version 0 is version 1 without `_`. */
@@ -77,6 +82,8 @@ export function encodeState(state: AlertState): string {
   if (state.dropSince !== undefined) stored.d = state.dropSince;
   if (state.dropRatio !== undefined) stored.q = state.dropRatio;
   if (state.acknowledged) stored.k = { b: state.acknowledged.by, a: state.acknowledged.at, ...(state.acknowledged.note === undefined ? {} : { n: state.acknowledged.note }) };
+  if (state.members) stored.b = [...state.members];
+  if (state.joined) stored.u = [...state.joined];
   if (state.projection) stored.j = { a: state.projection.at, g: state.projection.target, ...(state.projection.ms === undefined ? {} : { m: state.projection.ms }) };
   return JSON.stringify(stored);
 }
@@ -113,6 +120,8 @@ export function decodeState(text: string): AlertState | undefined {
     ...(stored.d === undefined ? {} : { dropSince: stored.d }),
     ...(stored.q === undefined ? {} : { dropRatio: stored.q }),
     ...(stored.k === undefined ? {} : { acknowledged: { by: stored.k.b, at: stored.k.a, ...(stored.k.n === undefined ? {} : { note: stored.k.n }) } }),
+    ...(stored.b === undefined ? {} : { members: stored.b }),
+    ...(stored.u === undefined ? {} : { joined: stored.u }),
     ...(stored.j === undefined ? {} : { projection: { at: stored.j.a, target: stored.j.g, ...(stored.j.m === undefined ? {} : { ms: stored.j.m }) } }),
   };
 }

@@ -31,10 +31,11 @@ describe('what a cycle writes', () => {
     const later = { ...state, lastObservedAt: T0 + 1_000, projection: { ...state.projection, at: T0 + 1_000 } };
     expect(sameStateButTime(state, later)).toBe(true);
     expect(stateDue(later, state)).toBe(false);
-    for (const changed of [{ warnStreak: 1 }, { level: 'warning' as const }, { failures: 1 }, { noDataSince: T0 }, { lastValue: bdt(99n) }, { lastNotifiedAt: T0 }, { projection: { at: T0, ms: 59_000, target: 'critical' } }]) {
+    for (const changed of [{ warnStreak: 1 }, { level: 'warning' as const }, { failures: 1 }, { noDataSince: T0 }, { lastValue: bdt(99n) }, { lastNotifiedAt: T0 }, { projection: { at: T0, ms: 59_000, target: 'critical' } }, { members: ['apay/upi_a'] }, { joined: ['apay/upi_a'] }]) {
       expect(stateDue({ ...later, ...changed }, state)).toBe(true);
     }
     expect(stateDue(state, undefined)).toBe(true);
+    expect(stateDue({ ...state, members: ['apay/upi_a'] }, { ...state, members: ['apay/upi_a'] })).toBe(false);
   });
 });
 

@@ -151,4 +151,35 @@ describe('drop alerts in the stored shapes', () => {
     expect(decodeState(encodeState(state))).toEqual(state);
     expect(decodeState(fixture('state-v0-firing.json'))?.dropSince).toBeUndefined();
   });
+
+  it("a total's event, with its members and who joined, round-trips through the outbox codec", () => {
+    const message: Message = {
+      kind: 'alerts',
+      source: 'total:BDT liquidity',
+      events: [
+        {
+          kind: 'firing',
+          rule: 'BDT liquidity',
+          source: 'total:BDT liquidity',
+          account: 'total',
+          target: 'BDT liquidity',
+          level: 'warning',
+          previousLevel: 'ok',
+          value: bdt(13_000_000n),
+          thresholds: { warn: { units: 20_000_000n, scale: 2 } },
+          since: T0,
+          at: T0,
+          members: { shown: [{ key: 'apay/bkash_a', value: bdt(13_000_000n) }], count: 1 },
+          joined: ['apay/bkash_a'],
+        },
+      ],
+    };
+    expect(decodeMessage(encodeMessage(message))).toEqual({ ok: true, message });
+  });
+
+  it("a total's state keeps its members and the joins still to announce, and one written before totals reads without them", () => {
+    const state = { level: 'ok' as const, since: T0, warnStreak: 0, criticalStreak: 0, failures: 0, members: ['apay/bkash_a', 'bepaid/bdt'], joined: ['bepaid/bdt'] };
+    expect(decodeState(encodeState(state))).toEqual(state);
+    expect(decodeState(fixture('state-v0-firing.json'))?.members).toBeUndefined();
+  });
 });
