@@ -1,4 +1,5 @@
 import { addDecimal, type Decimal, ZERO } from '../money/decimal.js';
+import { isTotalSource } from '../rules/total.js';
 import type { BoardRow } from './board.js';
 
 /** What treasury reads first: how much there is in each currency, how it moved over the day, and how soon the first account in it runs short. */
@@ -20,7 +21,8 @@ export function currencyTotals(rows: readonly BoardRow[]): CurrencyTotal[] {
   const counted = new Set<string>();
   for (const row of rows) {
     const currency = row.balance?.currency;
-    if (!row.balance || !currency) continue;
+    // A total rule's balance is the sum of others: the strip adds balances, each once.
+    if (!row.balance || !currency || isTotalSource(row.source)) continue;
     let entry = totals.get(currency);
     if (!entry) totals.set(currency, (entry = { total: ZERO, accounts: 0, dayChange: null, dayChangeAccounts: 0, lowestRunway: null }));
     if (row.runwayMs !== null && (entry.lowestRunway === null || row.runwayMs < entry.lowestRunway.ms)) entry.lowestRunway = { ms: row.runwayMs, rule: row.rule, account: row.account };

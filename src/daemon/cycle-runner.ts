@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { errorMessage, errorStack } from '../error-message.js';
-import type { FetchResult, SourceHealth } from '../sources/source.js';
+import { type FetchResult, type SourceHealth, sourceLateAfterMs } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
 import type { FirstFetches } from './first-fetch.js';
 import type { Metrics } from './metrics.js';
@@ -8,6 +8,7 @@ import type { Runtime, RuntimeSource } from './runtime.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
 import { runSourceCycle } from './source-cycle.js';
 import { recordCycleGauges } from './source-gauges.js';
+import { TotalsCycle } from './totals-cycle.js';
 
 export interface CycleRunnerDeps {
   readonly log: Logger;
@@ -42,8 +43,11 @@ export class CycleRunner {
   private readonly lastFinished = new Map<string, number>();
   private readonly health = new Map<string, SourceHealth>();
   private jobs: ScheduledJob[] = [];
+  private readonly totals: TotalsCycle;
 
-  constructor(private readonly deps: CycleRunnerDeps) {}
+  constructor(private readonly deps: CycleRunnerDeps) {
+    this.totals = new TotalsCycle(deps);
+  }
 
   /** Schedules every source of `runtime` (replacing any earlier schedule) and runs a first cycle of each now. */
   start(runtime: Runtime, signal: AbortSignal): void {
@@ -143,6 +147,8 @@ export class CycleRunner {
         log.info({ rule: event.rule, account: event.account, kind: event.kind }, `notification silenced: ${event.rule} / ${event.account}`);
       }
       if (result.queued > 0) this.deps.queued();
+      // A total is of balances read now: an answer older than two intervals is not one.
+      await this.totals.after(runtime.config, client.id, result.fetched, now(), sourceLateAfterMs(this.intervalMs()), signal);
     } catch (error) {
       // Unexpected (a bug, or a store that failed mid-write): the stack is what finds it.
       log.error({ source: client.id, stack: errorStack(error) }, `cycle of ${client.id} failed: ${errorMessage(error)}`);

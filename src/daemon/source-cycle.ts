@@ -25,18 +25,10 @@ export class SourceMemory {
   wholeWrittenAt: number | undefined;
 }
 
-export interface SourceCycleResult {
+export interface SourceCycleResult extends CommittedPlan {
   readonly fetched: FetchResult;
   readonly plan: CycleResult;
   readonly fetchMs: number;
-  /** How many messages this cycle queued. */
-  readonly queued: number;
-  /** What the cycle wrote: the states and balances that changed, or all of them at a heartbeat (absent when nothing was written). */
-  readonly written?: DueWrites;
-  /** Events a silence kept from being notified. */
-  readonly silenced: readonly AlertEvent[];
-  /** Events queued for their channels. */
-  readonly notified: readonly AlertEvent[];
 }
 
 export interface DueWrites {
@@ -88,7 +80,7 @@ const MAX_PLANNING_PASSES = 4;
  * wanted (runway rules, and the trend of an account with an event), and runs
  * again once that is read: only those accounts' history is ever read.
  */
-async function planWithHistory(store: HistoryStore | undefined, plan: (lookup: HistoryLookup) => CycleResult, source: string): Promise<CycleResult> {
+export async function planWithHistory(store: HistoryStore | undefined, plan: (lookup: HistoryLookup) => CycleResult, source: string): Promise<CycleResult> {
   if (!store) return plan(() => []);
   const read = new Map<string, { since: number; points: readonly Observed[] }>();
   for (let pass = 1; ; pass += 1) {
@@ -137,15 +129,48 @@ export async function runSourceCycle(args: {
   const fetched = await (args.prefetched ?? source.fetchBalances(args.signal));
   const now = args.now();
   const plan = await planWithHistory(store, (lookup) => planCycle(config, sourceConfig, fetched, previous, now, lookup), source.id);
+  const committed = await commitPlan({ config, source: source.id, store, plan, previous, memory, requests, now, signal: args.signal });
+  return { fetched, plan, fetchMs: now - started, ...committed };
+}
+
+export interface CommittedPlan {
+  /** How many messages this cycle queued. */
+  readonly queued: number;
+  /** What the cycle wrote (absent when nothing was written). */
+  readonly written?: DueWrites;
+  /** Events a silence kept from being notified. */
+  readonly silenced: readonly AlertEvent[];
+  /** Events queued for their channels. */
+  readonly notified: readonly AlertEvent[];
+}
+
+/**
+ * The second half of a cycle, whatever it checked (a source's accounts, or a
+ * total): silences, the digests owed to each channel, and one transaction with
+ * the new states, the observations and the messages.
+ */
+export async function commitPlan(args: {
+  readonly config: Config;
+  readonly source: string;
+  readonly store: StateStore | undefined;
+  readonly plan: CycleResult;
+  /** The states the plan started from (the memory's own map, updated in place once written). */
+  readonly previous: Map<string, AlertState>;
+  readonly memory: SourceMemory | undefined;
+  readonly requests: readonly AlertRequest[];
+  readonly now: number;
+  readonly signal: AbortSignal;
+}): Promise<CommittedPlan> {
+  const { config, store, plan, previous, memory, requests, now } = args;
   // Silences are read every cycle, so one added while the daemon runs applies at its next cycle.
   const decision = applySilences(plan.events, store ? await store.silences(now) : [], now);
-  const outbox = digestsFor(config, source.id, decision.send);
+  const outbox = digestsFor(config, args.source, decision.send);
   let written: DueWrites | undefined;
   if (store && !args.signal.aborted) {
     const due = dueWrites(plan, previous, memory, now);
     try {
       await store.commitCycle({
-        source: source.id,
+        source: args.source,
         now,
         alerts: due.alerts,
         observations: due.observations,
@@ -162,5 +187,5 @@ export async function runSourceCycle(args: {
     if (memory) rememberWrites(memory, previous, plan, due, now);
     written = due;
   }
-  return { fetched, plan, fetchMs: now - started, queued: store ? outbox.length : 0, silenced: decision.muted, notified: decision.send, ...(written ? { written } : {}) };
+  return { queued: store ? outbox.length : 0, silenced: decision.muted, notified: decision.send, ...(written ? { written } : {}) };
 }

@@ -1,6 +1,7 @@
 import { decimalToNumber } from '../money/decimal.js';
 import { type AlertState, currentRunwayMs, LEVEL_SEVERITY } from '../rules/alert.js';
-import type { SourceCycleResult } from './source-cycle.js';
+import type { CycleResult } from '../rules/cycle.js';
+import type { DueWrites, SourceCycleResult } from './source-cycle.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -16,10 +17,15 @@ export function recordCycleGauges(metrics: Metrics, source: string, result: Sour
   let errors = 0;
   if (result.fetched.ok) for (const reading of result.fetched.readings) if (!reading.balance.ok) errors += 1;
   if (errors > 0) metrics.accountErrors.inc({ source }, errors);
-  for (const o of result.written?.observations ?? result.plan.observations) {
+  recordPlanGauges(metrics, source, result.plan, result.written);
+}
+
+/** The balances and alert states a cycle wrote (or, unwritten, planned), of a source or of a total. */
+export function recordPlanGauges(metrics: Metrics, source: string, plan: CycleResult, written: DueWrites | undefined): void {
+  for (const o of written?.observations ?? plan.observations) {
     metrics.balance.set({ source, account: o.account, currency: o.value.currency ?? '' }, decimalToNumber(o.value.amount));
   }
-  for (const alert of result.written?.alerts ?? result.plan.rows) if (alert.state) recordAlert(metrics, alert.rule, alert.account, alert.state);
+  for (const alert of written?.alerts ?? plan.rows) if (alert.state) recordAlert(metrics, alert.rule, alert.account, alert.state);
 }
 
 function recordAlert(metrics: Metrics, rule: string, account: string, state: AlertState): void {

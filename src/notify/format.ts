@@ -113,7 +113,9 @@ export function messageTitle(message: Message): string {
   const [first] = message.events;
   if (message.events.length === 1 && first) return headline(first);
   const worst = worstTone(message.events);
-  return `[${TONE_LABEL[worst]}] ${message.events.length} balance alerts from ${message.source}`;
+  // One alert with several events (a total whose data is back and that fires at once) is named, not its source.
+  const oneAlert = first && message.events.every((e) => e.rule === first.rule && e.account === first.account);
+  return `[${TONE_LABEL[worst]}] ${message.events.length} balance alerts from ${oneAlert ? alertName(first) : message.source}`;
 }
 
 export function worstTone(events: readonly AlertEvent[]): Tone {

@@ -99,6 +99,48 @@ describe('balance-watch run', () => {
     expect(texts()[1]).toBe('[RESOLVED] bKash agent float: 80,000.00 BDT, no longer falling fast (not below its high of the last 1 h)');
   }, 60_000);
 
+  it('checks a total across both APIs, never with a vanished member, and names it in no data', async () => {
+    writeFileSync(
+      file,
+      simulatedConfig(sim, {
+        schedule: EVERY_SECOND,
+        extra: channels(),
+        timeout: '1s',
+        rules: `  - name: USD liquidity
+    total_of:
+      - { source: apay, payment_system: usd_wallet }
+      - { source: bepaid, account: "40701810842020395221" }
+    warn_below: 6000
+  - name: USD settlement
+    source: bepaid
+    account: usd-settlement
+    warn_below: 100`,
+      })
+        .replace('"upi_*": INR', '"upi_*": INR\n      usd_wallet: USD')
+        .replace('listen: false', 'listen: 127.0.0.1:0'),
+    );
+    sim.setApayBalance('usd_wallet', '3000.00'); // with bePaid's 5,000.00: 8,000.00
+    const daemon = await start();
+    await daemon.nextCycles('apay', 2);
+    const status = async () => (await (await fetch(`${daemon.httpUrl}/api/status`)).json()) as { balances: { rule: string; account: string; balance: string | null }[]; totals: { currency: string; total: string }[] };
+    expect((await status()).balances.find((b) => b.rule === 'USD liquidity')).toMatchObject({ account: 'total', balance: '8000.00' });
+    // The strip of per-currency totals adds the balances listed, each once: not the total rule's sum again.
+    expect((await status()).totals.find((t) => t.currency === 'USD')).toMatchObject({ total: '5000.00' });
+    // Without usd_wallet the sum would be 5,000.00, below the warning: it must not fire on a part.
+    sim.removeApaySystem('usd_wallet');
+    await daemon.waitFor('the no-data alert', () => texts().length === 1);
+    expect(texts()[0]).toMatch(/^\[NO DATA\] USD liquidity · total: .*apay\/usd_wallet \(missing from apay's answer\)/);
+    sim.setApayBalance('usd_wallet', '500.00');
+    await daemon.waitFor('the warning', () => texts().length >= 2);
+    await daemon.nextCycles('apay', 2);
+    // Data back and below the warning in one check: one message with both.
+    expect(texts().slice(1)).toEqual([
+      '[WARNING] 2 balance alerts from USD liquidity · total\n[WARNING] USD liquidity · total: 5,500.00 USD (below 6,000.00)\n[RESOLVED] USD liquidity · total: balances are being read again (5,500.00 USD)',
+    ]);
+    const warning = JSON.stringify(slack.received[1]!.payload);
+    expect(warning).toContain('bepaid/usd-settlement 5,000.00 USD, apay/usd_wallet 500.00 USD');
+  }, 60_000);
+
   it('neither repeats a firing nor loses a resolve across a restart', async () => {
     const first = await start();
     sim.setApayBalance('bkash_a', '8000');
