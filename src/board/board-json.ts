@@ -47,6 +47,7 @@ export function boardJson(board: Board) {
       runway_seconds: r.runwayMs === null ? null : Math.round(r.runwayMs / 1000),
       drop: r.drop ? { since: iso(r.drop.since), ratio: r.drop.ratio } : null,
       silence: r.silence ? { id: r.silence.id, level: r.silence.level, until: iso(r.silence.until), reason: r.silence.reason } : null,
+      members: r.members,
     })),
     totals: currencyTotals(board.rows).map((t) => ({
       currency: t.currency,

@@ -7,6 +7,7 @@ import { isActive, type Silence, silenceCovers } from '../rules/silence.js';
 import { type Thresholds, thresholdsIn } from '../rules/thresholds.js';
 import { topUpOfState } from '../rules/topup.js';
 import { type SourceHealth, sourceLateAfterMs } from '../sources/source.js';
+import { isTotalSource } from '../rules/total.js';
 import { type ChannelHealth, type LoggedEvent, type OutboxMessage, readingHoldsMs, type StoredAlert } from '../store/store.js';
 
 /** What a row shows as its state, with its colour: `silenced` is a firing alert someone muted. */
@@ -52,6 +53,8 @@ export interface BoardRow {
   readonly drop: { readonly since: number; readonly ratio: number } | null;
   readonly silence: Pick<Silence, 'id' | 'until' | 'reason' | 'level'> | null;
   readonly points: readonly ChartPoint[];
+  /** A total rule: its members (`source/account`); null for one balance. */
+  readonly members: readonly string[] | null;
 }
 
 export interface BoardEvent {
@@ -162,6 +165,7 @@ function noDataOf(alert: StoredAlert, health: SourceHealth | undefined): BoardRo
   const { state, source } = alert;
   if (state.missingSince !== undefined) return { since: state.missingSince, why: `not in ${source}'s answers` };
   if (state.noDataSince === undefined) return null;
+  if (isTotalSource(source)) return { since: state.noDataSince, why: 'a member of the total is unknown (its source fails, or no longer lists it)' };
   return { since: state.noDataSince, why: health?.failure ? `${source} fails: ${health.failure.message}` : `no reading from ${source}` };
 }
 
@@ -215,6 +219,7 @@ export function buildBoard(input: BoardInput): Board {
       drop: state.dropSince === undefined ? null : { since: state.dropSince, ratio: state.dropRatio ?? 0 },
       silence: silence ? { id: silence.id, until: silence.until, reason: silence.reason, level: silence.level } : null,
       points,
+      members: isTotalSource(alert.source) ? (state.members ?? []) : null,
     };
   });
   rows.sort(

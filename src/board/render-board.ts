@@ -28,6 +28,12 @@ const DAY_MS = 86_400_000;
 /** A time as the board shows it: today's with its seconds (or without, for a forecast), another day's with its date. */
 type TimeText = (ms: number, precision?: 'seconds' | 'minutes') => string;
 
+/** A total's source cell names what it adds up (its members on hover), not its internal id. */
+function sourceCell(r: BoardRow): string {
+  if (r.members === null) return escapeHtml(r.source);
+  return `<span title="${escapeHtml(r.members.join(', '))}">total of ${r.members.length} balance${r.members.length === 1 ? '' : 's'}</span>`;
+}
+
 function timeFormatter(zone: string | undefined, now: number): TimeText {
   const timeZone = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
@@ -131,7 +137,7 @@ function row(r: BoardRow, time: TimeText, now: number, levels: (row: BoardRow) =
   const balance = r.balance ? escapeHtml(formatMoney(r.balance)) : '—';
   const stale = r.stale && r.readAt !== null ? `<br><small class="stale">${escapeHtml(humanDuration(now - r.readAt))} old (read ${escapeHtml(time(r.readAt))})</small>` : '';
   const chart = answerable(r) ? `<a href="${escapeHtml(alertPageUrl(r.rule, r.account))}">${svg(r)}</a>` : svg(r);
-  return `${rowOpen(r.state)}<td><b>${escapeHtml(stateText(r))}</b>${was}${since}${drop}${acknowledged}${silence}${answerable(r) && !view.tv ? rowButtons(r) : ''}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${escapeHtml(r.source)}</td><td>${balance}${stale}</td><td>${change(r, time)}</td><td>${levels(r)}</td><td>${headroomCell(r)}</td><td>${runway(r, now, time)}</td><td>${chart}</td></tr>`;
+  return `${rowOpen(r.state)}<td><b>${escapeHtml(stateText(r))}</b>${was}${since}${drop}${acknowledged}${silence}${answerable(r) && !view.tv ? rowButtons(r) : ''}</td><td>${escapeHtml(r.rule)}</td><td>${escapeHtml(r.account)}</td><td>${sourceCell(r)}</td><td>${balance}${stale}</td><td>${change(r, time)}</td><td>${levels(r)}</td><td>${headroomCell(r)}</td><td>${runway(r, now, time)}</td><td>${chart}</td></tr>`;
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {

@@ -2,6 +2,7 @@ import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { createLogger } from '../daemon/logger.js';
 import { runSourceCycle } from '../daemon/source-cycle.js';
+import { answerOf, checkTotal } from '../daemon/totals-cycle.js';
 import { channelsFor, closeChannels } from '../notify/channels.js';
 import { drainOutbox } from '../notify/delivery.js';
 import { drainDeps } from '../daemon/drain-deps.js';
@@ -54,14 +55,23 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
         ...(await runSourceCycle({ config, sourceConfig, source: createSource(sourceConfig, deps), store, now: Date.now, signal: controller.signal })),
       })),
     );
+    // Totals after every source, from what each just answered.
+    const answers = new Map(cycles.map((cycle) => [cycle.sourceConfig.id, answerOf(cycle.fetched, Date.now())]));
+    const totals = [];
+    for (const rule of config.rules) {
+      if (!rule.total) continue;
+      const checked = await checkTotal({ config, rule, answers, store, now: Date.now(), maxAgeMs: Number.POSITIVE_INFINITY, signal: controller.signal });
+      if (checked) totals.push({ plan: checked.plan, ...checked.committed });
+    }
     let undelivered = 0;
     if (store) {
       await drainOutbox(drainDeps({ config, store, channels, listener: loggingListener(log), now: Date.now, random: Math.random }), controller.signal);
       undelivered = (await store.pendingMessages()).length;
     }
-    const rows = cycles.flatMap((cycle) => cycle.plan.rows);
+    const checks = [...cycles, ...totals];
+    const rows = checks.flatMap((cycle) => cycle.plan.rows);
     const notifyOf = new Map(config.rules.map((rule) => [rule.name, rule.notify]));
-    const notified = cycles.flatMap((cycle) => cycle.notified.map((event) => ({ event, channels: notifyOf.get(event.rule) ?? [] })));
+    const notified = checks.flatMap((cycle) => cycle.notified.map((event) => ({ event, channels: notifyOf.get(event.rule) ?? [] })));
     const listed = notified.map(({ event, channels }) => `  ${headline(event)} → ${channels.join(', ') || 'no channel'}`).join('\n');
     const failedSources = cycles.filter((cycle) => !cycle.fetched.ok);
     const status = nagiosStatus(rows, failedSources.length > 0);
@@ -75,7 +85,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
             sources: cycles.map(({ sourceConfig, fetched }) => ({ id: sourceConfig.id, type: sourceConfig.type, ok: fetched.ok, error: fetched.ok ? null : fetched.failure.message })),
             alerts: rows.map(alertRowJson),
             notifications: {
-              queued: cycles.reduce((n, c) => n + c.queued, 0),
+              queued: checks.reduce((n, c) => n + c.queued, 0),
               undelivered,
               sent: options.dryRun ? [] : notified.map(({ event, channels }) => ({ rule: event.rule, account: event.account, kind: event.kind, level: event.level, channels })),
             },
@@ -87,7 +97,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
     } else {
       for (const { sourceConfig, fetched } of failedSources) io.out(`source ${sourceConfig.id} could not be read: ${fetched.ok ? '' : fetched.failure.message}`);
       io.out(renderAlertTable(rows));
-      const events = cycles.flatMap((c) => c.plan.events);
+      const events = checks.flatMap((c) => c.plan.events);
       if (options.dryRun) io.out(`\ndry run: ${events.length} notification event${events.length === 1 ? '' : 's'} would be sent; no state was written${listed ? `:\n${listed}` : ''}`);
       else if (notified.length > 0) io.out(`\nnotified (${notified.length}):\n${listed}`);
       if (!options.dryRun && undelivered > 0) io.out(`\n${undelivered} notification${undelivered === 1 ? '' : 's'} not yet delivered: they stay queued in ${describeLocation(config.state)} and are retried by the next run`);

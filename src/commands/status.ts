@@ -220,6 +220,7 @@ function statusJson(state: string, alerts: readonly StoredAlert[], trends: Reado
       drop_ratio: a.state.dropRatio ?? null,
       top_up: topUpJson(topUps.get(a)),
       trend: trends.get(a) ?? [],
+      members: a.state.members ?? null,
     })),
     outbox: { pending: pending.map(message), failed: failed.map(message) },
   };

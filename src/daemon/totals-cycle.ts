@@ -7,7 +7,8 @@ import { planTotal } from '../rules/total-cycle.js';
 import type { FetchResult } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
 import type { Metrics } from './metrics.js';
-import { applyRequests, commitPlan, planWithHistory, SourceMemory } from './source-cycle.js';
+import type { CycleResult } from '../rules/cycle.js';
+import { applyRequests, type CommittedPlan, commitPlan, planWithHistory, SourceMemory } from './source-cycle.js';
 import { recordPlanGauges } from './source-gauges.js';
 
 export interface TotalsCycleDeps {
@@ -66,23 +67,17 @@ export class TotalsCycle {
 
   private async check(config: Config, rule: Rule, answers: ReadonlyMap<string, SourceAnswer>, maxAgeMs: number, signal: AbortSignal): Promise<void> {
     const { store, log, metrics } = this.deps;
-    const source = rule.source;
     try {
-      let memory = this.memories.get(source);
-      if (!memory) this.memories.set(source, (memory = new SourceMemory()));
-      const previous: Map<string, AlertState> = memory.states ?? (await store.loadStates(source));
-      const requests = await store.pendingRequests(source);
-      applyRequests(previous, requests);
-      const now = this.deps.now();
-      const plan = await planWithHistory(store, (lookup) => planTotal(rule, answers, previous, now, maxAgeMs, lookup) ?? EMPTY_PLAN, source);
-      if (plan === EMPTY_PLAN && requests.length === 0) return;
-      const committed = await commitPlan({ config, source, store, plan, previous, memory, requests, now, signal });
-      if (signal.aborted) return;
-      recordPlanGauges(metrics, source, plan, committed.written);
+      let memory = this.memories.get(rule.source);
+      if (!memory) this.memories.set(rule.source, (memory = new SourceMemory()));
+      const checked = await checkTotal({ config, rule, answers, store, memory, now: this.deps.now(), maxAgeMs, signal });
+      if (!checked || signal.aborted) return;
+      const { plan, committed } = checked;
+      recordPlanGauges(metrics, rule.source, plan, committed.written);
       const row = plan.rows[0];
       if (row?.error) log.info({ rule: rule.name, account: row.account }, `${rule.name}: ${row.error}`);
       for (const event of committed.notified) {
-        log.info({ source, rule: event.rule, account: event.account, kind: event.kind, alert_level: event.level }, `${event.kind}: ${event.rule} / ${event.account} (${event.level})`);
+        log.info({ source: rule.source, rule: event.rule, account: event.account, kind: event.kind, alert_level: event.level }, `${event.kind}: ${event.rule} / ${event.account} (${event.level})`);
       }
       for (const event of committed.silenced) {
         metrics.notificationsSilenced.inc({ rule: event.rule });
@@ -95,5 +90,32 @@ export class TotalsCycle {
   }
 }
 
+/**
+ * One check of a total, written like a source's cycle (the people's requests
+ * taken in, silences, digests, one transaction) under the total's own source
+ * id. Undefined when there was nothing to check or write.
+ */
+export async function checkTotal(args: {
+  readonly config: Config;
+  readonly rule: Rule;
+  readonly answers: ReadonlyMap<string, SourceAnswer>;
+  readonly store: StateStore | undefined;
+  /** The daemon's memory of this total; without one (once), its state is read and everything written. */
+  readonly memory?: SourceMemory;
+  readonly now: number;
+  readonly maxAgeMs: number;
+  readonly signal: AbortSignal;
+}): Promise<{ readonly plan: CycleResult; readonly committed: CommittedPlan } | undefined> {
+  const { config, rule, store, memory, now } = args;
+  const source = rule.source;
+  const previous: Map<string, AlertState> = memory?.states ?? (store ? await store.loadStates(source) : new Map());
+  const requests = store ? await store.pendingRequests(source) : [];
+  applyRequests(previous, requests);
+  const plan = await planWithHistory(store, (lookup) => planTotal(rule, args.answers, previous, now, args.maxAgeMs, lookup) ?? EMPTY_PLAN, source);
+  if (plan === EMPTY_PLAN && requests.length === 0) return undefined;
+  const committed = await commitPlan({ config, source, store, plan, previous, memory, requests, now, signal: args.signal });
+  return { plan, committed };
+}
+
 /** No check (a member's source has not answered yet): nothing to write but the requests taken in. */
-const EMPTY_PLAN = { rows: [], events: [], states: new Map<string, AlertState>(), observations: [] } as const;
+const EMPTY_PLAN: CycleResult = { rows: [], events: [], states: new Map<string, AlertState>(), observations: [] };

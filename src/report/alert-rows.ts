@@ -2,6 +2,7 @@ import { type Decimal, decimalToString, formatDecimal } from '../money/decimal.j
 import { formatMoney } from '../money/money.js';
 import { displayState, LEVEL_SEVERITY } from '../rules/alert.js';
 import { dropLabel } from '../rules/drop.js';
+import { isTotalSource } from '../rules/total.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { CheckedAlert } from '../rules/cycle.js';
 import { renderTable } from './table.js';
@@ -21,7 +22,7 @@ export function renderAlertTable(rows: readonly CheckedAlert[]): string {
     ['RULE', 'SOURCE', 'ACCOUNT', 'BALANCE', 'WARN BELOW', 'CRITICAL BELOW', 'RECOVERS AT', 'STATE'],
     rows.map((row) => [
       row.rule,
-      row.source,
+      isTotalSource(row.source) ? `total of ${row.state?.members?.length ?? 0}` : row.source,
       row.account,
       row.value ? formatMoney(row.value) : '-',
       amount(row.thresholds?.warn),
@@ -59,6 +60,7 @@ export function alertRowJson(row: CheckedAlert): Record<string, unknown> {
     recover_above: plain(row.thresholds?.warnRecover),
     critical_recover_above: plain(row.thresholds?.criticalRecover),
     error: row.error ?? null,
+    ...(row.state?.members ? { members: row.state.members } : {}),
   };
 }
 

@@ -27,6 +27,20 @@ describe('balance-watch once', () => {
     expect(result.stdout).toMatch(/USD settlement\s+bepaid\s+usd-settlement\s+5,000.00 USD\s+1,000.00\s+250.00/);
   });
 
+  it('checks a total after every source, from what each just answered', async () => {
+    const config = simulatedConfig(sim).replace('rules:\n', `rules:
+  - name: INR liquidity
+    total_of:
+      - { source: apay, payment_system: "upi_*" }
+    warn_below: 1000000
+`);
+    const result = await once(['--json'], config);
+    const total = (JSON.parse(result.stdout) as { alerts: Record<string, unknown>[] }).alerts.find((a) => a.rule === 'INR liquidity');
+    expect(total).toMatchObject({ source: 'total:INR liquidity', account: 'total', balance: '900000.00', currency: 'INR', state: 'warning', members: ['apay/upi_fast', 'apay/upi_p2p'] });
+    expect(result.code).toBe(1);
+    expect((await once([], config)).stdout).toMatch(/INR liquidity\s+total of 2\s+total\s+900,000.00 INR\s+1,000,000.00/);
+  });
+
   it('exits 1 on a warning and 2 on a critical', async () => {
     sim.setApayBalance('bkash_a', '45000');
     const warning = await once();

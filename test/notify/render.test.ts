@@ -24,8 +24,18 @@ describe('headlines', () => {
   });
 
   it('titles a digest with its worst level and a count', () => {
-    const message: Message = { kind: 'alerts', source: 'apay', events: [criticalEvent({ level: 'warning' }), criticalEvent(), criticalEvent({ kind: 'resolved', level: 'ok' })] };
+    const message: Message = {
+      kind: 'alerts',
+      source: 'apay',
+      events: [criticalEvent({ level: 'warning', account: 'bkash_b' }), criticalEvent(), criticalEvent({ kind: 'resolved', level: 'ok', account: 'nagad_a' })],
+    };
     expect(messageTitle(message)).toBe('[CRITICAL] 3 balance alerts from apay');
+  });
+
+  it("titles a digest of one alert's events (a total back with data and low at once) by the alert, not its source", () => {
+    const total = { rule: 'USD liquidity', source: 'total:USD liquidity', account: 'total', target: 'USD liquidity' };
+    const message: Message = { kind: 'alerts', source: 'total:USD liquidity', events: [criticalEvent({ ...total, level: 'warning' }), criticalEvent({ ...total, kind: 'no_data_resolved', level: 'warning' })] };
+    expect(messageTitle(message)).toBe('[WARNING] 2 balance alerts from USD liquidity · total');
   });
 });
 
