@@ -25,7 +25,8 @@ function echoOf(config: Pick<Config, 'rules' | 'sources'>, alert: StoredAlert, a
     action: answer.action,
     rule: alert.rule,
     account: alert.account,
-    target: (rule && source ? catalogOf(source).targetOf(rule) : undefined) ?? alert.account,
+    // A total names itself, as its events do ("INR liquidity · total").
+    target: rule?.total ? rule.name : ((rule && source ? catalogOf(source).targetOf(rule) : undefined) ?? alert.account),
     by: answer.by,
     note: answer.note || null,
     until: answer.until,

@@ -1,3 +1,4 @@
+import { isTotalSource } from '../rules/total.js';
 import { ExitError } from '../cli/exit-error.js';
 import type { CommandIo } from '../cli/io.js';
 import { configPath } from '../config/file.js';
@@ -30,7 +31,10 @@ export async function forget(target: string, options: { readonly config?: string
       throw new ExitError(1, ofRule.length > 0 ? `rule "${rule}" has no alert for "${account}" (accounts: ${ofRule.join(', ')})` : `no alert of rule "${rule}" in the state store`);
     }
     const last = forgotten.state.lastValue ? `, last read ${formatMoney(forgotten.state.lastValue)}${forgotten.state.lastObservedAt === undefined ? '' : ` at ${formatTime(forgotten.state.lastObservedAt, render)}`}` : '';
-    io.out(`forgot ${rule}/${account} (${seenLabel(forgotten.state)}${last}): closed quietly, nothing was sent; it comes back as a new alert if ${forgotten.source} lists ${account} again`);
+    const after = isTotalSource(forgotten.source)
+      ? 'the total starts afresh at its next check, with the members its sources list then'
+      : `it comes back as a new alert if ${forgotten.source} lists ${account} again`;
+    io.out(`forgot ${rule}/${account} (${seenLabel(forgotten.state)}${last}): closed quietly, nothing was sent; ${after}`);
   } finally {
     await store.close();
   }
