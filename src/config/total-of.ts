@@ -1,5 +1,6 @@
 import { catalogOf } from '../sources/index.js';
-import type { Rule, SourceConfig, TotalMemberSpec } from './types.js';
+import type { TotalMemberSpec } from '../rules/total.js';
+import type { Rule, SourceConfig } from './types.js';
 
 type WrittenMember = NonNullable<Rule['total_of']>[number];
 

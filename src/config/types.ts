@@ -1,6 +1,6 @@
 import type { Decimal } from '../money/decimal.js';
 import type { Diagnostic } from './diagnostic.js';
-import type { Coverage } from '../sources/source.js';
+import type { TotalMemberSpec } from '../rules/total.js';
 import type { Hysteresis } from './fields.js';
 import type { RawConfig } from './schema.js';
 
@@ -9,16 +9,6 @@ export type ChannelConfig = RawConfig['channels'][number];
 
 /** One source's settings: a shape per registered type, each owned by its module (src/sources/<type>.ts). */
 export type SourceConfig = RawConfig['sources'][number];
-
-/**
- * One line of `total_of`, resolved against its source: the accounts it names
- * (a bePaid account given by number is named by its label, as readings are), or
- * the glob over the names the API answers with.
- */
-export interface TotalMemberSpec {
-  readonly source: string;
-  readonly coverage: Coverage;
-}
 
 /** A rule with the defaults filled in: everything the evaluator needs, nothing optional that has a default. */
 export interface Rule {

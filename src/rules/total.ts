@@ -2,7 +2,7 @@ import { nameMatcher } from '../glob.js';
 import { addDecimal, compareDecimal, ZERO } from '../money/decimal.js';
 import { formatMoney, type Money } from '../money/money.js';
 import type { Result } from '../result.js';
-import type { TotalMemberSpec } from '../config/types.js';
+import type { Coverage } from '../sources/source.js';
 import type { Observation } from './alert.js';
 import { compareText } from './seen-state.js';
 
@@ -14,6 +14,16 @@ import { compareText } from './seen-state.js';
  * stale one that would resolve falsely. Pure: the daemon passes what each
  * source last answered.
  */
+
+/**
+ * One line of `total_of`, resolved against its source: the accounts it names
+ * (a bePaid account given by number is named by its label, as readings are), or
+ * the glob over the names the API answers with.
+ */
+export interface TotalMemberSpec {
+  readonly source: string;
+  readonly coverage: Coverage;
+}
 
 /** A reserved account: a total is one alert, shown as `total`. */
 export const TOTAL_ACCOUNT = 'total';

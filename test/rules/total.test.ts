@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Money } from '../../src/money/money.js';
 import { evaluate } from '../../src/rules/evaluate.js';
 import type { AlertState, RulePolicy } from '../../src/rules/alert.js';
-import type { TotalMemberSpec } from '../../src/config/types.js';
+import type { TotalMemberSpec } from '../../src/rules/total.js';
 import { membersText, readTotal, type SourceAnswer } from '../../src/rules/total.js';
 
 const NOW = 1_000_000_000;
