@@ -71,7 +71,7 @@ export async function once(options: OnceOptions, io: CommandIo): Promise<void> {
     const checks = [...cycles, ...totals];
     const rows = checks.flatMap((cycle) => cycle.plan.rows);
     const notifyOf = new Map(config.rules.map((rule) => [rule.name, rule.notify]));
-    const notified = checks.flatMap((cycle) => cycle.notified.map((event) => ({ event, channels: notifyOf.get(event.rule) ?? [] })));
+    const notified = checks.flatMap((cycle) => cycle.notified.map((event) => ({ event, channels: event.to ?? notifyOf.get(event.rule) ?? [] })));
     const listed = notified.map(({ event, channels }) => `  ${headline(event)} → ${channels.join(', ') || 'no channel'}`).join('\n');
     const failedSources = cycles.filter((cycle) => !cycle.fetched.ok);
     const status = nagiosStatus(rows, failedSources.length > 0);

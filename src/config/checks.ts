@@ -48,11 +48,14 @@ const rulesReferToSources: Check = (context) =>
 const notifyListsReferToChannels: Check = (context) => {
   const ids = context.declared.channels;
   const known = [...ids].join(', ') || 'none are configured';
-  const unknownIn = (list: readonly string[], path: ConfigPath) =>
+  const unknownInList = (list: readonly string[], path: ConfigPath) =>
     list.flatMap((id, j) => (ids.has(id) ? [] : [problem(context, 'error', [...path, j], `no channel has id "${id}" (channels: ${known})`)]));
-  const fromRules = context.config.rules.flatMap((rule, i) => (context.ruleSets(i, 'notify') ? unknownIn(rule.notify, [...context.at.rule(i), 'notify']) : []));
+  // Every id of every list, a map's by its level.
+  const unknownIn = (written: Rule['notify_written'], path: ConfigPath) =>
+    Array.isArray(written) ? unknownInList(written, path) : Object.entries(written).flatMap(([level, list]) => unknownInList(list ?? [], [...path, level]));
+  const fromRules = context.config.rules.flatMap((rule, i) => (context.ruleSets(i, 'notify') ? unknownIn(rule.notify_written, [...context.at.rule(i), 'notify']) : []));
   const firstInheriting = context.config.rules.findIndex((_, i) => !context.ruleSets(i, 'notify'));
-  const fromDefaults = firstInheriting >= 0 ? unknownIn(context.config.rules[firstInheriting]!.notify, ['defaults', 'notify']) : [];
+  const fromDefaults = firstInheriting >= 0 ? unknownIn(context.config.rules[firstInheriting]!.notify_written, ['defaults', 'notify']) : [];
   return [...fromDefaults, ...fromRules];
 };
 

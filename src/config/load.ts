@@ -7,6 +7,7 @@ import type { Environment } from './env.js';
 import { type RawConfig, configSchema, TEXT_NUMBER_KEYS } from './schema.js';
 import { BUILT_IN_DEFAULTS, type Config, type HttpListen, type LoadResult, type Rule } from './types.js';
 import { isPostgresUrl } from '../store/location.js';
+import { everyRoute, routesOf, type WrittenNotify } from '../rules/routes.js';
 import { totalSourceId } from '../rules/total.js';
 import { resolveMembers, totalCurrency } from './total-of.js';
 import { parseYamlTree } from './yaml-tree.js';
@@ -84,7 +85,10 @@ function declaredIds(data: Record<string, unknown>, key: 'sources' | 'channels')
 }
 
 function notifiedIds(data: Record<string, unknown>): Set<string> | 'every channel' {
-  const ids = (value: unknown): string[] => (Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+  const ids = (value: unknown): string[] => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) return Object.values(value).flatMap(ids);
+    return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+  };
   const defaults = data['defaults'];
   const defaultNotify = defaults && typeof defaults === 'object' ? (defaults as Record<string, unknown>)['notify'] : undefined;
   const notified = new Set(ids(defaultNotify));
@@ -147,7 +151,7 @@ function resolve(raw: RawConfig, file: string): Config {
     (rule): Rule => ({
       ...rule,
       ...totalOf(rule, raw.sources),
-      notify: rule.notify ?? raw.defaults.notify ?? everyChannel,
+      ...notifyOf(rule.notify ?? raw.defaults.notify ?? everyChannel),
       hysteresis: rule.hysteresis ?? raw.defaults.hysteresis ?? BUILT_IN_DEFAULTS.hysteresis,
       for: rule.for ?? raw.defaults.for ?? BUILT_IN_DEFAULTS.for,
       repeat: rule.repeat ?? raw.defaults.repeat ?? BUILT_IN_DEFAULTS.repeat,
@@ -188,6 +192,11 @@ function totalOf(rule: RawConfig['rules'][number], sources: RawConfig['sources']
   const members = resolveMembers(rule.name, rule.total_of, sources);
   const currency = totalCurrency(members);
   return { source: totalSourceId(rule.name), total: { members: members.map((m) => m.spec), ...(currency === undefined ? {} : { currency }) } };
+}
+
+function notifyOf(written: WrittenNotify): Pick<Rule, 'notify' | 'routes' | 'notify_written'> {
+  const routes = routesOf(written);
+  return { notify: everyRoute(routes), routes, notify_written: written };
 }
 
 const dropOf = (by: Rule['drop_by']): Pick<Rule, 'drop_by'> => (by === undefined ? {} : { drop_by: by });

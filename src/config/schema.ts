@@ -16,9 +16,25 @@ export const TEXT_NUMBER_KEYS: ReadonlySet<string> = new Set([
   'shop_id',
 ]);
 
+const channelList = z.array(idField('A channel id'), { error: 'must be a list of channel ids, e.g. [treasury, finance]' });
+
 const notifyField = z
-  .array(idField('A channel id'), { error: 'must be a list of channel ids, e.g. [treasury, finance]' })
-  .describe('Channels (by id) that receive this alert.');
+  .union(
+    [
+      channelList,
+      z
+        .strictObject({
+          warning: channelList.describe('Channels told of warnings.').optional(),
+          critical: channelList.describe('Channels told of criticals (default: the warning list).').optional(),
+          no_data: channelList.describe('Channels told when balances cannot be read (default: the warning list).').optional(),
+          runway: channelList.describe('Channels told of runway forecasts (default: the warning list).').optional(),
+          drop: channelList.describe('Channels told of sudden drops (default: the warning list).').optional(),
+        })
+        .describe('Channels per level; improvements and resolves go to every channel told of the firing.'),
+    ],
+    { error: 'must be a list of channel ids such as [treasury, finance], or a map by level such as { warning: [treasury], critical: [treasury, finance] }' },
+  )
+  .describe('Channels (by id) that receive this alert: one list for every event, or a list per level.');
 
 const policyShape = {
   notify: notifyField.optional(),

@@ -1,5 +1,6 @@
 import type { Decimal } from '../money/decimal.js';
 import type { Diagnostic } from './diagnostic.js';
+import type { NotifyRoutes, WrittenNotify } from '../rules/routes.js';
 import type { TotalMemberSpec } from '../rules/total.js';
 import type { Hysteresis } from './fields.js';
 import type { RawConfig } from './schema.js';
@@ -26,7 +27,12 @@ export interface Rule {
   readonly critical_below?: Decimal;
   readonly recover_above?: Decimal;
   readonly critical_recover_above?: Decimal;
+  /** Every channel the rule may notify (see routes for which event goes where). */
   readonly notify: readonly string[];
+  /** The channels of each kind of trouble. */
+  readonly routes: NotifyRoutes;
+  /** `notify` as the file has it (the rule's or the defaults'), for check's positions. */
+  readonly notify_written: WrittenNotify;
   readonly hysteresis: Hysteresis;
   readonly for: number;
   /** Milliseconds; 0 means never repeat. */

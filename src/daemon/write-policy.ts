@@ -46,6 +46,7 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
     a.acknowledged === b.acknowledged &&
     sameList(a.members, b.members) &&
     sameList(a.joined, b.joined) &&
+    a.told === b.told &&
     sameMoney(a.lastValue, b.lastValue) &&
     sameMoney(a.previousValue, b.previousValue) &&
     a.projection?.ms === b.projection?.ms &&

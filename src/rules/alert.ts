@@ -32,6 +32,12 @@ export interface DropFacts {
   readonly withinMs: number;
 }
 
+/** The kinds of trouble an alert tracks apart: each fires and resolves on its own. */
+export type Track = 'level' | 'no_data' | 'runway' | 'drop';
+
+/** Per track, the channels told of the episode now firing. */
+export type Told = Readonly<Partial<Record<Track, readonly string[]>>>;
+
 /** The alert state of one rule for one account. Plain data: stored as is, compared as is. */
 export interface AlertState {
   readonly level: Level;
@@ -66,6 +72,8 @@ export interface AlertState {
   readonly members?: readonly string[];
   /** Totals: members that joined since the alert last had an event; its next message names them, once. */
   readonly joined?: readonly string[];
+  /** Per kind of trouble firing, the channels told of it this episode: its improvement and resolve go to them (see routes.ts). */
+  readonly told?: Told;
 }
 
 /** Who acknowledged an alert, when, and what they said. */
@@ -165,6 +173,8 @@ export interface AlertEvent {
   readonly members?: { readonly shown: readonly { readonly key: string; readonly value: Money }[]; readonly count: number };
   /** Totals: members that joined the total since its last message. */
   readonly joined?: readonly string[];
+  /** The channels this event is owed to (see routes.ts); absent on events from before routing: the rule's every channel. */
+  readonly to?: readonly string[];
 }
 
 /**

@@ -9,6 +9,7 @@ import { accountOfKey, alertKey } from './alert-key.js';
 import { type DropPolicy, measureDrop, type Reading, STANDING_LOOKBACK_MS } from './drop.js';
 import { evaluate } from './evaluate.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
+import { routeAlert } from './routes.js';
 import { topUpFor } from './topup.js';
 import { type Point, project } from './trend.js';
 
@@ -107,17 +108,22 @@ export function checkAlert(
       : undefined;
   const drop = policy.drop && effective.kind === 'value' ? measureDrop(historyOf(account, now - policy.drop.withinMs - STANDING_LOOKBACK_MS), effective.value, now, policy.drop) : undefined;
   const result = evaluate(policy, account, prior, effective, now, trend, drop);
+  let { state } = result;
   let events: readonly AlertEvent[] = result.events;
   if (events.length > 0) {
     const points = pointsOf(rule, account, effective, now, historyOf);
-    events = events.map((event) => withTrend(event, points, now, rule.runway_window, rule.topup_cover));
+    ({ state, events } = routeAlert(
+      rule.routes,
+      state,
+      events.map((event) => withTrend(event, points, now, rule.runway_window, rule.topup_cover)),
+    ));
   }
   // Built field by field, not with conditional spreads: this runs for every account every cycle.
-  const row: { -readonly [K in keyof CheckedAlert]: CheckedAlert[K] } = { rule: rule.name, source, account, state: result.state };
+  const row: { -readonly [K in keyof CheckedAlert]: CheckedAlert[K] } = { rule: rule.name, source, account, state };
   if (effective.kind === 'value') row.value = effective.value;
   else row.error = effective.reason;
   if (misfit === undefined) row.thresholds = policy.thresholds;
-  return { state: result.state, events, row };
+  return { state, events, row };
 }
 
 /** The readings by account; an account listed twice is read from its first entry. */

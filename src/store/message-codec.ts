@@ -45,6 +45,7 @@ const alertEvent = z.strictObject({
   acknowledged: z.strictObject({ by: z.string(), at: z.number() }).optional(),
   members: z.strictObject({ shown: z.array(z.strictObject({ key: z.string(), value: money })), count: z.number().int().min(0) }).optional(),
   joined: z.array(z.string()).optional(),
+  to: z.array(z.string()).optional(),
 });
 
 const summaryEvent = z.strictObject({ rule: z.string(), account: z.string(), kind: z.union([eventKind, z.enum(['forgotten', 'acknowledged', 'unacknowledged'])]), level, at: z.number(), value: money.nullable() });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Money } from '../money/money.js';
-import type { AlertState } from '../rules/alert.js';
+import type { AlertState, Told } from '../rules/alert.js';
 
 /**
  * The shape alert state is written in now, stored under `_` (the compact
@@ -33,6 +33,7 @@ interface StoredState {
   k?: { b: string; n?: string; a: number };
   b?: string[];
   u?: string[];
+  h?: Told;
 }
 
 const storedMoney = z.tuple([z.string().regex(/^-?\d+$/), z.number().int().min(0), z.string().nullable()]);
@@ -58,6 +59,8 @@ const storedState = z.object({
   // Added within version 1 (totals): optional, as above.
   b: z.array(z.string()).optional(),
   u: z.array(z.string()).optional(),
+  // Added within version 1 (routing): who was told of each kind of trouble firing.
+  h: z.strictObject({ level: z.array(z.string()).optional(), no_data: z.array(z.string()).optional(), runway: z.array(z.string()).optional(), drop: z.array(z.string()).optional() }).optional(),
 });
 
 /** Each reads its version's shape and returns the next one's; version 0 is version 1 without `_`. */
@@ -84,6 +87,7 @@ export function encodeState(state: AlertState): string {
   if (state.acknowledged) stored.k = { b: state.acknowledged.by, a: state.acknowledged.at, ...(state.acknowledged.note === undefined ? {} : { n: state.acknowledged.note }) };
   if (state.members) stored.b = [...state.members];
   if (state.joined) stored.u = [...state.joined];
+  if (state.told) stored.h = state.told;
   if (state.projection) stored.j = { a: state.projection.at, g: state.projection.target, ...(state.projection.ms === undefined ? {} : { m: state.projection.ms }) };
   return JSON.stringify(stored);
 }
@@ -122,6 +126,7 @@ export function decodeState(text: string): AlertState | undefined {
     ...(stored.k === undefined ? {} : { acknowledged: { by: stored.k.b, at: stored.k.a, ...(stored.k.n === undefined ? {} : { note: stored.k.n }) } }),
     ...(stored.b === undefined ? {} : { members: stored.b }),
     ...(stored.u === undefined ? {} : { joined: stored.u }),
+    ...(stored.h === undefined ? {} : { told: stored.h }),
     ...(stored.j === undefined ? {} : { projection: { at: stored.j.a, target: stored.j.g, ...(stored.j.m === undefined ? {} : { ms: stored.j.m }) } }),
   };
 }

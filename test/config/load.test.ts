@@ -102,6 +102,9 @@ describe('every mistake is reported at its line and column', () => {
     ['no threshold', edit('    warn_below: "1000.00"\n', ''), 'c.yaml:29:5 error: rule "USD settlement" needs warn_below or critical_below (or both)'],
     ['an unknown source', edit('source: bepaid', 'source: bepaidd'), 'c.yaml:30:13 error: rule "USD settlement": no source has id "bepaidd" (sources: apay, bepaid)'],
     ['an unknown channel', edit('rules:', 'defaults:\n  notify: [treasury, finance]\nrules:'), 'c.yaml:24:22 error: no channel has id "finance" (channels: treasury)'],
+    ['an unknown channel in a map by level', edit('rules:', 'defaults:\n  notify:\n    warning: [treasury]\n    critical: [treasury, finace]\nrules:'), 'c.yaml:26:26 error: no channel has id "finace" (channels: treasury)'],
+    ['a notify that is neither list nor map', edit('rules:', 'defaults:\n  notify: treasury\nrules:'), 'c.yaml:24:11 error: defaults.notify: must be a list of channel ids such as [treasury, finance], or a map by level such as { warning: [treasury], critical: [treasury, finance] }'],
+    ['a level notify does not know', edit('rules:', 'defaults:\n  notify: { warn: [treasury] }\nrules:'), 'c.yaml:24:13 error: unknown key "warn" in defaults.notify; expected one of: warning, critical, no_data, runway, drop'],
     ['an unknown bePaid account', edit('account: usd-settlement', 'account: eur-settlement'), 'c.yaml:31:14 error: rule "USD settlement": source bepaid declares no account "eur-settlement" (accounts: usd-settlement)'],
     ['a duplicate rule name', edit('name: USD settlement', 'name: bKash agent float'), 'c.yaml:29:11 error: rule name "bKash agent float" is used twice; each rule needs its own name (it identifies the alert)'],
     ['a duplicate source id', edit('  - id: bepaid', '  - id: apay'), 'c.yaml:10:9 error: source id "apay" is used twice; ids must be unique'],
@@ -118,7 +121,7 @@ describe('every mistake is reported at its line and column', () => {
     ['a YAML syntax error', edit('rules:', 'rules: [\n'), 'c.yaml:34:1 error: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['a duplicate key', edit('    critical_below: 10000', '    critical_below: 10000\n    critical_below: 9000'), 'c.yaml:29:5 error: YAML syntax: Map keys must be unique'],
   ])('%s', (_name, text, expected) => {
-    expect(lines(text)).toContain(expected);
+    expect(lines(text), lines(text).join("\n")).toContain(expected);
   });
 
   it('reports problems in separate parts of the file in one run', () => {

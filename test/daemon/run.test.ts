@@ -141,6 +141,32 @@ describe('balance-watch run', () => {
     expect(warning).toContain('bepaid/usd-settlement 5,000.00 USD, apay/usd_wallet 500.00 USD');
   }, 60_000);
 
+  it('routes by level: a warning to Slack only, the escalation to critical to both, and the resolve to both', async () => {
+    writeConfig({
+      extra: channels(),
+      rules: `  - name: bKash agent float
+    source: apay
+    payment_system: bkash_a
+    warn_below: 50000
+    critical_below: 10000
+    notify:
+      warning: [treasury]
+      critical: [treasury, finance]`,
+    });
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '45000');
+    await daemon.waitFor('the warning', () => texts().length === 1);
+    await daemon.nextCycles('apay', 2);
+    expect(smtp.received).toHaveLength(0);
+    sim.setApayBalance('bkash_a', '8000');
+    await daemon.waitFor('the critical on both', () => texts().length === 2 && smtp.received.length === 1, 20_000);
+    sim.setApayBalance('bkash_a', '90000');
+    await daemon.waitFor('the resolve on both', () => texts().length === 3 && smtp.received.length === 2, 20_000);
+    expect(texts()[1]).toBe('[CRITICAL] bKash agent float: 8,000.00 BDT (below 10,000.00, was warning)');
+    expect(smtp.received.map((m) => m.subject)).toEqual([texts()[1], texts()[2]]);
+    expect(texts()[2]).toMatch(/^\[RESOLVED\] bKash agent float: 90,000.00 BDT/);
+  }, 60_000);
+
   it('neither repeats a firing nor loses a resolve across a restart', async () => {
     const first = await start();
     sim.setApayBalance('bkash_a', '8000');

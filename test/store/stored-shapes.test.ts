@@ -182,4 +182,16 @@ describe('drop alerts in the stored shapes', () => {
     expect(decodeState(encodeState(state))).toEqual(state);
     expect(decodeState(fixture('state-v0-firing.json'))?.members).toBeUndefined();
   });
+
+  it('a state keeps who was told of each kind of trouble, and an event the channels it is owed to', () => {
+    const state = { level: 'critical' as const, since: T0, warnStreak: 2, criticalStreak: 1, failures: 0, told: { level: ['treasury', 'finance'], no_data: ['ops'] } };
+    expect(decodeState(encodeState(state))).toEqual(state);
+    expect(decodeState(fixture('state-v0-firing.json'))?.told).toBeUndefined();
+    const message: Message = {
+      kind: 'alerts',
+      source: 'apay',
+      events: [{ kind: 'firing', rule: 'r', source: 'apay', account: 'a', target: 'a', level: 'critical', previousLevel: 'ok', thresholds: {}, since: T0, at: T0, to: ['treasury', 'finance'] }],
+    };
+    expect(decodeMessage(encodeMessage(message))).toEqual({ ok: true, message });
+  });
 });
