@@ -10,12 +10,16 @@ export interface CheckContext {
   readonly ruleSets: (ruleIndex: number, key: string) => boolean;
   /** Where the i-th source, channel or rule of `config` stands in the file (invalid ones are left out of `config`). */
   readonly at: { readonly source: (i: number) => ConfigPath; readonly channel: (i: number) => ConfigPath; readonly rule: (i: number) => ConfigPath };
+  /** Every time window's name as written, by its index in the file. */
+  readonly windowNames: readonly string[];
   /** Whether the file has an `actions:` section (valid or not). */
   readonly actionsDeclared: boolean;
   /** Every id the file declares, valid or not, so a reference to a broken source is not reported twice. */
   readonly declared: {
     readonly sources: ReadonlySet<string>;
     readonly channels: ReadonlySet<string>;
+    /** Time window names, valid or not. */
+    readonly windows: ReadonlySet<string>;
     /** Channel ids some rule of the file notifies, valid or not (every channel when a rule takes the default of all). */
     readonly notified: ReadonlySet<string> | 'every channel';
   };

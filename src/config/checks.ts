@@ -5,6 +5,7 @@ import { catalogOf } from '../sources/index.js';
 import { recoveryLevels } from '../rules/thresholds.js';
 import { type Check, problem } from './check-context.js';
 import { totalsAreWellFormed } from './checks-totals.js';
+import { windowsAreKnown } from './checks-windows.js';
 import { actionsAreComplete, boardIsGuarded, urlsAreSecure } from './checks-http.js';
 import type { ConfigPath, Diagnostic } from './diagnostic.js';
 import type { Config, Rule, SourceConfig } from './types.js';
@@ -211,6 +212,7 @@ export const CHECKS: readonly Check[] = [
   thresholdsFitCurrency,
   scheduleIsCron,
   summariesAreCron,
+  windowsAreKnown,
   timezoneIsKnown,
   urlsAreSecure,
   channelsAreUsed,

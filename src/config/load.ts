@@ -10,6 +10,7 @@ import { isPostgresUrl } from '../store/location.js';
 import { everyRoute, routesOf, type WrittenNotify } from '../rules/routes.js';
 import { totalSourceId } from '../rules/total.js';
 import { resolveMembers, totalCurrency } from './total-of.js';
+import { resolveTimeWindow } from './time-windows.js';
 import { parseYamlTree } from './yaml-tree.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
@@ -53,7 +54,8 @@ export function parseConfigText(text: string, options: ParseOptions): LoadResult
         rule: (i) => ['rules', indices.rules[i]!],
       },
       actionsDeclared: data['actions'] !== undefined,
-      declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels'), notified: notifiedIds(data) },
+      windowNames: listAt(data, 'time_windows').map((w) => (w && typeof w === 'object' && typeof (w as { name?: unknown }).name === 'string' ? (w as { name: string }).name : '')),
+      declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels'), windows: declaredIds(data, 'time_windows', 'name'), notified: notifiedIds(data) },
     }),
   );
   // One error per mistake: a value whose variable is missing is not also "not a URL".
@@ -80,8 +82,13 @@ function listAt(data: Record<string, unknown>, key: string): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function declaredIds(data: Record<string, unknown>, key: 'sources' | 'channels'): Set<string> {
-  return new Set(listAt(data, key).flatMap((item) => (item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string' ? [(item as { id: string }).id] : [])));
+function declaredIds(data: Record<string, unknown>, key: 'sources' | 'channels' | 'time_windows', field = 'id'): Set<string> {
+  return new Set(
+    listAt(data, key).flatMap((item) => {
+      const id = item && typeof item === 'object' ? (item as Record<string, unknown>)[field] : undefined;
+      return typeof id === 'string' ? [id] : [];
+    }),
+  );
 }
 
 function notifiedIds(data: Record<string, unknown>): Set<string> | 'every channel' {
@@ -131,6 +138,7 @@ function salvage(data: Record<string, unknown>): { raw: RawConfig; indices: Indi
     http: field(shape.http, data['http'], { listen: false, auth_metrics: false }),
     sources: sources.kept,
     channels: channels.kept,
+    time_windows: field(shape.time_windows, data['time_windows'], []),
     delivery: field(shape.delivery, data['delivery'], { give_up_after: 86_400_000 }),
     ha: field(shape.ha, data['ha'], { lease: 15_000 }),
     actions: field(shape.actions, data['actions'], undefined),
@@ -177,6 +185,7 @@ function resolve(raw: RawConfig, file: string): Config {
     },
     sources: raw.sources,
     channels: raw.channels,
+    timeWindows: new Map(raw.time_windows.map((w) => [w.name, resolveTimeWindow(w, raw.timezone)])),
     delivery: raw.delivery,
     ha: raw.ha,
     ...(raw.actions === undefined || raw.http.public_url === undefined

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channelConfigSchema } from '../notify/index.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { stateLocationProblem } from '../store/location.js';
+import { timeWindowSchema } from './time-windows.js';
 import { amountField, dropField, durationField, urlField, hysteresisField, idField, integerField, nonEmptyText, secretField, textOrNumberField } from './fields.js';
 
 /** Keys whose YAML numbers are read from their source text (see parseYamlTree). */
@@ -130,6 +131,7 @@ export const configSchema = z
       .describe('The balance board (/), its API (/api/status, /api/history), metrics and health.'),
     sources: z.array(sourceConfigSchema).min(1, 'list at least one source').describe('Where balances come from.'),
     channels: z.array(channelConfigSchema).prefault([]).describe('Where notifications go.'),
+    time_windows: z.array(timeWindowSchema).prefault([]).describe('Named time windows that channels may be active_in (office hours, with holidays).'),
     delivery: z
       .strictObject({
         give_up_after: durationField(

@@ -2,6 +2,7 @@ import type { Decimal } from '../money/decimal.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { NotifyRoutes, WrittenNotify } from '../rules/routes.js';
 import type { TotalMemberSpec } from '../rules/total.js';
+import type { TimeWindow } from '../notify/time-window.js';
 import type { Hysteresis } from './fields.js';
 import type { RawConfig } from './schema.js';
 
@@ -89,6 +90,8 @@ export interface Config {
   readonly http: HttpSettings;
   readonly sources: readonly SourceConfig[];
   readonly channels: readonly ChannelConfig[];
+  /** The named time windows, by name. */
+  readonly timeWindows: ReadonlyMap<string, TimeWindow>;
   /** give_up_after in ms: how long a failing notification is retried. */
   readonly delivery: { readonly give_up_after: number };
   /** ha.lease in ms: the leader lease's length. */

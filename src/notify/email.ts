@@ -5,6 +5,7 @@ import type { Channel } from './message.js';
 import { redact, urlSecrets } from './redact.js';
 import { renderEmail } from './render-email.js';
 import { cronField, idField, secretField, SUMMARY_DESCRIPTION } from '../config/fields.js';
+import { ACTIVE_IN_DESCRIPTION } from '../config/time-windows.js';
 
 const address = z.string({ error: 'must be an email address' }).regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address such as finance@example.com');
 
@@ -21,6 +22,7 @@ export const emailConfigSchema = z
       .transform((value) => (Array.isArray(value) ? value : [value]))
       .describe('Recipients: one address or a list.'),
     summary: cronField(SUMMARY_DESCRIPTION).optional(),
+    active_in: idField(ACTIVE_IN_DESCRIPTION).optional(),
   })
   .describe('An email channel.');
 

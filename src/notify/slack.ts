@@ -4,6 +4,7 @@ import type { Channel } from './message.js';
 import { redact, urlSecrets } from './redact.js';
 import { renderSlack } from './render-slack.js';
 import { cronField, idField, secretField, SUMMARY_DESCRIPTION } from '../config/fields.js';
+import { ACTIVE_IN_DESCRIPTION } from '../config/time-windows.js';
 
 export const slackConfigSchema = z
   .strictObject({
@@ -11,6 +12,7 @@ export const slackConfigSchema = z
     type: z.literal('slack').describe('A Slack incoming webhook.'),
     webhook_url: secretField('The incoming webhook URL. It is a secret: use ${SLACK_WEBHOOK_URL}.'),
     summary: cronField(SUMMARY_DESCRIPTION).optional(),
+    active_in: idField(ACTIVE_IN_DESCRIPTION).optional(),
   })
   .describe('A Slack channel.');
 
