@@ -23,5 +23,9 @@ export function drainDeps(args: {
     random: args.random,
     options: { ...(args.delivery ?? DEFAULT_DELIVERY), giveUpAfterMs: config.delivery.give_up_after },
     listener: args.listener,
+    windowOf: (channel) => {
+      const name = config.channels.find((c) => c.id === channel)?.active_in;
+      return name === undefined ? undefined : config.timeWindows.get(name);
+    },
   };
 }

@@ -1,6 +1,8 @@
 import { backoffDelay } from '../net/backoff.js';
 import type { FailureReason } from '../net/failure.js';
-import type { ChannelHealthStore, OutboxMessage, OutboxStore } from '../store/store.js';
+import type { AlertStore, ChannelHealthStore, OutboxMessage, OutboxStore } from '../store/store.js';
+import { awayDigest } from './away.js';
+import { isOpen, lastClosing, nextOpening, type TimeWindow } from './time-window.js';
 import type { Channel, Message, RefusedRecipient } from './message.js';
 import { deliveryFailureNotice } from './notices.js';
 
@@ -17,6 +19,8 @@ export interface DeliveryListener {
   noticed(row: OutboxMessage, channel: string, recipients: readonly string[]): void;
   /** No other channel could be told: only the log and /readyz know. */
   unheard(row: OutboxMessage, channel: string, message: string): void;
+  /** A message waits for its channel's time window to open. */
+  held?(row: OutboxMessage, channel: string, until: number): void;
   /** A message waits for a channel the config no longer has. */
   orphaned(row: OutboxMessage, channel: string): void;
   overdue(row: OutboxMessage): void;
@@ -45,7 +49,9 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
 };
 
 export interface DeliveryDeps {
-  readonly store: OutboxStore & { readonly channelHealth: ChannelHealthStore };
+  readonly store: OutboxStore & Pick<AlertStore, 'loadStates'> & { readonly channelHealth: ChannelHealthStore };
+  /** The time window a channel is active in, if any: outside it, its messages are held (see holdOrCatchUp). */
+  readonly windowOf?: (channel: string) => TimeWindow | undefined;
   readonly channels: ReadonlyMap<string, Channel>;
   /** Who else hears that `failed` gave `message` up (see noticeRecipients). */
   readonly recipientsOf: (message: Message, failed: string) => readonly string[];
@@ -72,10 +78,44 @@ export async function drainOutbox(deps: DeliveryDeps, signal: AbortSignal): Prom
   return due.length;
 }
 
+/**
+ * A channel outside its time window holds what is due (owed still, due again at
+ * the window's opening); at the opening, the alert messages it held become one
+ * catch-up, queued in their place. Returns the rows to send now.
+ */
+async function holdOrCatchUp(deps: DeliveryDeps, id: string, rows: readonly OutboxMessage[]): Promise<readonly OutboxMessage[]> {
+  const window = deps.windowOf?.(id);
+  if (!window) return rows;
+  const now = deps.now();
+  if (!isOpen(window, now)) {
+    // A window that never opens within the horizon is looked at again in a day (the config may change).
+    const opens = nextOpening(window, now) ?? now + 86_400_000;
+    const sendable: OutboxMessage[] = [];
+    for (const row of rows) {
+      // A test message is sent when someone asks for it: that is how they check the channel works.
+      if (row.message.kind === 'test') sendable.push(row);
+      else {
+        await deps.store.postpone(row.id, opens, `held: outside ${window.name} until ${new Date(opens).toISOString()}`, 'held');
+        deps.listener.held?.(row, id, opens);
+      }
+    }
+    return sendable;
+  }
+  const held = rows.filter((row) => row.lastReason === 'held' && row.message.kind === 'alerts');
+  if (held.length === 0) return rows;
+  const events = held.flatMap((row) => (row.message.kind === 'alerts' ? row.message.events : []));
+  const from = lastClosing(window, now - 1) ?? Math.min(...held.map((row) => row.createdAt));
+  const digest = awayDigest(id, from, now, window.timezone, events, await deps.store.loadStates());
+  await deps.store.mergeHeld(held.map((row) => row.id), 'away', { channel: id, message: digest }, now);
+  const merged = new Set(held.map((row) => row.id));
+  return rows.filter((row) => !merged.has(row.id));
+}
+
 /** Sends one channel's due rows in order; stops at the first retryable failure, since the rest would most likely fail alike. */
-async function drainChannel(deps: DeliveryDeps, id: string, rows: readonly OutboxMessage[], signal: AbortSignal): Promise<void> {
+async function drainChannel(deps: DeliveryDeps, id: string, due: readonly OutboxMessage[], signal: AbortSignal): Promise<void> {
   const { store, listener, options } = deps;
   const channel = deps.channels.get(id);
+  const rows = channel ? await holdOrCatchUp(deps, id, due) : due;
   for (const row of rows) {
     if (signal.aborted) return;
     const expired = deps.now() - row.createdAt >= options.giveUpAfterMs;

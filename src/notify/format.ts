@@ -3,6 +3,7 @@ import { ratioText } from '../rules/drop.js';
 import { membersText } from '../rules/total.js';
 import { isTopUp, sparkline } from '../rules/trend.js';
 import { summaryTitle } from './render-summary.js';
+import { awayTitle } from './away.js';
 import { formatTime, humanDuration } from './time.js';
 
 export { formatTime, humanDuration } from './time.js';
@@ -108,6 +109,7 @@ export function messageTitle(message: Message): string {
   if (message.kind === 'test') return `[TEST] balance-watch test message for channel ${message.channel}`;
   if (message.kind === 'delivery-failure') return message.partial ? `[PARTLY DELIVERED] ${message.target}: a recipient was refused` : `[DELIVERY FAILED] ${message.target} failed`;
   if (message.kind === 'summary') return summaryTitle(message);
+  if (message.kind === 'away') return awayTitle(message);
   if (message.kind === 'action') return `[${message.action === 'acknowledged' ? 'ACKNOWLEDGED' : 'SILENCED'}] ${echoName(message)} by ${message.by}`;
   if (message.kind === 'unreadable') return `[UNREADABLE] a queued message this version of balance-watch cannot read`;
   const [first] = message.events;

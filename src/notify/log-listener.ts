@@ -31,6 +31,10 @@ export function loggingListener(log: Logger, extra: Partial<DeliveryListener> = 
       );
       extra.unheard?.(row, channel, message);
     },
+    held(row, channel, until) {
+      log.info({ channel, outbox_id: row.id, until: new Date(until).toISOString() }, `a notification for ${channel} is held until its time window opens`);
+      extra.held?.(row, channel, until);
+    },
     orphaned(row, channel) {
       // Re-checked every minute: start and reload already warn, and the overdue report follows at an hour.
       log.debug({ channel, outbox_id: row.id }, `a notification waits for channel "${channel}", which is no longer in the config; restore the channel, or it is given up on at delivery.give_up_after`);

@@ -1,5 +1,6 @@
 import type { AlertEvent } from '../rules/alert.js';
 import type { Failure } from '../net/failure.js';
+import type { AwayDigest } from './away.js';
 import type { Summary } from './summary.js';
 
 /**
@@ -48,6 +49,7 @@ export type Message =
   | { readonly kind: 'test'; readonly channel: string; readonly at: number }
   | DeliveryFailureNotice
   | Summary
+  | AwayDigest
   | UnreadableMessage;
 
 /**

@@ -15,6 +15,8 @@ export function noticeRecipients(config: Pick<Config, 'rules' | 'channels'>, mes
       ? configured
       : message.kind === 'action'
         ? (config.rules.find((rule) => rule.name === message.rule)?.notify ?? [])
+        : message.kind === 'away'
+          ? message.alerts.flatMap((alert) => config.rules.find((rule) => rule.name === alert.rule)?.notify ?? [])
         : message.events.flatMap((event) => config.rules.find((rule) => rule.name === event.rule)?.notify ?? []);
   return [...new Set(wanted)].filter((id) => id !== failed && configured.includes(id));
 }

@@ -4,6 +4,7 @@ import { formatMoney } from '../money/money.js';
 import type { RenderOptions, SendableMessage } from './message.js';
 import { stateEmoji, summaryEventLines, summaryPeriod, summaryText } from './render-summary.js';
 import type { Summary } from './summary.js';
+import { awayText } from './away.js';
 
 export interface EmailContent {
   readonly subject: string;
@@ -27,6 +28,10 @@ export function renderEmail(message: SendableMessage, options: RenderOptions): E
   if (message.kind === 'action') {
     const body = actionEchoText(message, options);
     return { subject, text: `${body}\n\n-- \n${FOOTER}\n`, html: page(subject, `<p>${escapeHtml(body)}</p>`) };
+  }
+  if (message.kind === 'away') {
+    const text = awayText(message, options);
+    return { subject, text: `${text}\n\n-- \n${FOOTER}\n`, html: page(subject, text.split('\n').map((line) => `<p style="margin:4px 0">${escapeHtml(line)}</p>`).join('')) };
   }
   if (message.kind === 'summary') {
     const text = summaryText(message, options);

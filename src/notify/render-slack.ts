@@ -4,6 +4,7 @@ import { actionEchoText, deliveryFailureText, eventFacts, headline, messageTitle
 import type { RenderOptions, SendableMessage } from './message.js';
 import { summaryEventLines, summaryPeriod, summaryTable, summaryTitle } from './render-summary.js';
 import type { Summary } from './summary.js';
+import { awayText } from './away.js';
 
 /** Slack's own escaping for message text: only these three characters are special. */
 export function escapeSlack(text: string): string {
@@ -79,6 +80,10 @@ export function renderSlack(message: SendableMessage, options: RenderOptions): S
     };
   }
   if (message.kind === 'summary') return renderSlackSummary(message, options);
+  if (message.kind === 'away') {
+    const body = awayText(message, options);
+    return { text: escapeSlack(title), blocks: [{ type: 'section', text: mrkdwn(`🌙 *${escapeSlack(title)}*`) }, { type: 'section', text: mrkdwn(escapeSlack(body).slice(0, 2_900)) }], attachments: [] };
+  }
   if (message.kind === 'action') {
     const body = actionEchoText(message, options);
     return { text: escapeSlack(body), blocks: [{ type: 'section', text: mrkdwn(`🔕 ${escapeSlack(body)}`) }], attachments: [] };

@@ -97,3 +97,15 @@ export function nextClosing(window: TimeWindow, at: number): number | undefined 
   }
   return closes;
 }
+
+/** While closed: when it last closed (within the last fortnight); undefined when it is open now or was not open lately. */
+export function lastClosing(window: TimeWindow, at: number): number | undefined {
+  if (isOpen(window, at)) return undefined;
+  let day = dayOf(window, at).minus({ days: 15 });
+  let closed: number | undefined;
+  for (let i = 0; i <= 15; i += 1, day = day.plus({ days: 1 })) {
+    for (const interval of intervalsOn(window, day)) if (interval.to <= at && interval.to > interval.from && (closed === undefined || interval.to > closed)) closed = interval.to;
+  }
+  // An interval that ends where the next begins is no closing: walk back to the true end.
+  return closed !== undefined && !isOpen(window, closed) ? closed : undefined;
+}

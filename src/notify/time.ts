@@ -36,3 +36,11 @@ export function formatTime(ms: number, options: RenderOptions): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zone}`;
 }
+
+/** `Fri 18:00`: a time within the last days, with its weekday, in the configured zone. */
+export function formatShortTime(ms: number, options: RenderOptions): string {
+  const zone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(ms);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('hour')}:${get('minute')}`;
+}

@@ -93,6 +93,23 @@ const messageV1 = z.discriminatedUnion('kind', [
     fired: z.array(summaryEvent),
     resolved: z.array(summaryEvent),
   }),
+  // Added within version 1 (time windows): a kind no earlier message has.
+  z.strictObject({
+    kind: z.literal('away'),
+    channel: z.string(),
+    from: z.number(),
+    to: z.number(),
+    timezone: z.string(),
+    alerts: z.array(
+      z.strictObject({
+        rule: z.string(),
+        account: z.string(),
+        target: z.string(),
+        happened: z.array(z.strictObject({ kind: eventKind, level, at: z.number(), value: money.nullable() })),
+        now: z.strictObject({ label: z.string(), firing: z.boolean(), value: money.nullable() }),
+      }),
+    ),
+  }),
 ]);
 
 /**

@@ -5,6 +5,9 @@
  */
 export const OWED = 'sent_at IS NULL AND failed_at IS NULL';
 
+/** Not held for a channel outside its time window: such a message waits by design, it is not overdue. */
+export const NOT_HELD = "(last_reason IS NULL OR last_reason <> 'held')";
+
 export const SQL = {
   dueMessages: `SELECT * FROM outbox WHERE ${OWED} AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
   nextDueAt: `SELECT MIN(next_attempt_at) AS due FROM outbox WHERE ${OWED}`,

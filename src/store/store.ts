@@ -78,6 +78,12 @@ export interface OutboxStore {
   markFailed(id: number, now: number, error: string, reason: string): Promise<void>;
   /** Writes messages owed outside a cycle (notices about a failing channel), due now. */
   enqueue(source: string, items: readonly OwedMessage[], now: number): Promise<void>;
+  /**
+   * Replaces messages held for a channel outside its hours with the one
+   * catch-up that reports them, in one transaction: the catch-up is owed from
+   * `now`, and the held ones count as sent with it.
+   */
+  mergeHeld(ids: readonly number[], source: string, item: OwedMessage, now: number): Promise<void>;
   /** Undelivered messages older than `ageMs` not yet reported as overdue; marks them reported. */
   takeNewlyOverdue(now: number, ageMs: number): Promise<OutboxMessage[]>;
 }

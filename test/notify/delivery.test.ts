@@ -196,3 +196,64 @@ describe('drainOutbox', () => {
     expect((await store.pendingMessages())[0]).toMatchObject({ attempts: 0 });
   });
 });
+
+describe('a channel outside its time window', () => {
+  // Office hours in UTC, weekdays 09:00-18:00. T0 is a fixed instant; the test moves the clock to known local times.
+  const office = { name: 'office-hours', timezone: 'UTC', weekdays: new Set([1, 2, 3, 4, 5]), times: [[540, 1080]] as [number, number][], exceptDates: new Set<string>() };
+  const FRIDAY_EVENING = Date.UTC(2026, 11, 4, 20, 0);
+  const SATURDAY_NIGHT = Date.UTC(2026, 11, 5, 2, 10);
+  const SATURDAY_MORNING = Date.UTC(2026, 11, 5, 4, 30);
+  const MONDAY_OPENING = Date.UTC(2026, 11, 7, 9, 0);
+
+  it('holds what is owed until the window opens, then sends one catch-up with every alert and what became of it', async () => {
+    const finance = scriptedChannel('finance', []);
+    const { store, log, clock, deps } = await setup([finance], []);
+    const windowed = { ...deps, windowOf: (id: string) => (id === 'finance' ? office : undefined), listener: { ...deps.listener, held: (row: { id: number }) => log.push(`held #${row.id}`) } };
+    // Each queued, then drained at once, as the daemon does.
+    const queue = async (at: number, events: Message & { kind: 'alerts' }) => {
+      await store.commitCycle({ source: 'apay', now: at, alerts: [], observations: [], outbox: [{ channel: 'finance', message: events }] });
+      clock.now = at;
+      await drainOutbox(windowed, new AbortController().signal);
+    };
+    // Fired and resolved in the night; another fired and still firing.
+    await queue(SATURDAY_NIGHT, { kind: 'alerts', source: 'apay', events: [criticalEvent({ at: SATURDAY_NIGHT })] });
+    await queue(SATURDAY_MORNING, { kind: 'alerts', source: 'apay', events: [criticalEvent({ kind: 'resolved', level: 'ok', previousLevel: 'critical', at: SATURDAY_MORNING, value: { amount: { units: 9_000_000n, scale: 2 }, currency: 'BDT' } })] });
+    await queue(SATURDAY_MORNING, { kind: 'alerts', source: 'apay', events: [criticalEvent({ rule: 'UPI', account: 'upi_fast', target: 'upi_*', level: 'warning', at: SATURDAY_MORNING })] });
+    await store.commitCycle({
+      source: 'apay',
+      now: SATURDAY_MORNING,
+      alerts: [{ rule: 'UPI', account: 'upi_fast', state: { level: 'warning', since: SATURDAY_MORNING, warnStreak: 1, criticalStreak: 0, failures: 0, lastValue: { amount: { units: 4_500_000n, scale: 2 }, currency: 'INR' } } }],
+      observations: [],
+      outbox: [],
+    });
+    expect(finance.sent).toEqual([]);
+    expect(log).toEqual(['held #1', 'held #2', 'held #3']);
+    // Held messages wait by design: they are not reported overdue.
+    clock.now = SATURDAY_MORNING + 5 * 3_600_000;
+    expect(await store.takeNewlyOverdue(clock.now, 3_600_000)).toEqual([]);
+    expect(await store.nextDueAt()).toBe(MONDAY_OPENING);
+    clock.now = MONDAY_OPENING;
+    await drainOutbox(windowed, new AbortController().signal);
+    await drainOutbox(windowed, new AbortController().signal);
+    expect(finance.sent).toHaveLength(1);
+    const digest = finance.sent[0]!;
+    expect(digest.kind).toBe('away');
+    const { messageTitle } = await import('../../src/notify/format.js');
+    const { awayText } = await import('../../src/notify/away.js');
+    expect(messageTitle(digest)).toBe('While you were away (Fri 18:00 – Mon 09:00): 2 alerts fired, 1 resolved, 1 still firing');
+    expect(awayText(digest as never, { timezone: 'UTC' }).split('\n')).toEqual([
+      'The channel was outside its hours from 2026-12-04 18:00 UTC to 2026-12-07 09:00 UTC.',
+      'UPI · upi_fast: fired Sat 04:30 (warning, 8,500.00 BDT); still warning, 45,000.00 INR',
+      'bKash agent float: fired Sat 02:10 (critical, 8,500.00 BDT), resolved Sat 04:30; now ok',
+    ]);
+    expect(await store.pendingMessages()).toEqual([]);
+  });
+
+  it('still sends a test message at once', async () => {
+    const finance = scriptedChannel('finance', []);
+    const { clock, deps } = await setup([finance], [{ channel: 'finance', n: 1 }]);
+    clock.now = FRIDAY_EVENING;
+    await drainOutbox({ ...deps, windowOf: () => office }, new AbortController().signal);
+    expect(finance.sent.map((m) => m.kind)).toEqual(['test']);
+  });
+});

@@ -1,5 +1,5 @@
 import { type OutboxRow, toOutbox } from '../rows.js';
-import { numbered, OWED, SQL } from '../sql.js';
+import { NOT_HELD, numbered, OWED, SQL } from '../sql.js';
 import type { OutboxMessage, OutboxStore } from '../store.js';
 import type { PostgresLease } from './lease.js';
 import { insertOwed } from './owed.js';
@@ -33,8 +33,15 @@ export function postgresOutbox(db: PostgresPool, lease: PostgresLease): OutboxSt
         await insertOwed(query, source, items, now, now);
       });
     },
+    async mergeHeld(ids, source, item, now) {
+      await db.transaction(async (query) => {
+        await lease.fence(query);
+        await insertOwed(query, source, [item], now, now);
+        for (const id of ids) await query(numbered(SQL.markSent), [now, id]);
+      });
+    },
     async takeNewlyOverdue(now, ageMs) {
-      const result = await db.query<OutboxRow>(`UPDATE outbox SET overdue_logged = true WHERE ${OWED} AND NOT overdue_logged AND created_at <= $1 RETURNING *`, [now - ageMs]);
+      const result = await db.query<OutboxRow>(`UPDATE outbox SET overdue_logged = true WHERE ${OWED} AND NOT overdue_logged AND created_at <= $1 AND ${NOT_HELD} RETURNING *`, [now - ageMs]);
       return result.rows.map(toOutbox).sort((a, b) => a.id - b.id);
     },
   };

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { encodeMessage } from '../message-codec.js';
 import { type OutboxRow, toOutbox } from '../rows.js';
-import { OWED, SQL } from '../sql.js';
+import { NOT_HELD, OWED, SQL } from '../sql.js';
 import type { OutboxMessage, OutboxStore, OwedMessage } from '../store.js';
 import { ENQUEUE, lazy } from './shared.js';
 
@@ -48,8 +48,16 @@ export function sqliteOutbox(db: Database.Database): OutboxStore {
       const { enqueue } = sql();
       db.transaction(() => items.forEach((item) => enqueue.run(item.channel, source, encodeMessage(item.message), now, now)))();
     },
+    async mergeHeld(ids, source, item, now) {
+      const { enqueue } = sql();
+      const markSent = db.prepare(SQL.markSent);
+      db.transaction(() => {
+        enqueue.run(item.channel, source, encodeMessage(item.message), now, now);
+        for (const id of ids) markSent.run(now, id);
+      })();
+    },
     async takeNewlyOverdue(now, ageMs) {
-      const rows = db.prepare(`SELECT * FROM outbox WHERE ${OWED} AND overdue_logged = 0 AND created_at <= ?`).all(now - ageMs) as OutboxRow[];
+      const rows = db.prepare(`SELECT * FROM outbox WHERE ${OWED} AND overdue_logged = 0 AND created_at <= ? AND ${NOT_HELD}`).all(now - ageMs) as OutboxRow[];
       const mark = db.prepare('UPDATE outbox SET overdue_logged = 1 WHERE id = ?');
       db.transaction(() => rows.forEach((r) => mark.run(r.id)))();
       return rows.map(toOutbox);
