@@ -1,7 +1,8 @@
-import { formatMoney, type Money } from '../money/money.js';
-import { type AlertEvent, type AlertState, isFiring, isResolve, type EventKind, type Level } from '../rules/alert.js';
+import { formatMoney } from '../money/money.js';
+import { type AlertEvent, type AlertState, isFiring, isResolve, type EventKind } from '../rules/alert.js';
 import { alertKey } from '../rules/alert-key.js';
 import { seenLabel } from '../rules/seen-state.js';
+import type { AwayAlert, AwayDigest, AwayHappening } from './away-digest.js';
 import type { RenderOptions } from './message.js';
 import { formatShortTime, formatTime } from './time.js';
 
@@ -12,33 +13,6 @@ import { formatShortTime, formatTime } from './time.js';
  * period is reported as resolved, never dropped; an alert that fired and
  * resolved while closed is one line, not a live alert. Pure.
  */
-
-export interface AwayHappening {
-  readonly kind: EventKind;
-  readonly level: Level;
-  readonly at: number;
-  readonly value: Money | null;
-}
-
-export interface AwayAlert {
-  readonly rule: string;
-  readonly account: string;
-  readonly target: string;
-  readonly happened: readonly AwayHappening[];
-  /** Where it stands at the opening: its state label ("critical", "ok"…), whether anything fires, and its balance. */
-  readonly now: { readonly label: string; readonly firing: boolean; readonly value: Money | null };
-}
-
-export interface AwayDigest {
-  readonly kind: 'away';
-  readonly channel: string;
-  /** When the window closed, and when it opened again. */
-  readonly from: number;
-  readonly to: number;
-  /** The window's zone: people outside it read their own hours. */
-  readonly timezone: string;
-  readonly alerts: readonly AwayAlert[];
-}
 
 const key = alertKey;
 

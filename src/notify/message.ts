@@ -1,6 +1,6 @@
 import type { AlertEvent } from '../rules/alert.js';
 import type { Failure } from '../net/failure.js';
-import type { AwayDigest } from './away.js';
+import type { AwayDigest } from './away-digest.js';
 import type { Summary } from './summary.js';
 
 /**
