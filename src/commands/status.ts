@@ -16,7 +16,12 @@ import { describeLocation, mayHoldState } from '../store/location.js';
 import type { OutboxMessage, StoredAlert } from '../store/store.js';
 import { ExitError } from '../cli/exit-error.js';
 import { configPath } from '../config/file.js';
-import { locateState } from '../config/state-location.js';
+import { locateState, type StateLocation } from '../config/state-location.js';
+import { formatShortTime } from '../notify/time.js';
+import type { TimeWindow } from '../notify/time-window.js';
+
+/** The window arithmetic, loaded only when a channel has a window (it brings Luxon): status must start quickly. */
+type Hours = typeof import('../notify/time-window.js');
 import { openStoreOrExit } from './open-store.js';
 import { renderSilences, silenceJson } from './silence.js';
 
@@ -58,13 +63,14 @@ export async function status(options: StatusOptions, io: CommandIo): Promise<voi
     const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
     const silences = await store.silences(now);
     const channels = await store.channelHealth.all(now);
+    const hours: Hours | undefined = config.windows.size > 0 ? await import('../notify/time-window.js') : undefined;
     const topUps = await topUpsOf(configPath(options.config, io.env), io.env, alerts);
     const trends = new Map(await Promise.all(alerts.map(async (a) => [a, (await store.recent(a.source, a.account, TREND_POINTS)).map((o) => decimalToNumber(o.value.amount))] as const)));
     if (options.json) {
-      io.out(JSON.stringify({ ...statusJson(describeLocation(config.state), alerts, trends, topUps, pending, failed, now), channels: channels.map((c) => channelJson(c, config.channels)), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
+      io.out(JSON.stringify({ ...statusJson(describeLocation(config.state), alerts, trends, topUps, pending, failed, now), channels: channelsJson(channels, config, now, hours), silences: silences.map((s) => silenceJson(s, now)) }, null, 2));
     } else {
       const silenced = silences.length === 0 ? 'No silences.' : `Silences in force (${silences.length}):\n${renderSilences(silences, now, render)}`;
-      io.out(`${statusText(alerts, trends, topUps, pending, failed, now, render)}\n\n${channelsText(channels, config.channels, now, render)}\n\n${silenced}`);
+      io.out(`${statusText(alerts, trends, topUps, pending, failed, now, render)}\n\n${channelsText(channels, config, now, render, hours)}\n\n${silenced}`);
     }
   } finally {
     await store.close();
@@ -146,13 +152,16 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
 }
 
 /** Each channel's deliveries: whether people are hearing from it. */
-function channelsText(channels: readonly ChannelHealth[], configured: readonly string[], now: number, render: RenderOptions): string {
+function channelsText(health: readonly ChannelHealth[], config: StateLocation, now: number, render: RenderOptions, hours: Hours | undefined): string {
+  const configured = config.channels;
+  const channels = withWindowedChannels(health, config);
   if (channels.length === 0) return 'Channels: nothing sent yet.';
   const when = (ms: number | null) => (ms === null ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
   return `Channels:\n${renderTable(
-    ['CHANNEL', 'HEALTH', 'LAST SUCCESS', 'LAST FAILURE', 'WAITING', 'GIVEN UP (1 DAY)'],
+    ['CHANNEL', 'HOURS', 'HEALTH', 'LAST SUCCESS', 'LAST FAILURE', 'WAITING', 'GIVEN UP (1 DAY)'],
     channels.map((c) => [
       c.channel,
+      hoursText(config.windows.get(c.channel), now, render, hours),
       !configured.includes(c.channel) ? 'NOT IN CONFIG' : isChannelFailing(c) ? 'FAILING' : isChannelUp(c) ? 'up' : 'retrying',
       when(c.lastSuccessAt),
       c.lastFailureAt === null ? '-' : `${when(c.lastFailureAt)}: ${c.lastFailure ?? ''}`,
@@ -160,6 +169,40 @@ function channelsText(channels: readonly ChannelHealth[], configured: readonly s
       String(c.gaveUpLastDay),
     ]),
   )}${orphanedChannels(channels, { channels: configured.map((id) => ({ id })) }).map((orphan) => `\n  ${orphanWarning(orphan)}`).join('')}`;
+}
+
+/** Channels with a time window are listed even before they sent anything: when they open matters most then. */
+function withWindowedChannels(health: readonly ChannelHealth[], config: StateLocation): ChannelHealth[] {
+  const known = new Set(health.map((c) => c.channel));
+  const quiet = [...config.windows.keys()]
+    .filter((id: string) => !known.has(id))
+    .map((channel): ChannelHealth => ({ channel, lastSuccessAt: null, lastFailureAt: null, lastFailure: null, lastReason: null, lastGaveUpAt: null, waiting: 0, gaveUpLastDay: 0 }));
+  return [...health, ...quiet];
+}
+
+/** "open until Fri 18:00 (office-hours)", "closed, opens Mon 09:00 (office-hours)", or "always". */
+function hoursText(window: TimeWindow | undefined, now: number, render: RenderOptions, hours: Hours | undefined): string {
+  if (!window || !hours) return 'always';
+  const { isOpen, nextClosing, nextOpening } = hours;
+  const zone = { ...render, timezone: window.timezone };
+  if (isOpen(window, now)) {
+    const closes = nextClosing(window, now);
+    return `open${closes === undefined ? '' : ` until ${formatShortTime(closes, zone)}`} (${window.name})`;
+  }
+  const opens = nextOpening(window, now);
+  return `closed, ${opens === undefined ? 'opens not within a year' : `opens ${formatShortTime(opens, zone)}`} (${window.name})`;
+}
+
+function channelsJson(health: readonly ChannelHealth[], config: StateLocation, now: number, hours: Hours | undefined) {
+  return withWindowedChannels(health, config).map((c) => {
+    const window = hours && config.windows.get(c.channel);
+    const open = window ? hours.isOpen(window, now) : true;
+    const next = window ? (open ? hours.nextClosing(window, now) : hours.nextOpening(window, now)) : undefined;
+    return {
+      ...channelJson(c, config.channels),
+      window: window ? { name: window.name, timezone: window.timezone, open, ...(open ? { closes_at: next === undefined ? null : new Date(next).toISOString() } : { opens_at: next === undefined ? null : new Date(next).toISOString() }) } : null,
+    };
+  });
 }
 
 function channelJson(c: ChannelHealth, configured: readonly string[]) {

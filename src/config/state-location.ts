@@ -4,6 +4,7 @@ import { err, ok, type Result } from '../result.js';
 import { isPostgresUrl, stateLocationProblem } from '../store/location.js';
 import type { Environment } from './env.js';
 import { unreadableMessage } from './file.js';
+import type { TimeWindow } from '../notify/time-window.js';
 import { parseYamlTree } from './yaml-tree.js';
 
 const DEFAULT_STATE = './data/state.db';
@@ -21,6 +22,8 @@ export interface StateLocation {
   readonly channels: readonly string[];
   /** Rule names, so a silence can be checked against the rules there are. */
   readonly rules: readonly string[];
+  /** The time window each channel is active in (those that have a valid one), so status can say when it opens. */
+  readonly windows: ReadonlyMap<string, TimeWindow>;
 }
 
 export async function locateState(file: string, env: Environment): Promise<Result<StateLocation>> {
@@ -44,7 +47,27 @@ export async function locateState(file: string, env: Environment): Promise<Resul
   const problem = stateLocationProblem(named);
   if (problem) return err(`${file}: state: ${problem}; run balance-watch check -c ${file}`);
   const where = isPostgresUrl(named) ? named : path.resolve(path.dirname(path.resolve(file)), named);
-  return ok({ state: where, ...(typeof timezone === 'string' ? { timezone } : {}), channels: stringsAt(channels, 'id'), rules: stringsAt(rules, 'name') });
+  const zone = typeof timezone === 'string' ? timezone : undefined;
+  return ok({ state: where, ...(zone === undefined ? {} : { timezone: zone }), channels: stringsAt(channels, 'id'), rules: stringsAt(rules, 'name'), windows: await channelWindows(channels, (data as { time_windows?: unknown }).time_windows, zone) });
+}
+
+/** Each channel's window, where both the channel's active_in and the window read cleanly: a broken one is check's to report. */
+async function channelWindows(channels: unknown, windows: unknown, zone: string | undefined): Promise<Map<string, TimeWindow>> {
+  const byName = new Map<string, TimeWindow>();
+  if (!Array.isArray(windows) || windows.length === 0) return byName;
+  // Loaded only for a config with windows: status and history stay quick to start without them.
+  const { resolveTimeWindow, timeWindowSchema } = await import('./time-windows.js');
+  for (const item of windows) {
+    const parsed = timeWindowSchema.safeParse(item);
+    if (parsed.success) byName.set(parsed.data.name, resolveTimeWindow(parsed.data, zone));
+  }
+  const found = new Map<string, TimeWindow>();
+  for (const item of Array.isArray(channels) ? channels : []) {
+    const { id, active_in: activeIn } = (item ?? {}) as { id?: unknown; active_in?: unknown };
+    const window = typeof activeIn === 'string' ? byName.get(activeIn) : undefined;
+    if (typeof id === 'string' && window) found.set(id, window);
+  }
+  return found;
 }
 
 /** The `key` of each item of a list, where it is text: enough of the file for names, whatever else is wrong in it. */
