@@ -6,7 +6,7 @@ import { signLink } from './link.js';
 
 
 /** The events people act on: a firing alert's news. A resolve or a no-data notice needs no answer. */
-export const ANSWERABLE: ReadonlySet<string> = new Set<AlertEvent['kind']>(['firing', 'escalation', 'repeat', 'runway', 'drop']);
+export const ANSWERABLE: ReadonlySet<string> = new Set<AlertEvent['kind']>(['firing', 'escalation', 'escalated', 'repeat', 'runway', 'drop']);
 
 /**
  * Signs each firing event's links when its message is rendered: they expire

@@ -152,6 +152,7 @@ const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
   runway_resolved: 'runway ok',
   drop: 'fell fast',
   drop_resolved: 'drop over',
+  escalated: 'escalated to more people (not acknowledged)',
   forgotten: 'forgotten (gone from the source)',
   acknowledged: 'acknowledged',
   unacknowledged: 'acknowledgement taken back',

@@ -6,6 +6,9 @@ import type { PositionIndex } from './yaml-tree.js';
 export interface CheckContext {
   readonly config: Config;
   readonly positions: PositionIndex;
+  /** The escalation steps as the file writes them, of a rule and of defaults (their ids are checked where written). */
+  readonly ruleEscalate: (ruleIndex: number) => unknown;
+  readonly defaultsEscalate: unknown;
   /** Whether a rule set the key itself (so that a problem is reported where it was written). */
   readonly ruleSets: (ruleIndex: number, key: string) => boolean;
   /** Where the i-th source, channel or rule of `config` stands in the file (invalid ones are left out of `config`). */

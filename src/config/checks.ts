@@ -57,7 +57,14 @@ const notifyListsReferToChannels: Check = (context) => {
   const fromRules = context.config.rules.flatMap((rule, i) => (context.ruleSets(i, 'notify') ? unknownIn(rule.notify_written, [...context.at.rule(i), 'notify']) : []));
   const firstInheriting = context.config.rules.findIndex((_, i) => !context.ruleSets(i, 'notify'));
   const fromDefaults = firstInheriting >= 0 ? unknownIn(context.config.rules[firstInheriting]!.notify_written, ['defaults', 'notify']) : [];
-  return [...fromDefaults, ...fromRules];
+  // Escalation steps as written (sorted by after only once resolved), the rule's own or the defaults'.
+  const stepsAt = (steps: unknown, path: ConfigPath) =>
+    (Array.isArray(steps) ? steps : []).flatMap((step: { notify?: unknown }, j) => (Array.isArray(step?.notify) ? unknownInList(step.notify.filter((id): id is string => typeof id === 'string'), [...path, j, 'notify']) : []));
+  const fromSteps = [
+    ...stepsAt(context.defaultsEscalate, ['defaults', 'escalate']),
+    ...context.config.rules.flatMap((_, i) => stepsAt(context.ruleEscalate(i), [...context.at.rule(i), 'escalate'])),
+  ];
+  return [...fromDefaults, ...fromRules, ...fromSteps];
 };
 
 const rulesNotifySomeone: Check = (context) =>

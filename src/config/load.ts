@@ -7,6 +7,7 @@ import type { Environment } from './env.js';
 import { type RawConfig, configSchema, TEXT_NUMBER_KEYS } from './schema.js';
 import { BUILT_IN_DEFAULTS, type Config, type HttpListen, type LoadResult, type Rule } from './types.js';
 import { isPostgresUrl } from '../store/location.js';
+import type { EscalationStep } from '../rules/escalate.js';
 import { everyRoute, routesOf, type WrittenNotify } from '../rules/routes.js';
 import { totalSourceId } from '../rules/total.js';
 import { resolveMembers, totalCurrency } from './total-of.js';
@@ -48,6 +49,8 @@ export function parseConfigText(text: string, options: ParseOptions): LoadResult
       config,
       positions: tree.positions,
       ruleSets: (i, key) => rawRules[indices.rules[i]!]?.[key] !== undefined,
+      ruleEscalate: (i) => rawRules[indices.rules[i]!]?.['escalate'],
+      defaultsEscalate: (data['defaults'] as Record<string, unknown> | undefined)?.['escalate'],
       at: {
         source: (i) => ['sources', indices.sources[i]!],
         channel: (i) => ['channels', indices.channels[i]!],
@@ -99,8 +102,11 @@ function notifiedIds(data: Record<string, unknown>): Set<string> | 'every channe
   const defaults = data['defaults'];
   const defaultNotify = defaults && typeof defaults === 'object' ? (defaults as Record<string, unknown>)['notify'] : undefined;
   const notified = new Set(ids(defaultNotify));
+  const stepIds = (steps: unknown) => (Array.isArray(steps) ? steps.flatMap((step) => ids(step && typeof step === 'object' ? (step as Record<string, unknown>)['notify'] : undefined)) : []);
+  for (const id of stepIds(defaults && typeof defaults === 'object' ? (defaults as Record<string, unknown>)['escalate'] : undefined)) notified.add(id);
   for (const rule of listAt(data, 'rules')) {
     const notify = rule && typeof rule === 'object' ? (rule as Record<string, unknown>)['notify'] : undefined;
+    for (const id of stepIds(rule && typeof rule === 'object' ? (rule as Record<string, unknown>)['escalate'] : undefined)) notified.add(id);
     if (notify === undefined && defaultNotify === undefined) return 'every channel';
     for (const id of ids(notify)) notified.add(id);
   }
@@ -168,6 +174,9 @@ function resolve(raw: RawConfig, file: string): Config {
       topup_cover: rule.topup_cover ?? raw.defaults.topup_cover ?? BUILT_IN_DEFAULTS.topup_cover,
       ...dropOf(rule.drop_by ?? raw.defaults.drop_by),
       drop_within: rule.drop_within ?? raw.defaults.drop_within ?? BUILT_IN_DEFAULTS.drop_within,
+      escalate: (rule.escalate ?? raw.defaults.escalate ?? [])
+        .map((step): EscalationStep => ({ afterMs: step.after, notify: step.notify, ...(step.level === undefined ? {} : { level: step.level }) }))
+        .sort((a, b) => a.afterMs - b.afterMs),
     }),
   );
   return {

@@ -50,6 +50,17 @@ const policyShape = {
     'Alert when the balance falls this far below its highest value within drop_within: a percentage (30%) or an amount (50000). A rise of at least this much (a top-up) starts the measure afresh.',
   ).optional(),
   drop_within: durationField('The window drop_by is measured over (default 1h).').optional(),
+  escalate: z
+    .array(
+      z.strictObject({
+        after: durationField('How long the alert has been firing (since it left ok) without an acknowledgement, e.g. 30m.'),
+        notify: channelList.min(1, 'list at least one channel').describe('Who is told at this step; they also hear the improvement and the resolve.'),
+        level: z.literal('critical', { error: 'may only be critical (leave it out for every level)' }).optional().describe('Set to critical to escalate only criticals at this step.'),
+      }),
+      { error: 'must be a list of steps such as - { after: 30m, notify: [finance] }' },
+    )
+    .optional()
+    .describe('Escalation: each step tells more channels when the alert has fired this long without an acknowledgement; once per episode.'),
   topup_cover: durationField('While the balance falls, messages also say how much covers this long at the current rate (default 24h).').optional(),
 };
 

@@ -1,5 +1,6 @@
 import type { Decimal } from '../money/decimal.js';
 import type { Diagnostic } from './diagnostic.js';
+import type { EscalationStep } from '../rules/escalate.js';
 import type { NotifyRoutes, WrittenNotify } from '../rules/routes.js';
 import type { TotalMemberSpec } from '../rules/total.js';
 import type { TimeWindow } from '../notify/time-window.js';
@@ -32,6 +33,8 @@ export interface Rule {
   readonly notify: readonly string[];
   /** The channels of each kind of trouble. */
   readonly routes: NotifyRoutes;
+  /** Who else is told of an alert nobody acknowledges, and when; empty for none. */
+  readonly escalate: readonly EscalationStep[];
   /** `notify` as the file has it (the rule's or the defaults'), for check's positions. */
   readonly notify_written: WrittenNotify;
   readonly hysteresis: Hysteresis;

@@ -47,6 +47,7 @@ export function sameStateButTime(a: AlertState, b: AlertState): boolean {
     sameList(a.members, b.members) &&
     sameList(a.joined, b.joined) &&
     a.told === b.told &&
+    a.escalated === b.escalated &&
     sameMoney(a.lastValue, b.lastValue) &&
     sameMoney(a.previousValue, b.previousValue) &&
     a.projection?.ms === b.projection?.ms &&

@@ -65,6 +65,7 @@ const WORDS: Readonly<Record<EventKind, string>> = {
   runway_resolved: 'runway resolved',
   drop: 'dropped',
   drop_resolved: 'drop resolved',
+  escalated: 'escalated to more people',
 };
 
 /** "bKash agent float: fired 02:10 (critical, 8,000.00 BDT), resolved 04:30; now ok, 90,000.00 BDT". */

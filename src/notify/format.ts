@@ -94,6 +94,8 @@ export function headline(event: AlertEvent): string {
       return `[${label}] ${name}: no balance could be read${event.reason ? ` (${event.reason})` : ''}`;
     case 'no_data_resolved':
       return `[${TONE_LABEL.resolved}] ${name}: balances are being read again (${value})`;
+    case 'escalated':
+      return `[ESCALATED] ${name}: ${event.level} for ${humanDuration(event.at - event.since)}, not acknowledged: ${value} (below ${threshold})`;
     case 'repeat':
       if (event.level === 'ok') return `[${label}] ${name}: still no balance${event.reason ? ` (${event.reason})` : ''}`;
       return `[${label}] ${name}: ${value} (still below ${threshold})`;

@@ -74,6 +74,8 @@ export interface AlertState {
   readonly joined?: readonly string[];
   /** Per kind of trouble firing, the channels told of it this episode: its improvement and resolve go to them (see routes.ts). */
   readonly told?: Told;
+  /** The escalation steps taken this episode, by index (see escalate.ts). */
+  readonly escalated?: readonly number[];
 }
 
 /** Who acknowledged an alert, when, and what they said. */
@@ -125,7 +127,9 @@ export type EventKind =
   | 'runway'
   | 'runway_resolved'
   | 'drop'
-  | 'drop_resolved';
+  | 'drop_resolved'
+  /** An escalation step: firing so long without an acknowledgement that someone else is told (not `escalation`, a worse level). */
+  | 'escalated';
 
 /** The events that end something that fired: a level, a runway, a drop, a no-data alert. */
 export const RESOLVE_KINDS: readonly EventKind[] = ['resolved', 'runway_resolved', 'drop_resolved', 'no_data_resolved'];
@@ -175,6 +179,8 @@ export interface AlertEvent {
   readonly joined?: readonly string[];
   /** The channels this event is owed to (see routes.ts); absent on events from before routing: the rule's every channel. */
   readonly to?: readonly string[];
+  /** Escalation steps: which step this is, of how many. */
+  readonly step?: { readonly number: number; readonly of: number };
 }
 
 /**

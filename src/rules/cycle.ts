@@ -9,6 +9,7 @@ import { accountOfKey, alertKey } from './alert-key.js';
 import { type DropPolicy, measureDrop, type Reading, STANDING_LOOKBACK_MS } from './drop.js';
 import { evaluate } from './evaluate.js';
 import { type Thresholds, thresholdsIn } from './thresholds.js';
+import { escalate } from './escalate.js';
 import { routeAlert } from './routes.js';
 import { topUpFor } from './topup.js';
 import { type Point, project } from './trend.js';
@@ -110,6 +111,11 @@ export function checkAlert(
   const result = evaluate(policy, account, prior, effective, now, trend, drop);
   let { state } = result;
   let events: readonly AlertEvent[] = result.events;
+  if (rule.escalate.length > 0 || state.escalated !== undefined) {
+    const escalated = escalate(rule.escalate, policy, account, state, now);
+    state = escalated.state;
+    if (escalated.events.length > 0) events = [...events, ...escalated.events];
+  }
   if (events.length > 0) {
     const points = pointsOf(rule, account, effective, now, historyOf);
     ({ state, events } = routeAlert(

@@ -53,6 +53,7 @@ const TRACK_OF: Readonly<Record<EventKind, Track>> = {
   runway_resolved: 'runway',
   drop: 'drop',
   drop_resolved: 'drop',
+  escalated: 'level',
 };
 
 /** A repeat of a no-data alert (level ok, data missing) belongs to no_data. */
@@ -67,8 +68,10 @@ function levelList(routes: NotifyRoutes, level: Level): readonly string[] {
 }
 
 /** The channels one event goes to, given who was told of its episode. */
-export function channelsFor(routes: NotifyRoutes, event: Pick<AlertEvent, 'kind' | 'level' | 'previousLevel' | 'noData'>, told: Told | undefined): readonly string[] {
+export function channelsFor(routes: NotifyRoutes, event: Pick<AlertEvent, 'kind' | 'level' | 'previousLevel' | 'noData' | 'to'>, told: Told | undefined): readonly string[] {
   const track = trackOf(event);
+  // An escalation step goes to its own list, who then hear the improvement and the resolve too.
+  if (event.kind === 'escalated') return event.to ?? [];
   if (TO_THOSE_TOLD.has(event.kind)) {
     // A state from before routing knows nobody told: its episode's list stands in, as every channel heard then.
     return told?.[track] ?? (track === 'level' ? levelList(routes, event.previousLevel) : routes[track]);

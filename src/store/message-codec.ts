@@ -17,7 +17,7 @@ export const MESSAGE_VERSION = 1;
 const decimal = z.strictObject({ units: z.bigint(), scale: z.number().int().min(0) });
 const money = z.strictObject({ amount: decimal, currency: z.string().nullable() });
 const level = z.enum(['ok', 'warning', 'critical']);
-const eventKind = z.enum(['firing', 'escalation', 'improvement', 'resolved', 'repeat', 'no_data', 'no_data_resolved', 'runway', 'runway_resolved', 'drop', 'drop_resolved']);
+const eventKind = z.enum(['firing', 'escalation', 'improvement', 'resolved', 'repeat', 'no_data', 'no_data_resolved', 'runway', 'runway_resolved', 'drop', 'drop_resolved', 'escalated']);
 const thresholds = z.strictObject({ warn: decimal.optional(), critical: decimal.optional(), warnRecover: decimal.optional(), criticalRecover: decimal.optional() });
 
 const alertEvent = z.strictObject({
@@ -46,6 +46,7 @@ const alertEvent = z.strictObject({
   members: z.strictObject({ shown: z.array(z.strictObject({ key: z.string(), value: money })), count: z.number().int().min(0) }).optional(),
   joined: z.array(z.string()).optional(),
   to: z.array(z.string()).optional(),
+  step: z.strictObject({ number: z.number().int().min(1), of: z.number().int().min(1) }).optional(),
 });
 
 const summaryEvent = z.strictObject({ rule: z.string(), account: z.string(), kind: z.union([eventKind, z.enum(['forgotten', 'acknowledged', 'unacknowledged'])]), level, at: z.number(), value: money.nullable() });

@@ -34,6 +34,7 @@ interface StoredState {
   b?: string[];
   u?: string[];
   h?: Told;
+  x?: number[];
 }
 
 const storedMoney = z.tuple([z.string().regex(/^-?\d+$/), z.number().int().min(0), z.string().nullable()]);
@@ -60,6 +61,7 @@ const storedState = z.object({
   b: z.array(z.string()).optional(),
   u: z.array(z.string()).optional(),
   // Added within version 1 (routing): who was told of each kind of trouble firing.
+  x: z.array(z.number().int().min(0)).optional(),
   h: z.strictObject({ level: z.array(z.string()).optional(), no_data: z.array(z.string()).optional(), runway: z.array(z.string()).optional(), drop: z.array(z.string()).optional() }).optional(),
 });
 
@@ -88,6 +90,7 @@ export function encodeState(state: AlertState): string {
   if (state.members) stored.b = [...state.members];
   if (state.joined) stored.u = [...state.joined];
   if (state.told) stored.h = state.told;
+  if (state.escalated) stored.x = [...state.escalated];
   if (state.projection) stored.j = { a: state.projection.at, g: state.projection.target, ...(state.projection.ms === undefined ? {} : { m: state.projection.ms }) };
   return JSON.stringify(stored);
 }
@@ -127,6 +130,7 @@ export function decodeState(text: string): AlertState | undefined {
     ...(stored.b === undefined ? {} : { members: stored.b }),
     ...(stored.u === undefined ? {} : { joined: stored.u }),
     ...(stored.h === undefined ? {} : { told: stored.h }),
+    ...(stored.x === undefined ? {} : { escalated: stored.x }),
     ...(stored.j === undefined ? {} : { projection: { at: stored.j.a, target: stored.j.g, ...(stored.j.m === undefined ? {} : { ms: stored.j.m }) } }),
   };
 }

@@ -104,6 +104,8 @@ describe('every mistake is reported at its line and column', () => {
     ['an unknown channel', edit('rules:', 'defaults:\n  notify: [treasury, finance]\nrules:'), 'c.yaml:24:22 error: no channel has id "finance" (channels: treasury)'],
     ['an unknown channel in a map by level', edit('rules:', 'defaults:\n  notify:\n    warning: [treasury]\n    critical: [treasury, finace]\nrules:'), 'c.yaml:26:26 error: no channel has id "finace" (channels: treasury)'],
     ['a notify that is neither list nor map', edit('rules:', 'defaults:\n  notify: treasury\nrules:'), 'c.yaml:24:11 error: defaults.notify: must be a list of channel ids such as [treasury, finance], or a map by level such as { warning: [treasury], critical: [treasury, finance] }'],
+    ['an unknown channel in an escalation step', edit('rules:', 'defaults:\n  escalate:\n    - { after: 30m, notify: [cfo] }\nrules:'), 'c.yaml:25:30 error: no channel has id "cfo" (channels: treasury)'],
+    ['an escalation step without a duration', edit('rules:', 'defaults:\n  escalate:\n    - { notify: [treasury] }\nrules:'), 'c.yaml:25:7 error: missing required setting "after" in defaults.escalate[0]'],
     ['a level notify does not know', edit('rules:', 'defaults:\n  notify: { warn: [treasury] }\nrules:'), 'c.yaml:24:13 error: unknown key "warn" in defaults.notify; expected one of: warning, critical, no_data, runway, drop'],
     ['an unknown bePaid account', edit('account: usd-settlement', 'account: eur-settlement'), 'c.yaml:31:14 error: rule "USD settlement": source bepaid declares no account "eur-settlement" (accounts: usd-settlement)'],
     ['a duplicate rule name', edit('name: USD settlement', 'name: bKash agent float'), 'c.yaml:29:11 error: rule name "bKash agent float" is used twice; each rule needs its own name (it identifies the alert)'],
@@ -286,7 +288,7 @@ describe('locateState', () => {
     const { writeFileSync } = await import('node:fs');
     const dir = tempDir();
     writeFileSync(`${dir}/c.yaml`, VALID_CONFIG.replace('schedule:', 'state: ${STATE_DIR:-/var/lib/bw}/state.db\ntimezone: UTC\nschedule:'));
-    expect(await locateState(`${dir}/c.yaml`, {})).toEqual({ ok: true, value: { state: '/var/lib/bw/state.db', timezone: 'UTC', channels: ['treasury'], rules: ['bKash agent float', 'USD settlement'] } });
+    expect(await locateState(`${dir}/c.yaml`, {})).toEqual({ ok: true, value: { state: '/var/lib/bw/state.db', timezone: 'UTC', channels: ['treasury'], rules: ['bKash agent float', 'USD settlement'], windows: new Map() } });
     writeFileSync(`${dir}/d.yaml`, 'state: ${STATE_DIR}/state.db\n');
     expect(await locateState(`${dir}/d.yaml`, {})).toEqual({
       ok: false,

@@ -54,6 +54,10 @@ describe('routing an episode', () => {
     ]);
   });
 
+  it('an escalation step reaches its own list, who then hear the resolve too', () => {
+    expect(route([event('firing', 'warning'), event('escalated', 'warning', 'warning', { to: ['cfo'] }), event('resolved', 'ok', 'warning')])).toEqual([['treasury'], ['cfo'], ['treasury', 'cfo']]);
+  });
+
   it('a warning that resolves never reaches finance', () => {
     expect(route([event('firing', 'warning'), event('repeat', 'warning', 'warning'), event('resolved', 'ok', 'warning')])).toEqual([['treasury'], ['treasury'], ['treasury']]);
   });
