@@ -295,6 +295,6 @@ describe('locateState', () => {
       error: `${dir}/d.yaml: state: environment variable STATE_DIR is not set; set it, or give a default with \${STATE_DIR:-value}; run balance-watch check -c ${dir}/d.yaml`,
     });
     writeFileSync(`${dir}/e.yaml`, 'rules: []\n');
-    expect(await locateState(`${dir}/e.yaml`, {})).toEqual({ ok: true, value: { state: `${dir}/data/state.db`, channels: [], rules: [] } });
+    expect(await locateState(`${dir}/e.yaml`, {})).toEqual({ ok: true, value: { state: `${dir}/data/state.db`, channels: [], rules: [], windows: new Map() } });
   });
 });
