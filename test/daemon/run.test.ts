@@ -167,6 +167,35 @@ describe('balance-watch run', () => {
     expect(texts()[2]).toMatch(/^\[RESOLVED\] bKash agent float: 90,000.00 BDT/);
   }, 60_000);
 
+  it('escalates a critical nobody acknowledges to email, and an acknowledgement stops the next step', async () => {
+    writeConfig({
+      extra: channels(),
+      rules: `  - name: bKash agent float
+    source: apay
+    payment_system: bkash_a
+    warn_below: 50000
+    critical_below: 10000
+    notify: [treasury]
+    escalate:
+      - { after: 2s, notify: [finance] }
+      - { after: 10s, notify: [finance] }`,
+    });
+    const daemon = await start();
+    sim.setApayBalance('bkash_a', '8000');
+    await daemon.waitFor('the critical on Slack', () => texts().length === 1);
+    await daemon.waitFor('the first step by email', () => smtp.received.length === 1, 20_000);
+    expect(smtp.received[0]!.subject).toMatch(/^\[ESCALATED\] bKash agent float: critical for \d+ s, not acknowledged: 8,000\.00 BDT \(below 10,000\.00\)$/);
+    expect((await runCli(['ack', 'bKash agent float', '--by', 'Boris', '-c', file])).code).toBe(0);
+    // Past the second step's 10 s: it is not sent, since someone answered.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    await daemon.nextCycles('apay', 2);
+    expect(smtp.received).toHaveLength(1);
+    // Finance heard of it through the step, so it hears the resolve too.
+    sim.setApayBalance('bkash_a', '90000');
+    await daemon.waitFor('the resolve on both', () => smtp.received.length === 2 && texts().length === 2, 20_000);
+    expect(smtp.received[1]!.subject).toMatch(/^\[RESOLVED\] bKash agent float: 90,000\.00 BDT/);
+  }, 90_000);
+
   it('neither repeats a firing nor loses a resolve across a restart', async () => {
     const first = await start();
     sim.setApayBalance('bkash_a', '8000');
