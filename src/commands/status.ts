@@ -140,6 +140,7 @@ function statusText(alerts: readonly StoredAlert[], trends: ReadonlyMap<StoredAl
   if (pending.length === 0) sections.push('Outbox: every notification has been delivered.');
   else {
     const lines = pending.map((m) => {
+      if (m.lastReason === 'held') return `  #${m.id} to ${m.channel}: "${messageTitle(m.message)}", queued ${humanDuration(now - m.createdAt)} ago, held until the channel's hours begin (${formatTime(m.nextAttemptAt, render)})`;
       const overdue = now - m.createdAt >= OVERDUE_MS ? ' OVERDUE' : '';
       return `  #${m.id} to ${m.channel}${overdue}: "${messageTitle(m.message)}", queued ${humanDuration(now - m.createdAt)} ago, ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}${m.lastError ? `, last error: ${m.lastError}` : ''}`;
     });
@@ -239,7 +240,7 @@ function statusJson(state: string, alerts: readonly StoredAlert[], trends: Reado
     next_attempt_at: iso(m.nextAttemptAt),
     last_error: m.lastError,
     last_reason: m.lastReason,
-    overdue: m.sentAt === null && m.failedAt === null && now - m.createdAt >= OVERDUE_MS,
+    overdue: m.sentAt === null && m.failedAt === null && now - m.createdAt >= OVERDUE_MS && m.lastReason !== 'held',
   });
   return {
     state,

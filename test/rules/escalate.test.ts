@@ -9,7 +9,7 @@ const MIN = 60_000;
 const STEPS: EscalationStep[] = [
   { afterMs: 30 * MIN, notify: ['finance'] },
   { afterMs: 120 * MIN, notify: ['cfo-email'] },
-  { afterMs: 60 * MIN, notify: ['ops'], level: 'critical' },
+  { afterMs: 60 * MIN, notify: ['ops'], level: 'critical' as const },
 ].sort((a, b) => a.afterMs - b.afterMs);
 const policy: RulePolicy = { name: 'bKash agent float', source: 'apay', target: 'bkash_a', thresholds: { critical: { units: 1_000_000n, scale: 2 } }, for: 1, repeat: 0, staleAfter: 3 };
 const firing = (level: AlertState['level'], extra: Partial<AlertState> = {}): AlertState => ({
