@@ -169,6 +169,20 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       await store.close();
     });
 
+    it('holds messages for a channel outside its hours without calling them overdue, and replaces them with one catch-up in one step', async () => {
+      const { store } = await engine.create();
+      const test = (channel: string) => ({ channel, message: { kind: 'test' as const, channel, at: T0 } });
+      await store.enqueue('apay', [test('a'), test('b')], T0);
+      const [a, b] = await store.dueMessages(T0);
+      await store.postpone(a!.id, T0 + 86_400_000, 'held: outside office-hours', 'held');
+      await store.postpone(b!.id, T0 + 86_400_000, 'held: outside office-hours', 'held');
+      expect(await store.takeNewlyOverdue(T0 + 7_200_000, 3_600_000)).toEqual([]);
+      await store.mergeHeld([a!.id, b!.id], 'away', test('catch-up'), T0 + 86_400_000);
+      expect((await store.pendingMessages()).map((m) => (m.message as { channel: string }).channel)).toEqual(['catch-up']);
+      expect((await store.pendingMessages())[0]).toMatchObject({ source: 'away', nextAttemptAt: T0 + 86_400_000 });
+      await store.close();
+    });
+
     it('keeps messages in the order they were owed, and counts them by channel', async () => {
       const { store } = await engine.create();
       const owed = ['first', 'second', 'third'].map((name) => ({ channel: name === 'second' ? 'email' : 'slack', message: { kind: 'test' as const, channel: name, at: T0 } }));
