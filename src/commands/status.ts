@@ -158,11 +158,13 @@ function channelsText(health: readonly ChannelHealth[], config: StateLocation, n
   const channels = withWindowedChannels(health, config);
   if (channels.length === 0) return 'Channels: nothing sent yet.';
   const when = (ms: number | null) => (ms === null ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
+  // The hours column only when some channel has hours: for the others it would only say "always".
+  const windowed = hours !== undefined && config.windows.size > 0;
   return `Channels:\n${renderTable(
-    ['CHANNEL', 'HOURS', 'HEALTH', 'LAST SUCCESS', 'LAST FAILURE', 'WAITING', 'GIVEN UP (1 DAY)'],
+    ['CHANNEL', ...(windowed ? ['HOURS'] : []), 'HEALTH', 'LAST SUCCESS', 'LAST FAILURE', 'WAITING', 'GIVEN UP (1 DAY)'],
     channels.map((c) => [
       c.channel,
-      hoursText(config.windows.get(c.channel), now, render, hours),
+      ...(windowed ? [hoursText(config.windows.get(c.channel), now, render, hours)] : []),
       !configured.includes(c.channel) ? 'NOT IN CONFIG' : isChannelFailing(c) ? 'FAILING' : isChannelUp(c) ? 'up' : 'retrying',
       when(c.lastSuccessAt),
       c.lastFailureAt === null ? '-' : `${when(c.lastFailureAt)}: ${c.lastFailure ?? ''}`,
