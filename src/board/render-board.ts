@@ -1,6 +1,7 @@
 import { escapeHtml } from '../html.js';
 import { type Decimal, formatDecimal, signOf } from '../money/decimal.js';
 import { formatMoney } from '../money/money.js';
+import { EVENT_WORDS } from '../notify/event-words.js';
 import { topUpLines } from '../notify/format.js';
 import { ratioText } from '../rules/drop.js';
 import { humanDuration } from '../notify/time.js';
@@ -141,18 +142,7 @@ function row(r: BoardRow, time: TimeText, now: number, levels: (row: BoardRow) =
 }
 
 const EVENT_LABEL: Readonly<Record<BoardEvent['kind'], string>> = {
-  firing: 'fired',
-  escalation: 'escalated',
-  improvement: 'improved',
-  resolved: 'resolved',
-  repeat: 'still firing',
-  no_data: 'no data',
-  no_data_resolved: 'data again',
-  runway: 'runway short',
-  runway_resolved: 'runway ok',
-  drop: 'fell fast',
-  drop_resolved: 'drop over',
-  escalated: 'escalated to more people (not acknowledged)',
+  ...EVENT_WORDS,
   forgotten: 'forgotten (gone from the source)',
   acknowledged: 'acknowledged',
   unacknowledged: 'acknowledgement taken back',

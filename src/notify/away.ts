@@ -4,6 +4,7 @@ import { alertKey } from '../rules/alert-key.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { AwayAlert, AwayDigest, AwayHappening } from './away-digest.js';
 import type { RenderOptions } from './message.js';
+import { EVENT_WORDS } from './event-words.js';
 import { formatShortTime, formatTime } from './time.js';
 
 /*
@@ -53,20 +54,6 @@ export function awayTitle(digest: AwayDigest): string {
   return `While you were away (${period}): ${counts.join(', ')}`;
 }
 
-const WORDS: Readonly<Record<EventKind, string>> = {
-  firing: 'fired',
-  escalation: 'escalated',
-  improvement: 'improved',
-  resolved: 'resolved',
-  repeat: 'still firing',
-  no_data: 'no data',
-  no_data_resolved: 'data back',
-  runway: 'runway alert',
-  runway_resolved: 'runway resolved',
-  drop: 'dropped',
-  drop_resolved: 'drop resolved',
-  escalated: 'escalated to more people',
-};
 
 /** "bKash agent float: fired 02:10 (critical, 8,000.00 BDT), resolved 04:30; now ok, 90,000.00 BDT". */
 export function awayLine(digest: Pick<AwayDigest, 'timezone'>, alert: AwayAlert, options: RenderOptions): string {
@@ -75,7 +62,7 @@ export function awayLine(digest: Pick<AwayDigest, 'timezone'>, alert: AwayAlert,
     .filter((h) => h.kind !== 'repeat')
     .map((h) => {
       const detail = RAISES.has(h.kind) ? ` (${[h.level === 'ok' ? '' : h.level, h.value ? formatMoney(h.value) : ''].filter(Boolean).join(', ')})` : '';
-      return `${WORDS[h.kind]} ${formatShortTime(h.at, { ...options, timezone: digest.timezone })}${detail === ' ()' ? '' : detail}`;
+      return `${EVENT_WORDS[h.kind]} ${formatShortTime(h.at, { ...options, timezone: digest.timezone })}${detail === ' ()' ? '' : detail}`;
     });
   const now = `${alert.now.firing ? 'still' : 'now'} ${alert.now.label}${alert.now.value ? `, ${formatMoney(alert.now.value)}` : ''}`;
   return `${name}: ${(happened.length > 0 ? happened : ['still firing']).join(', ')}; ${now}`;
