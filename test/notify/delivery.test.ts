@@ -249,6 +249,19 @@ describe('a channel outside its time window', () => {
     expect(await store.pendingMessages()).toEqual([]);
   });
 
+  it('holds a summary due outside the window too, and sends it as it is at the opening', async () => {
+    const finance = scriptedChannel('finance', []);
+    const { store, clock, deps } = await setup([finance], []);
+    const summary: Message = { kind: 'summary', channel: 'finance', from: FRIDAY_EVENING - 86_400_000, to: SATURDAY_MORNING, late: false, balances: [], fired: [], resolved: [] };
+    await store.recordSummary('finance', summary, SATURDAY_MORNING, SATURDAY_MORNING + 86_400_000);
+    clock.now = SATURDAY_MORNING;
+    await drainOutbox({ ...deps, windowOf: () => office }, new AbortController().signal);
+    expect(finance.sent).toEqual([]);
+    clock.now = MONDAY_OPENING;
+    await drainOutbox({ ...deps, windowOf: () => office }, new AbortController().signal);
+    expect(finance.sent.map((m) => m.kind)).toEqual(['summary']);
+  });
+
   it('still sends a test message at once', async () => {
     const finance = scriptedChannel('finance', []);
     const { clock, deps } = await setup([finance], [{ channel: 'finance', n: 1 }]);
