@@ -27,6 +27,7 @@ export const SQL = {
   recent: 'SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? ORDER BY at DESC LIMIT ?',
   history: 'SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at >= ? ORDER BY at',
   observationsAfter: 'SELECT source, account, at, units, scale, currency FROM observations WHERE at > ? ORDER BY at',
+  observationsBetween: 'SELECT source, account, at, units, scale, currency FROM observations WHERE at >= ? AND at < ? ORDER BY at',
   valueAt: 'SELECT at, units, scale, currency FROM observations WHERE source = ? AND account = ? AND at <= ? ORDER BY at DESC LIMIT 1',
   eventsBetween: 'SELECT * FROM events WHERE at >= ? AND at < ? ORDER BY at',
   silences: 'SELECT * FROM silences WHERE (ended_at IS NULL AND until > ?) OR COALESCE(ended_at, until) >= ? ORDER BY id',

@@ -102,6 +102,12 @@ export interface HistoryStore {
    * account in each slice of that length (a day of history, read in one go).
    */
   observationsAfter(after: number, everyMs?: number): Promise<SourcedObservation[]>;
+  /**
+   * Every observation within [since, until), in time order, streamed: read a
+   * batch at a time (a cursor on PostgreSQL, an iterator on SQLite), never the
+   * whole history at once. For `backtest`, beside a running daemon.
+   */
+  streamObservations(since: number, until: number): AsyncIterable<SourcedObservation>;
   /** The last balance observed at or before `at`. */
   valueAt(source: string, account: string, at: number): Promise<Money | undefined>;
   /** Events logged within [since, until). */

@@ -214,6 +214,21 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       await store.close();
     });
 
+    it('streams the observations of a period in time order, and a break lets go of the read', async () => {
+      const { store } = await engine.create();
+      for (const [i, units] of [5n, 4n, 3n].entries()) {
+        await store.commitCycle({ source: 's', now: T0 + i * 10, alerts: [], observations: [{ account: 'a', value: bdt(units) }], outbox: [] });
+      }
+      await store.commitCycle({ source: 't', now: T0 + 15, alerts: [], observations: [{ account: 'b', value: bdt(7n) }], outbox: [] });
+      const read: string[] = [];
+      for await (const o of store.streamObservations(T0 + 10, T0 + 20)) read.push(`${o.source}/${o.account}@${o.at - T0}=${o.value.amount.units}`);
+      expect(read).toEqual(['s/a@10=4', 't/b@15=7']);
+      for await (const _ of store.streamObservations(T0, T0 + 100)) break;
+      // The store still answers after a stream was left half read.
+      expect(await store.valueAt('s', 'a', T0 + 25)).toEqual(bdt(3n));
+      await store.close();
+    });
+
     it("reads every account's observations after a time, or only the last of each slice", async () => {
       const { store } = await engine.create();
       for (const [at, units] of [[T0 + 1, 1n], [T0 + 5, 2n], [T0 + 12, 3n], [T0 + 15, 4n]] as const) {

@@ -39,6 +39,10 @@ export function postgresHistory(db: PostgresPool): HistoryStore {
       return result.rows.map((r) => ({ source: r.source, account: r.account, ...toObserved(r) }));
     },
 
+    async *streamObservations(since, until) {
+      for await (const r of db.stream<SourcedRow>(numbered(SQL.observationsBetween), [since, until])) yield { source: r.source, account: r.account, ...toObserved(r) };
+    },
+
     async valueAt(source, account, at) {
       const row = (await db.query<ObservationRow>(numbered(SQL.valueAt), [source, account, at])).rows[0];
       return row ? toMoney(row) : undefined;

@@ -1,5 +1,6 @@
 import { errorMessage } from '../../error-message.js';
 import pg from 'pg';
+import QueryStream from 'pg-query-stream';
 import { type ConnectivityEvent, StoreError } from '../store.js';
 
 
@@ -75,6 +76,22 @@ export class PostgresPool {
       return result;
     } catch (error) {
       throw this.failure(error);
+    }
+  }
+
+  /** Rows of a query read through a server-side cursor, a batch at a time, on a connection of their own until the last row (or a break). */
+  async *stream<Row>(text: string, values: readonly unknown[] = [], batchSize = 5_000): AsyncGenerator<Row> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw new StoreError(describePostgresError(this.location, error));
+    }
+    try {
+      const stream = client.query(new QueryStream(text, values as unknown[], { batchSize }));
+      for await (const row of stream) yield row as Row;
+    } finally {
+      client.release();
     }
   }
 

@@ -39,6 +39,13 @@ export function sqliteHistory(db: Database.Database): HistoryStore {
       return rows.map((r) => ({ source: r.source, account: r.account, ...toObserved(r) }));
     },
 
+    async *streamObservations(since, until): AsyncIterable<SourcedObservation> {
+      // better-sqlite3 steps the statement row by row: nothing but the current row is held.
+      for (const r of db.prepare(SQL.observationsBetween).iterate(since, until) as IterableIterator<ObservationRow & { source: string; account: string }>) {
+        yield { source: r.source, account: r.account, ...toObserved(r) };
+      }
+    },
+
     async valueAt(source, account, at): Promise<Money | undefined> {
       const row = sql().valueAt.get(source, account, at) as ObservationRow | undefined;
       return row ? toMoney(row) : undefined;
