@@ -71,6 +71,18 @@ program
   .action(async (rule, options) => (await import('../commands/history.js')).history(rule, options, processIo));
 
 program
+  .command('backtest')
+  .description('replay the stored balance history through the rules of a config, as the daemon would have judged it: what would have been sent, and how long each alert would have fired (nothing is sent or written)')
+  .option(...configOption)
+  .option('--since <duration>', 'how far back from --until, e.g. 7d, 30d', '30d')
+  .option('--until <time>', 'the end of the period: an ISO time, or a duration before now (default now)')
+  .option('--rule <name>', 'only this rule')
+  .option('--against <file>', 'another config (typically the one running today): both side by side, and the difference per rule')
+  .option('--state <url-or-file>', 'the state store to read (default: the one the config names)')
+  .option('--json', 'print JSON')
+  .action(async (options) => (await import('../commands/backtest.js')).backtest(options, processIo));
+
+program
   .command('forget')
   .description('close one alert quietly, for an account gone for good (a payment system the API no longer lists); it returns as a new alert if the account reappears')
   .argument('<rule/account>', 'the alert, e.g. "UPI/upi_old"')

@@ -29,3 +29,14 @@ export const cronScheduler: Scheduler = (expression, timezone, run) => {
     },
   };
 };
+
+/** The longest gap between the next few runs of a schedule, without running it (backtest's clock). */
+export function scheduleIntervalMs(expression: string, timezone: string | undefined): number {
+  const task = cron.createTask(expression, () => undefined, { ...(timezone === undefined ? {} : { timezone }), logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } });
+  try {
+    const runs = task.getNextRuns(6).map((date) => date.getTime());
+    return Math.max(1_000, ...runs.slice(1).map((at, i) => at - runs[i]!));
+  } finally {
+    void task.destroy();
+  }
+}

@@ -1,0 +1,291 @@
+import type { Config, Rule, SourceConfig } from '../config/types.js';
+import { nameMatcher } from '../glob.js';
+import { compareDecimal } from '../money/decimal.js';
+import type { Money } from '../money/money.js';
+import { catalogOf } from '../sources/index.js';
+import type { AlertEvent, AlertState, EventKind, Level, Observation } from './alert.js';
+import { alertKey } from './alert-key.js';
+import { checkAlert, type HistoryLookup, type PolicyIn, policiesOf } from './cycle.js';
+import type { Reading } from './drop.js';
+import { STANDING_LOOKBACK_MS } from './drop.js';
+import { isTotalSource, TOTAL_ACCOUNT } from './total.js';
+
+/*
+ * backtest's core: the stored history, observation by observation in time
+ * order, through the evaluator the daemon uses (checkAlert: hysteresis, for,
+ * repeat, runway, drops, routing, escalation), with a clock that follows the
+ * history. Nothing is sent or written: what would have been sent is tallied.
+ * Pure and incremental, so the history can be streamed through it.
+ */
+
+/** One stored observation, as the replay reads it. */
+export interface ReplayedObservation {
+  readonly source: string;
+  readonly account: string;
+  readonly at: number;
+  readonly value: Money;
+}
+
+/** What one rule on one account would have done over the period. */
+export interface AlertTally {
+  readonly rule: string;
+  readonly source: string;
+  readonly account: string;
+  /** Notifications by kind (an escalation step counts as `escalated`). */
+  readonly notifications: Partial<Record<EventKind, number>>;
+  /** Messages each channel would have had (one per event routed to it). */
+  readonly byChannel: Readonly<Record<string, number>>;
+  readonly warningMs: number;
+  readonly criticalMs: number;
+  /** Times it left ok for warning or critical. */
+  readonly episodes: number;
+  readonly longestEpisodeMs: number;
+  readonly lowest: { readonly value: Money; readonly at: number } | null;
+  /** The first firings (and escalations to critical), with time and balance. */
+  readonly firstFirings: readonly { readonly at: number; readonly level: Level; readonly value: Money | null }[];
+  /** Stored observations read for it. */
+  readonly observations: number;
+}
+
+export interface RuleTally {
+  readonly rule: string;
+  readonly alerts: readonly AlertTally[];
+  /** Accounts the config names that have no history in the period (or, for a glob, that nothing matched). */
+  readonly noHistory: readonly string[];
+  /** Alerts the history cannot judge, and why (fewer observations than `for`). */
+  readonly unjudged: readonly { readonly account: string; readonly why: string }[];
+}
+
+export interface ReplayResult {
+  readonly since: number;
+  readonly until: number;
+  readonly rules: readonly RuleTally[];
+  /** Said once each under the report: what the replay could not reproduce exactly. */
+  readonly footnotes: readonly string[];
+}
+
+export interface ReplayOptions {
+  /** The schedule's interval: how often the daemon would have checked. */
+  readonly intervalMs: number;
+  /** How long a stored reading stands for the balance (the heartbeat allowance, see readingHoldsMs). */
+  readonly holdsMs: number;
+  /** Only these rules (by name); all when absent. */
+  readonly rules?: ReadonlySet<string>;
+  /** Told of every event the replay produces, in order (to compare a replay with what a daemon sent). */
+  readonly onEvent?: (event: AlertEvent) => void;
+}
+
+/** The first few firings each alert lists. */
+const FIRST_FIRINGS = 5;
+/** Sparklines on events look a day back, as the daemon's do. */
+const SPARKLINE_MS = 86_400_000;
+
+interface MutableTally {
+  rule: string;
+  source: string;
+  account: string;
+  notifications: Partial<Record<EventKind, number>>;
+  byChannel: Record<string, number>;
+  warningMs: number;
+  criticalMs: number;
+  episodes: number;
+  longestEpisodeMs: number;
+  lowest: { value: Money; at: number } | null;
+  firstFirings: { at: number; level: Level; value: Money | null }[];
+  observations: number;
+  /** When the level was last checked, and what it was then: time is added to a level up to the next check. */
+  checkedAt: number;
+  level: Level;
+}
+
+/** Readings of one account, oldest first; the front is dropped once older than the longest window any rule asks for. */
+class ReadingBuffer {
+  private readings: Reading[] = [];
+  private start = 0;
+
+  push(reading: Reading, keepMs: number): void {
+    this.readings.push(reading);
+    const oldest = reading.at - keepMs;
+    while (this.start < this.readings.length && this.readings[this.start]!.at < oldest) this.start += 1;
+    // Compacted now and then rather than shifted every time: a shift is a copy.
+    if (this.start > 1_024 && this.start * 2 > this.readings.length) {
+      this.readings = this.readings.slice(this.start);
+      this.start = 0;
+    }
+  }
+
+  /** Readings at or after `since`, before `before` (the reading being checked is not history yet). */
+  since(since: number, before: number): Reading[] {
+    let lo = this.start;
+    let hi = this.readings.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.readings[mid]!.at < since) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: Reading[] = [];
+    for (let i = lo; i < this.readings.length && this.readings[i]!.at < before; i += 1) found.push(this.readings[i]!);
+    return found;
+  }
+}
+
+export class Replay {
+  private readonly states = new Map<string, AlertState>();
+  private readonly tallies = new Map<string, MutableTally>();
+  private readonly buffers = new Map<string, ReadingBuffer>();
+  private readonly lastSeen = new Map<string, number>();
+  private readonly rulesFor = new Map<string, readonly Rule[]>();
+  private readonly policies = new Map<Rule, PolicyIn>();
+  private readonly sources: ReadonlyMap<string, SourceConfig>;
+  private readonly rules: readonly Rule[];
+  private readonly keepMs: number;
+  private sparse = false;
+  private gaps = 0;
+  private first: number | undefined;
+
+  constructor(
+    config: Config,
+    private readonly options: ReplayOptions,
+  ) {
+    this.sources = new Map(config.sources.map((s) => [s.id, s]));
+    this.rules = config.rules.filter((rule) => !options.rules || options.rules.has(rule.name));
+    let keep = SPARKLINE_MS;
+    for (const rule of this.rules) {
+      keep = Math.max(keep, rule.runway_window);
+      if (rule.drop_by !== undefined) keep = Math.max(keep, rule.drop_within + STANDING_LOOKBACK_MS);
+    }
+    this.keepMs = keep;
+  }
+
+  /** Replays one stored observation; they must come in time order. */
+  observe(o: ReplayedObservation): void {
+    this.first ??= o.at;
+    const where = `${o.source}\u0000${o.account}`;
+    const rules = this.coveringRules(where, o.source, o.account);
+    if (rules.length === 0) return;
+    const previous = this.lastSeen.get(where);
+    this.lastSeen.set(where, o.at);
+    if (previous !== undefined) {
+      const gap = o.at - previous;
+      if (gap > this.options.intervalMs * 1.5) this.sparse = true;
+      if (gap > this.options.holdsMs) this.replayGap(rules, o.source, o.account, previous, o.at);
+    }
+    let buffer = this.buffers.get(where);
+    if (!buffer) this.buffers.set(where, (buffer = new ReadingBuffer()));
+    const readings = buffer;
+    const historyOf: HistoryLookup = (_account, since) => readings.since(since, o.at);
+    for (const rule of rules) this.check(rule, o.source, o.account, { kind: 'value', value: o.value }, o.at, historyOf);
+    buffer.push({ at: o.at, value: o.value }, this.keepMs);
+  }
+
+  /**
+   * A gap longer than a stored reading stands for: the daemon was down or the
+   * source failed. Each schedule interval past the reading's hold is a failed
+   * check, up to `stale_after` of them (then a no-data alert fires, as it would have).
+   */
+  private replayGap(rules: readonly Rule[], source: string, account: string, from: number, to: number): void {
+    this.gaps += 1;
+    const failure: Observation = { kind: 'failure', reason: 'no reading in the stored history' };
+    for (const rule of rules) {
+      for (let k = 1; k <= rule.stale_after; k += 1) {
+        const at = from + this.options.holdsMs + k * this.options.intervalMs;
+        if (at >= to) break;
+        this.check(rule, source, account, failure, at, () => []);
+      }
+    }
+  }
+
+  private check(rule: Rule, source: string, account: string, observation: Observation, now: number, historyOf: HistoryLookup): void {
+    const key = alertKey(rule.name, account);
+    let policyIn = this.policies.get(rule);
+    if (!policyIn) this.policies.set(rule, (policyIn = policiesOf(rule, source)));
+    const checked = checkAlert(rule, policyIn, source, account, this.states.get(key), observation, now, historyOf, () => null);
+    this.states.set(key, checked.state);
+    let tally = this.tallies.get(key);
+    if (!tally) {
+      tally = { rule: rule.name, source, account, notifications: {}, byChannel: {}, warningMs: 0, criticalMs: 0, episodes: 0, longestEpisodeMs: 0, lowest: null, firstFirings: [], observations: 0, checkedAt: now, level: 'ok' };
+      this.tallies.set(key, tally);
+    }
+    addLevelTime(tally, now);
+    tally.level = checked.state.level;
+    if (observation.kind === 'value') {
+      tally.observations += 1;
+      if (!tally.lowest || compareDecimal(observation.value.amount, tally.lowest.value.amount) < 0) tally.lowest = { value: observation.value, at: now };
+    }
+    for (const event of checked.events) {
+      tallyEvent(tally, event);
+      this.options.onEvent?.(event);
+    }
+  }
+
+  private coveringRules(where: string, source: string, account: string): readonly Rule[] {
+    let found = this.rulesFor.get(where);
+    if (found) return found;
+    found = this.rules.filter((rule) => covers(rule, this.sources.get(rule.source), source, account));
+    this.rulesFor.set(where, found);
+    return found;
+  }
+
+  /** The tallies up to `until`: open episodes and levels are counted to it (or to where their history ends). */
+  finish(until: number): ReplayResult {
+    const rules = this.rules.map((rule): RuleTally => {
+      const alerts: AlertTally[] = [];
+      const unjudged: { account: string; why: string }[] = [];
+      for (const [key, tally] of this.tallies) {
+        if (tally.rule !== rule.name) continue;
+        const state = this.states.get(key);
+        const lastSeen = this.lastSeen.get(`${tally.source}\u0000${tally.account}`) ?? tally.checkedAt;
+        addLevelTime(tally, Math.min(until, lastSeen + this.options.holdsMs));
+        if (state && state.level !== 'ok') tally.longestEpisodeMs = Math.max(tally.longestEpisodeMs, Math.min(until, lastSeen) - state.since);
+        const { checkedAt: _at, level: _level, ...rest } = tally;
+        alerts.push(rest);
+        if (tally.observations < rule.for) unjudged.push({ account: tally.account, why: `${tally.observations} observation${tally.observations === 1 ? '' : 's'} in the period, fewer than for: ${rule.for}` });
+      }
+      alerts.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+      return { rule: rule.name, alerts, noHistory: this.unseenTargets(rule, alerts), unjudged };
+    });
+    const footnotes: string[] = [];
+    if (this.sparse) {
+      footnotes.push(
+        'The history holds every change and a heartbeat every 5 minutes, not every check: where stored observations are further apart than the schedule, `for` counts observations, not schedule ticks, and repeats fall on observations.',
+      );
+    }
+    if (this.gaps > 0) footnotes.push(`${this.gaps} gap${this.gaps === 1 ? '' : 's'} in the history (the daemon down, or a source failing) were replayed as failed checks, one per schedule interval: no data after stale_after of them.`);
+    return { since: this.first ?? until, until, rules, footnotes };
+  }
+
+  private unseenTargets(rule: Rule, alerts: readonly AlertTally[]): string[] {
+    if (rule.total) return alerts.length === 0 ? [TOTAL_ACCOUNT] : [];
+    const source = this.sources.get(rule.source);
+    if (!source) return [];
+    const covered = catalogOf(source).covers(source, rule);
+    if (covered.kind === 'pattern') return alerts.length === 0 ? [covered.pattern] : [];
+    return covered.accounts.filter((account) => !alerts.some((a) => a.account === account));
+  }
+}
+
+/** Whether a rule covers a stored observation's account: the same accounts the daemon's cycle would check. */
+function covers(rule: Rule, sourceConfig: SourceConfig | undefined, source: string, account: string): boolean {
+  if (rule.source !== source) return false;
+  if (isTotalSource(source)) return account === TOTAL_ACCOUNT;
+  if (!sourceConfig) return false;
+  const covered = catalogOf(sourceConfig).covers(sourceConfig, rule);
+  return covered.kind === 'fixed' ? covered.accounts.includes(account) : nameMatcher(covered.pattern)(account);
+}
+
+function addLevelTime(tally: MutableTally, now: number): void {
+  const ms = Math.max(0, now - tally.checkedAt);
+  if (tally.level === 'warning') tally.warningMs += ms;
+  else if (tally.level === 'critical') tally.criticalMs += ms;
+  tally.checkedAt = Math.max(tally.checkedAt, now);
+}
+
+function tallyEvent(tally: MutableTally, event: AlertEvent): void {
+  tally.notifications[event.kind] = (tally.notifications[event.kind] ?? 0) + 1;
+  for (const channel of event.to ?? []) tally.byChannel[channel] = (tally.byChannel[channel] ?? 0) + 1;
+  if (event.kind === 'firing') tally.episodes += 1;
+  if (event.kind === 'resolved') tally.longestEpisodeMs = Math.max(tally.longestEpisodeMs, event.at - event.since);
+  if ((event.kind === 'firing' || event.kind === 'escalation') && tally.firstFirings.length < FIRST_FIRINGS) {
+    tally.firstFirings.push({ at: event.at, level: event.level, value: event.value ?? null });
+  }
+}
