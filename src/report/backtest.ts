@@ -31,7 +31,7 @@ const duration = (ms: number) => (ms === 0 ? '-' : humanDuration(ms));
 export const notificationsOf = (tally: Pick<AlertTally, 'notifications'>): number => Object.values(tally.notifications).reduce((n, c) => n + (c ?? 0), 0);
 
 /** A rule's alerts added up: the line under its table. */
-export function ruleTotal(rule: RuleTally): Omit<AlertTally, 'rule' | 'source' | 'account' | 'firstFirings' | 'lowest'> & { readonly firstFiringAt: number | null } {
+export function ruleTotal(rule: RuleTally): Omit<AlertTally, 'rule' | 'source' | 'account' | 'firstFirings' | 'lowest' | 'timeline'> & { readonly firstFiringAt: number | null } {
   const notifications: Partial<Record<EventKind, number>> = {};
   const byChannel: Record<string, number> = {};
   let warningMs = 0;
@@ -115,6 +115,7 @@ function tallyJson(t: AlertTally) {
     lowest: t.lowest ? { balance: decimalToString(t.lowest.value.amount), currency: t.lowest.value.currency, at: iso(t.lowest.at) } : null,
     first_firings: t.firstFirings.map((f) => ({ at: iso(f.at), level: f.level, balance: f.value ? decimalToString(f.value.amount) : null, currency: f.value?.currency ?? null })),
     observations: t.observations,
+    notifications_in_order: t.timeline.map((e) => ({ at: iso(e.at), kind: e.kind, level: e.level, channels: e.to })),
   };
 }
 

@@ -45,6 +45,8 @@ export interface AlertTally {
   readonly firstFirings: readonly { readonly at: number; readonly level: Level; readonly value: Money | null }[];
   /** Stored observations read for it. */
   readonly observations: number;
+  /** Every notification it would have sent, in order (the first TIMELINE_LIMIT): when, what, and to whom. */
+  readonly timeline: readonly { readonly at: number; readonly kind: EventKind; readonly level: Level; readonly to: readonly string[] }[];
 }
 
 export interface RuleTally {
@@ -77,6 +79,8 @@ export interface ReplayOptions {
 
 /** The first few firings each alert lists. */
 const FIRST_FIRINGS = 5;
+/** Each alert's timeline is cut here: a rule that would have sent more is plain from its counts. */
+const TIMELINE_LIMIT = 200;
 /** Sparklines on events look a day back, as the daemon's do. */
 const SPARKLINE_MS = 86_400_000;
 
@@ -93,6 +97,7 @@ interface MutableTally {
   lowest: { value: Money; at: number } | null;
   firstFirings: { at: number; level: Level; value: Money | null }[];
   observations: number;
+  timeline: { at: number; kind: EventKind; level: Level; to: readonly string[] }[];
   /** When the level was last checked, and what it was then: time is added to a level up to the next check. */
   checkedAt: number;
   level: Level;
@@ -203,7 +208,7 @@ export class Replay {
     this.states.set(key, checked.state);
     let tally = this.tallies.get(key);
     if (!tally) {
-      tally = { rule: rule.name, source, account, notifications: {}, byChannel: {}, warningMs: 0, criticalMs: 0, episodes: 0, longestEpisodeMs: 0, lowest: null, firstFirings: [], observations: 0, checkedAt: now, level: 'ok' };
+      tally = { rule: rule.name, source, account, notifications: {}, byChannel: {}, warningMs: 0, criticalMs: 0, episodes: 0, longestEpisodeMs: 0, lowest: null, firstFirings: [], observations: 0, timeline: [], checkedAt: now, level: 'ok' };
       this.tallies.set(key, tally);
     }
     addLevelTime(tally, now);
@@ -282,6 +287,7 @@ function addLevelTime(tally: MutableTally, now: number): void {
 
 function tallyEvent(tally: MutableTally, event: AlertEvent): void {
   tally.notifications[event.kind] = (tally.notifications[event.kind] ?? 0) + 1;
+  if (tally.timeline.length < TIMELINE_LIMIT) tally.timeline.push({ at: event.at, kind: event.kind, level: event.level, to: event.to ?? [] });
   for (const channel of event.to ?? []) tally.byChannel[channel] = (tally.byChannel[channel] ?? 0) + 1;
   if (event.kind === 'firing') tally.episodes += 1;
   if (event.kind === 'resolved') tally.longestEpisodeMs = Math.max(tally.longestEpisodeMs, event.at - event.since);
