@@ -66,7 +66,7 @@ export async function backtest(options: BacktestOptions, io: CommandIo): Promise
     throw error;
   }
   try {
-    for await (const observation of store.streamObservations(since, until)) for (const replay of replays) replay.observe(observation);
+    for await (const batch of store.streamObservations(since, until)) for (const observation of batch) for (const replay of replays) replay.observe(observation);
   } finally {
     await store.close();
   }

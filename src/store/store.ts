@@ -103,11 +103,11 @@ export interface HistoryStore {
    */
   observationsAfter(after: number, everyMs?: number): Promise<SourcedObservation[]>;
   /**
-   * Every observation within [since, until), in time order, streamed: read a
-   * batch at a time (a cursor on PostgreSQL, an iterator on SQLite), never the
+   * Every observation within [since, until), in time order, streamed in
+   * batches (a cursor on PostgreSQL, a stepped statement on SQLite), never the
    * whole history at once. For `backtest`, beside a running daemon.
    */
-  streamObservations(since: number, until: number): AsyncIterable<SourcedObservation>;
+  streamObservations(since: number, until: number): AsyncIterable<readonly SourcedObservation[]>;
   /** The last balance observed at or before `at`. */
   valueAt(source: string, account: string, at: number): Promise<Money | undefined>;
   /** Events logged within [since, until). */

@@ -221,7 +221,7 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       }
       await store.commitCycle({ source: 't', now: T0 + 15, alerts: [], observations: [{ account: 'b', value: bdt(7n) }], outbox: [] });
       const read: string[] = [];
-      for await (const o of store.streamObservations(T0 + 10, T0 + 20)) read.push(`${o.source}/${o.account}@${o.at - T0}=${o.value.amount.units}`);
+      for await (const batch of store.streamObservations(T0 + 10, T0 + 20)) for (const o of batch) read.push(`${o.source}/${o.account}@${o.at - T0}=${o.value.amount.units}`);
       expect(read).toEqual(['s/a@10=4', 't/b@15=7']);
       for await (const _ of store.streamObservations(T0, T0 + 100)) break;
       // The store still answers after a stream was left half read.

@@ -40,7 +40,7 @@ export function postgresHistory(db: PostgresPool): HistoryStore {
     },
 
     async *streamObservations(since, until) {
-      for await (const r of db.stream<SourcedRow>(numbered(SQL.observationsBetween), [since, until])) yield { source: r.source, account: r.account, ...toObserved(r) };
+      for await (const rows of db.stream<SourcedRow>(numbered(SQL.observationsBetween), [since, until])) yield rows.map((r) => ({ source: r.source, account: r.account, ...toObserved(r) }));
     },
 
     async valueAt(source, account, at) {

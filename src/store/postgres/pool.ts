@@ -79,8 +79,8 @@ export class PostgresPool {
     }
   }
 
-  /** Rows of a query read through a server-side cursor, a batch at a time, on a connection of their own until the last row (or a break). */
-  async *stream<Row>(text: string, values: readonly unknown[] = [], batchSize = 5_000): AsyncGenerator<Row> {
+  /** Rows of a query read through a server-side cursor, in batches, on a connection of their own until the last row (or a break). */
+  async *stream<Row>(text: string, values: readonly unknown[] = [], batchSize = 5_000): AsyncGenerator<Row[]> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -89,7 +89,15 @@ export class PostgresPool {
     }
     try {
       const stream = client.query(new QueryStream(text, values as unknown[], { batchSize }));
-      for await (const row of stream) yield row as Row;
+      let batch: Row[] = [];
+      for await (const row of stream) {
+        batch.push(row as Row);
+        if (batch.length === batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
     } finally {
       client.release();
     }
