@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchCycle, type CyclePhases } from './cycle.js';
+import { benchBacktest } from './backtest.js';
 import { benchBoard } from './board.js';
 import { benchIdle, benchLatency } from './daemon.js';
 import { benchStartToFirstRequest, benchWholeCycle, type WholeCycle } from './whole.js';
@@ -93,9 +94,14 @@ log(
   `   chart data, one account over 30 days at 1,000 buckets: ${board.chart30dKb} KB (goal < 50 KB), built in ${ms(board.chart30dMs)}; the board's scripts and styles (its own and uPlot's): ${round(board.assetsGzipKb)} KB gzip (goal < 100 KB)`,
 );
 
+const backtest = await benchBacktest(quick ? 100 : 1_000, 30);
+log(
+  `8. backtest, ${backtest.observations.toLocaleString('en')} observations (${quick ? 100 : '1,000'} accounts, 30 days of a 5-minute heartbeat), the bin as a whole process: ${backtest.seconds} s (${backtest.usPerObservation} µs each; goal < 30 s at 8.6 million), peak RSS ${backtest.rssMb} MB (goal < 300 MB)`,
+);
+
 const file = path.resolve('bench-results.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, idleAfterBoard, board, whole, wholeScaling50kVs10k: wholeScaling, startUp, store, cyclePostgres10k: onPostgres, handOver }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, quick, evaluator, cycles, scaling50kVs10k: scaling, latency, idle, idleAfterAlert, idleOverTls, idleAfterBoard, board, whole, wholeScaling50kVs10k: wholeScaling, startUp, store, cyclePostgres10k: onPostgres, handOver, backtest }, null, 2)}\n`,
 );
 log(`\nfigures written to ${file}`);
