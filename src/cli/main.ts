@@ -35,6 +35,9 @@ program
   .command('check')
   .description('validate the config file without touching the network')
   .option(...configOption)
+  .option('--backtest', 'then replay the stored history through the rules: a line per rule of what it would have sent')
+  .option('--since <duration>', 'with --backtest: how far back', '7d')
+  .option('--against <file>', 'with --backtest: only the rules that differ from this config (the one running), with the difference')
   .action(async (options) => (await import('../commands/check.js')).check(options, processIo));
 
 program

@@ -23,6 +23,37 @@ export interface BacktestOptions {
   readonly json?: boolean;
 }
 
+/** The history of [since, until) in `state`, through `config`'s rules (and `before`'s, in the same pass). */
+export async function replayHistory(args: {
+  readonly config: Config;
+  readonly before?: Config;
+  readonly since: number;
+  readonly until: number;
+  readonly state: string;
+  readonly rule?: string;
+}): Promise<{ readonly result: ReplayResult; readonly previous?: ReplayResult }> {
+  const rules = args.rule === undefined ? undefined : new Set([args.rule]);
+  const replayOf = (c: Config) => {
+    const intervalMs = scheduleIntervalMs(c.schedule, c.timezone);
+    return new Replay(c, { intervalMs, holdsMs: readingHoldsMs(intervalMs), ...(rules ? { rules } : {}) });
+  };
+  const replays = [replayOf(args.config), ...(args.before ? [replayOf(args.before)] : [])];
+  let store;
+  try {
+    store = await openStore(args.state, { readonly: true });
+  } catch (error) {
+    if (error instanceof StoreError) throw new ExitError(1, error.message);
+    throw error;
+  }
+  try {
+    for await (const batch of store.streamObservations(args.since, args.until)) for (const observation of batch) for (const replay of replays) replay.observe(observation);
+  } finally {
+    await store.close();
+  }
+  const [result, previous] = replays.map((r) => r.finish(args.until)) as [ReplayResult, ReplayResult | undefined];
+  return { result, ...(previous ? { previous } : {}) };
+}
+
 /** `--until`: an ISO time, or a duration before now ("1d"). */
 function parseUntil(text: string | undefined, now: number): number {
   if (text === undefined) return now;
@@ -52,25 +83,7 @@ export async function backtest(options: BacktestOptions, io: CommandIo): Promise
   }
   const state = options.state === undefined ? config.state : isPostgresUrl(options.state) ? options.state : path.resolve(options.state);
   if (!mayHoldState(state)) throw new ExitError(1, `no state at ${state}: nothing has been recorded yet to replay`);
-  const rules = options.rule === undefined ? undefined : new Set([options.rule]);
-  const replayOf = (c: Config) => {
-    const intervalMs = scheduleIntervalMs(c.schedule, c.timezone);
-    return new Replay(c, { intervalMs, holdsMs: readingHoldsMs(intervalMs), ...(rules ? { rules } : {}) });
-  };
-  const replays = [replayOf(config), ...(before ? [replayOf(before)] : [])];
-  let store;
-  try {
-    store = await openStore(state, { readonly: true });
-  } catch (error) {
-    if (error instanceof StoreError) throw new ExitError(1, error.message);
-    throw error;
-  }
-  try {
-    for await (const batch of store.streamObservations(since, until)) for (const observation of batch) for (const replay of replays) replay.observe(observation);
-  } finally {
-    await store.close();
-  }
-  const [result, previous] = replays.map((r) => r.finish(until)) as [ReplayResult, ReplayResult | undefined];
+  const { result, previous } = await replayHistory({ config, ...(before ? { before } : {}), since, until, state, ...(options.rule === undefined ? {} : { rule: options.rule }) });
   const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
   if (options.json) {
     const json = previous

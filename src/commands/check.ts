@@ -12,6 +12,11 @@ import type { StateStore } from '../store/store.js';
 
 export interface CheckOptions {
   readonly config?: string;
+  /** After validation, a line per rule of what it would have sent over the stored history. */
+  readonly backtest?: boolean;
+  readonly since?: string;
+  /** With backtest: only the rules that differ from this config's, each with the difference. */
+  readonly against?: string;
 }
 
 /** `balance-watch check`: validates the config without touching the network. */
@@ -28,7 +33,38 @@ export async function check(options: CheckOptions, io: CommandIo): Promise<void>
   const warnings = result.warnings.length + orphans.length;
   io.out(`${file} is valid${warnings ? ` (${count(warnings, 'warning')})` : ''}.`);
   io.out(summarize(result.config));
+  if (options.backtest) io.out(await backtestLines(result.config, options, io));
 }
+
+/**
+ * `check --backtest`: a line per rule over the stored history, for a quick look
+ * before a reload; with --against (the config running now), only the rules that
+ * changed, each with what the change does.
+ */
+async function backtestLines(config: Config, options: CheckOptions, io: CommandIo): Promise<string> {
+  const { loadConfigOrExit } = await import('./load-config.js');
+  const { replayHistory } = await import('./backtest.js');
+  const { ruleDifference, ruleSummary } = await import('../report/backtest.js');
+  const { parseDuration } = await import('../config/duration.js');
+  const period = parseDuration(options.since ?? '7d');
+  if (!period.ok) throw new ExitError(2, `--since ${options.since}: ${period.error}`);
+  if (!mayHoldState(config.state)) return `backtest: no history yet at ${describeLocation(config.state)}`;
+  const before = options.against === undefined ? undefined : await loadConfigOrExit(options.against, io, 1);
+  const until = Date.now();
+  const { result, previous } = await replayHistory({ config, ...(before ? { before } : {}), since: until - period.value, until, state: config.state });
+  if (!before || !previous) return `backtest over the last ${humanDuration(period.value)}:\n${result.rules.map((rule) => `  ${ruleSummary(rule, period.value)}`).join('\n')}`;
+  const changed = [...new Set([...config.rules, ...before.rules].map((r) => r.name))].filter((name) => {
+    const a = config.rules.find((r) => r.name === name);
+    const b = before.rules.find((r) => r.name === name);
+    return !a || !b || ruleText(a) !== ruleText(b);
+  });
+  if (changed.length === 0) return `backtest: no rule differs from ${options.against}`;
+  const lines = changed.map((name) => `  ${name}: ${ruleDifference(result.rules.find((r) => r.rule === name), previous.rules.find((r) => r.rule === name))}`);
+  return `backtest over the last ${humanDuration(period.value)}, the rules that differ from ${options.against} (before → after):\n${lines.join('\n')}`;
+}
+
+/** A rule's settings, comparable across two loads (amounts are bigints). */
+const ruleText = (rule: Config['rules'][number]): string => JSON.stringify(rule, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 
 /** Messages the existing state store still owes to channels this config no longer has (renamed or removed). */
 async function orphansInStore(config: Config): Promise<{ channel: string; waiting: number }[]> {

@@ -164,6 +164,14 @@ export function ruleDifference(now: RuleTally | undefined, before: RuleTally | u
   return parts.join('; ');
 }
 
+/** "bKash agent float: 23 fired, 61 notifications (finance 32, treasury 61); warning 1 d 17 h, critical 1 h 5 min over 7 d". */
+export function ruleSummary(rule: RuleTally, periodMs: number): string {
+  if (rule.alerts.length === 0) return `${rule.rule}: no history in the last ${humanDuration(periodMs)}`;
+  const total = ruleTotal(rule);
+  const channels = Object.keys(total.byChannel).length > 0 ? ` (${channelsText(total.byChannel)})` : '';
+  return `${rule.rule}: ${count(total, ['firing'])} fired, ${notificationsOf(total)} notifications${channels}; warning ${duration(total.warningMs)}, critical ${duration(total.criticalMs)} over ${humanDuration(periodMs)}`;
+}
+
 /** Both configs' rules, by name: this one's first, then those only in the other. */
 export function comparedRules(now: ReplayResult, before: ReplayResult): { readonly rule: string; readonly now?: RuleTally; readonly before?: RuleTally }[] {
   const names = [...new Set([...now.rules.map((r) => r.rule), ...before.rules.map((r) => r.rule)])];

@@ -54,6 +54,14 @@ describe('balance-watch backtest', () => {
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stdout).toMatch(/bKash agent float: notifications 4 → 3; fired 1 → 1; warning time [^;]+ → [^;]+; critical time/);
     expect(compared.stdout).toContain('nothing was sent or written');
+
+    // check --backtest: after validation, a line per changed rule.
+    const checked = await runCli(['check', '-c', lower, '--backtest', '--since', '1h', '--against', file], { env: env() });
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/backtest over the last 1 h, the rules that differ from .*config\.yaml \(before → after\):\n {2}bKash agent float: notifications 4 → 3; fired 1 → 1;/);
+    expect(checked.stdout).not.toMatch(/^ {2}UPI:/m);
+    const summary = await runCli(['check', '-c', file, '--backtest', '--since', '1h'], { env: env() });
+    expect(summary.stdout).toMatch(/ {2}bKash agent float: 1 fired, 4 notifications \(treasury 4\); warning \d+ s, critical \d+ s over 1 h/);
   }, 60_000);
 
   it('explains a store that is not there, and a rule that is not in the config', async () => {
