@@ -81,8 +81,8 @@ export interface ReplayOptions {
 const FIRST_FIRINGS = 5;
 /** Each alert's timeline is cut here: a rule that would have sent more is plain from its counts. */
 const TIMELINE_LIMIT = 200;
-/** Sparklines on events look a day back, as the daemon's do. */
-const SPARKLINE_MS = 86_400_000;
+/** At least this much of each account's history is kept: enough for an event's sparkline and its trend. */
+const MIN_KEEP_MS = 3_600_000;
 
 interface MutableTally {
   rule: string;
@@ -113,7 +113,7 @@ class ReadingBuffer {
     const oldest = reading.at - keepMs;
     while (this.start < this.readings.length && this.readings[this.start]!.at < oldest) this.start += 1;
     // Compacted now and then rather than shifted every time: a shift is a copy.
-    if (this.start > 1_024 && this.start * 2 > this.readings.length) {
+    if (this.start > 64 && this.start * 2 > this.readings.length) {
       this.readings = this.readings.slice(this.start);
       this.start = 0;
     }
@@ -154,7 +154,8 @@ export class Replay {
   ) {
     this.sources = new Map(config.sources.map((s) => [s.id, s]));
     this.rules = config.rules.filter((rule) => !options.rules || options.rules.has(rule.name));
-    let keep = SPARKLINE_MS;
+    // Only as far back as a rule looks (the runway's window, a drop's): a day of 1,000 accounts would be a million readings held.
+    let keep = MIN_KEEP_MS;
     for (const rule of this.rules) {
       keep = Math.max(keep, rule.runway_window);
       if (rule.drop_by !== undefined) keep = Math.max(keep, rule.drop_within + STANDING_LOOKBACK_MS);
