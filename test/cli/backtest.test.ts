@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { simulatedDaemons } from '../helpers/daemon-harness.js';
 import { channelsYaml, simulatedConfig } from '../helpers/simulated.js';
+import { createDatabase, hasPostgres } from '../helpers/postgres.js';
 
 interface JsonAlert {
   readonly account: string;
@@ -69,5 +70,31 @@ describe('balance-watch backtest', () => {
     writeFileSync(file, simulatedConfig(sim, { extra: channelsYaml('[treasury]') }));
     expect((await runCli(['backtest', '-c', file], { env: env() })).stderr).toMatch(/no state at .*state\.db: nothing has been recorded yet to replay/);
     expect((await runCli(['backtest', '-c', file, '--rule', 'nope'], { env: env() })).stderr).toMatch(/no rule is named "nope" \(rules: bKash agent float, UPI, USD settlement\)/);
+  });
+
+  it.skipIf(!hasPostgres())('reads a PostgreSQL store through a cursor while it is written, with --state', async () => {
+    const { sim, file } = harness.world;
+    writeFileSync(file, simulatedConfig(sim, { schedule: '*/5 * * * *', extra: channelsYaml('[treasury]'), rules: rule('50000') }));
+    const db = await createDatabase();
+    try {
+      const { PostgresStore } = await import('../../src/store/postgres/open.js');
+      const store = await PostgresStore.open(db.url);
+      const T0 = Date.now() - 3_600_000;
+      const bdt = (major: number) => ({ amount: { units: BigInt(major) * 100n, scale: 2 }, currency: 'BDT' });
+      for (const [i, major] of [80_000, 45_000, 45_000, 90_000].entries()) {
+        await store.commitCycle({ source: 'apay', now: T0 + i * 300_000, alerts: [], observations: [{ account: 'bkash_a', value: bdt(major) }], outbox: [] });
+      }
+      // A write in flight beside the read: the replay sees the history up to its start.
+      const reading = runCli(['backtest', '-c', file, '--state', db.url, '--since', '2h', '--json'], { env: env() });
+      await store.commitCycle({ source: 'apay', now: T0 + 4 * 300_000, alerts: [], observations: [{ account: 'bkash_a', value: bdt(90_000) }], outbox: [] });
+      const result = await reading;
+      await store.close();
+      expect(result.code, result.stderr).toBe(0);
+      const bkash = (JSON.parse(result.stdout) as JsonReport).rules[0]!.alerts[0]!;
+      expect(bkash.notifications_in_order.map((n) => n.kind)).toEqual(['firing', 'resolved']);
+      expect(bkash.notifications).toEqual({ firing: 1, resolved: 1 });
+    } finally {
+      await db.drop();
+    }
   });
 });
