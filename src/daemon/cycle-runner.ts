@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { Runtime, RuntimeSource } from './runtime.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
 import { runSourceCycle } from './source-cycle.js';
+import { reportCommitted } from './cycle-report.js';
 import { recordCycleGauges } from './source-gauges.js';
 import { TotalsCycle } from './totals-cycle.js';
 
@@ -27,9 +28,6 @@ interface InFlight {
   /** Set for a cycle run at start or reload: the first scheduled tick that meets it is its twin, not a sign of a slow API. */
   graceTick: boolean;
 }
-
-/** A cycle in which thousands of accounts move at once (a source back after an outage) names the first of them. */
-const NAMED_EVENTS_PER_CYCLE = 20;
 
 const prefetch = (fetch: Promise<FetchResult> | undefined) => (fetch === undefined ? {} : { prefetched: fetch });
 
@@ -138,17 +136,9 @@ export class CycleRunner {
       if (!fetched.ok) log.warn({ source: client.id, reason: fetched.failure.reason }, `source ${client.id} could not be read: ${fetched.failure.message}`);
       for (const row of plan.rows) if (row.error && fetched.ok) log.warn({ source: client.id, rule: row.rule, account: row.account }, `${row.rule} / ${row.account}: ${row.error}`);
       // Which alerts moved, by name: the cycle's line only counts them.
-      for (const event of result.notified.slice(0, NAMED_EVENTS_PER_CYCLE)) {
-        log.info({ source: client.id, rule: event.rule, account: event.account, kind: event.kind, alert_level: event.level }, `${event.kind}: ${event.rule} / ${event.account} (${event.level})`);
-      }
-      if (result.notified.length > NAMED_EVENTS_PER_CYCLE) log.info({ source: client.id }, `…and ${result.notified.length - NAMED_EVENTS_PER_CYCLE} more events in this cycle of ${client.id}`);
-      for (const event of result.silenced) {
-        metrics.notificationsSilenced.inc({ rule: event.rule });
-        log.info({ rule: event.rule, account: event.account, kind: event.kind }, `notification silenced: ${event.rule} / ${event.account}`);
-      }
-      if (result.queued > 0) this.deps.queued();
-      // A total is of balances read now: an answer older than two intervals is not one.
-      await this.totals.after(runtime.config, client.id, result.fetched, now(), sourceLateAfterMs(this.intervalMs()), signal);
+      reportCommitted(this.deps, client.id, result);
+      // A total is of balances read now: an answer older than two intervals is not one (worked out only for a source some total reads).
+      await this.totals.after(runtime.config, client.id, result.fetched, now(), () => sourceLateAfterMs(this.intervalMs()), signal);
     } catch (error) {
       // Unexpected (a bug, or a store that failed mid-write): the stack is what finds it.
       log.error({ source: client.id, stack: errorStack(error) }, `cycle of ${client.id} failed: ${errorMessage(error)}`);

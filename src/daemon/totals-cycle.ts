@@ -9,6 +9,7 @@ import type { StateStore } from '../store/store.js';
 import type { Metrics } from './metrics.js';
 import type { CycleResult } from '../rules/cycle.js';
 import { applyRequests, type CommittedPlan, commitPlan, planWithHistory, SourceMemory } from './source-cycle.js';
+import { reportCommitted } from './cycle-report.js';
 import { recordPlanGauges } from './source-gauges.js';
 
 export interface TotalsCycleDeps {
@@ -48,7 +49,7 @@ export class TotalsCycle {
    * member of. `maxAgeMs`: an answer older than this is no longer a balance
    * known now. Resolves once those checks are done; never rejects.
    */
-  after(config: Config, source: string, fetched: FetchResult, at: number, maxAgeMs: number, signal: AbortSignal): Promise<void> {
+  after(config: Config, source: string, fetched: FetchResult, at: number, maxAgeMs: () => number, signal: AbortSignal): Promise<void> {
     if (config !== this.config) {
       // A new config (a reload, an election): its sources may read differently, and the store may have moved on.
       this.config = config;
@@ -59,8 +60,9 @@ export class TotalsCycle {
     if (totals.length === 0) return this.queue;
     this.answers.set(source, answerOf(fetched, at));
     const answers = new Map(this.answers);
+    const maxAge = maxAgeMs();
     this.queue = this.queue.then(async () => {
-      for (const rule of totals) if (!signal.aborted && this.config === config) await this.check(config, rule, answers, maxAgeMs, signal);
+      for (const rule of totals) if (!signal.aborted && this.config === config) await this.check(config, rule, answers, maxAge, signal);
     });
     return this.queue;
   }
@@ -76,14 +78,7 @@ export class TotalsCycle {
       recordPlanGauges(metrics, rule.source, plan, committed.written);
       const row = plan.rows[0];
       if (row?.error) log.info({ rule: rule.name, account: row.account }, `${rule.name}: ${row.error}`);
-      for (const event of committed.notified) {
-        log.info({ source: rule.source, rule: event.rule, account: event.account, kind: event.kind, alert_level: event.level }, `${event.kind}: ${event.rule} / ${event.account} (${event.level})`);
-      }
-      for (const event of committed.silenced) {
-        metrics.notificationsSilenced.inc({ rule: event.rule });
-        log.info({ rule: event.rule, account: event.account, kind: event.kind }, `notification silenced: ${event.rule} / ${event.account}`);
-      }
-      if (committed.queued > 0) this.deps.queued();
+      reportCommitted(this.deps, rule.source, committed);
     } catch (error) {
       log.error({ rule: rule.name, stack: errorStack(error) }, `check of the total ${rule.name} failed: ${errorMessage(error)}`);
     }
