@@ -63,11 +63,13 @@ export function planCycle(
     }
     const policyIn = policiesOf(rule, source.id);
     const noun = catalogOf(source).noun;
+    // One per rule, not per account: this loop runs for every account every cycle.
+    const declaredCurrency = (account: string) => catalogOf(source).currencyOf(source, rule, account) ?? null;
     for (const account of accounts) {
       const key = alertKey(rule.name, account);
       const prior = previous.get(key);
       const observation = observe(fetched, readings.get(account), noun);
-      const checked = checkAlert(rule, policyIn, source.id, account, prior, observation, now, historyOf, () => catalogOf(source).currencyOf(source, rule, account) ?? null);
+      const checked = checkAlert(rule, policyIn, source.id, account, prior, observation, now, historyOf, declaredCurrency);
       states.set(key, checked.state);
       for (const event of checked.events) events.push(event);
       rows.push(checked.row);
@@ -98,9 +100,10 @@ export function checkAlert(
   observation: Observation,
   now: number,
   historyOf: HistoryLookup,
-  declaredCurrency: () => string | null,
+  /** The currency the config gives the account, for an observation without a value and no reading before. */
+  declaredCurrency: (account: string) => string | null,
 ): CheckedOne {
-  const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? declaredCurrency());
+  const currency = observation.kind === 'value' ? observation.value.currency : (prior?.lastValue?.currency ?? declaredCurrency(account));
   const { policy, misfit } = policyIn(currency);
   const effective: Observation = misfit === undefined ? observation : { kind: 'failure', reason: `the rule does not fit this account: ${misfit}` };
   const trend =
