@@ -1,8 +1,8 @@
 import type { Config, Rule, SourceConfig } from '../config/types.js';
-import { nameMatcher } from '../glob.js';
 import { compareDecimal } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import { catalogOf } from '../sources/index.js';
+import { coverageMatcher } from '../sources/source.js';
 import type { AlertEvent, AlertState, EventKind, Level, Observation } from './alert.js';
 import { alertKey } from './alert-key.js';
 import { checkAlert, type HistoryLookup, type PolicyIn, policiesOf } from './cycle.js';
@@ -275,8 +275,7 @@ function covers(rule: Rule, sourceConfig: SourceConfig | undefined, source: stri
   if (rule.source !== source) return false;
   if (isTotalSource(source)) return account === TOTAL_ACCOUNT;
   if (!sourceConfig) return false;
-  const covered = catalogOf(sourceConfig).covers(sourceConfig, rule);
-  return covered.kind === 'fixed' ? covered.accounts.includes(account) : nameMatcher(covered.pattern)(account);
+  return coverageMatcher(catalogOf(sourceConfig).covers(sourceConfig, rule))(account);
 }
 
 function addLevelTime(tally: MutableTally, now: number): void {

@@ -1,8 +1,7 @@
-import { nameMatcher } from '../glob.js';
 import { addDecimal, compareDecimal, ZERO } from '../money/decimal.js';
 import { formatMoney, type Money } from '../money/money.js';
 import type { Result } from '../result.js';
-import type { Coverage } from '../sources/source.js';
+import { type Coverage, coverageMatcher } from '../sources/source.js';
 import type { Observation } from './alert.js';
 import { compareText } from './seen-state.js';
 
@@ -86,7 +85,7 @@ export function readTotal(
   let waiting = false;
   for (const spec of specs) {
     const { source, coverage } = spec;
-    const matches = coverage.kind === 'pattern' ? nameMatcher(coverage.pattern) : (account: string) => coverage.accounts.includes(account);
+    const matches = coverageMatcher(coverage);
     const knownOfSpec = [...known].filter((key) => key.startsWith(`${source}/`) && matches(key.slice(source.length + 1)));
     const answer = answers.get(source);
     const unread = (why: string) => {

@@ -1,3 +1,4 @@
+import { nameMatcher } from '../glob.js';
 import { decimalToString } from '../money/decimal.js';
 import type { Money } from '../money/money.js';
 import type { Failure } from '../net/failure.js';
@@ -65,6 +66,11 @@ export interface TargetProblem {
 
 /** What a rule covers in a source: accounts the config names, or a glob over the names the API answers with. */
 export type Coverage = { readonly kind: 'fixed'; readonly accounts: readonly string[] } | { readonly kind: 'pattern'; readonly pattern: string };
+
+/** Whether an account the API answered with is one the coverage takes in. */
+export function coverageMatcher(coverage: Coverage): (account: string) => boolean {
+  return coverage.kind === 'pattern' ? nameMatcher(coverage.pattern) : (account) => coverage.accounts.includes(account);
+}
 
 /**
  * What a source type knows of the accounts its config declares. The planner
