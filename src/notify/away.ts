@@ -4,6 +4,7 @@ import { alertKey } from '../rules/alert-key.js';
 import { seenLabel } from '../rules/seen-state.js';
 import type { AwayAlert, AwayDigest, AwayHappening } from './away-digest.js';
 import type { RenderOptions } from './message.js';
+import { alertName } from './alert-name.js';
 import { EVENT_WORDS } from './event-words.js';
 import { formatShortTime, formatTime } from './time.js';
 
@@ -57,7 +58,6 @@ export function awayTitle(digest: AwayDigest): string {
 
 /** "bKash agent float: fired 02:10 (critical, 8,000.00 BDT), resolved 04:30; now ok, 90,000.00 BDT". */
 export function awayLine(digest: Pick<AwayDigest, 'timezone'>, alert: AwayAlert, options: RenderOptions): string {
-  const name = alert.account !== alert.target ? `${alert.rule} · ${alert.account}` : alert.rule;
   const happened = alert.happened
     .filter((h) => h.kind !== 'repeat')
     .map((h) => {
@@ -65,7 +65,7 @@ export function awayLine(digest: Pick<AwayDigest, 'timezone'>, alert: AwayAlert,
       return `${EVENT_WORDS[h.kind]} ${formatShortTime(h.at, { ...options, timezone: digest.timezone })}${detail === ' ()' ? '' : detail}`;
     });
   const now = `${alert.now.firing ? 'still' : 'now'} ${alert.now.label}${alert.now.value ? `, ${formatMoney(alert.now.value)}` : ''}`;
-  return `${name}: ${(happened.length > 0 ? happened : ['still firing']).join(', ')}; ${now}`;
+  return `${alertName(alert)}: ${(happened.length > 0 ? happened : ['still firing']).join(', ')}; ${now}`;
 }
 
 /** The whole catch-up as plain text: the closed period, then a line per alert. */

@@ -4,6 +4,7 @@ import { membersText } from '../rules/total.js';
 import { isTopUp, sparkline } from '../rules/trend.js';
 import { summaryTitle } from './render-summary.js';
 import { awayTitle } from './away.js';
+import { alertName } from './alert-name.js';
 import { formatTime, humanDuration } from './time.js';
 
 export { formatTime, humanDuration } from './time.js';
@@ -59,10 +60,7 @@ function amount(event: AlertEvent, value: Decimal | undefined): string {
   return formatMoney({ amount: value, currency: event.value?.currency ?? null });
 }
 
-/** `bKash agent float` or, when the rule covers several accounts, `UPI · upi_fast`. */
-export function alertName(event: AlertEvent): string {
-  return event.account !== event.target ? `${event.rule} · ${event.account}` : event.rule;
-}
+export { alertName };
 
 /** One line that says it all: `[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)`. */
 export function headline(event: AlertEvent): string {
