@@ -44,6 +44,8 @@ export function parseConfigText(text: string, options: ParseOptions): LoadResult
   const { raw, indices } = parsed.success ? { raw: parsed.data, indices: identityIndices(parsed.data) } : salvage(data);
   const config = resolve(raw, options.file);
   const rawRules = listAt(data, 'rules') as (Record<string, unknown> | undefined)[];
+  // Each window's name as written, by its place in the file ('' where it has none).
+  const windowNames = listAt(data, 'time_windows').map((w) => (w && typeof w === 'object' && typeof (w as { name?: unknown }).name === 'string' ? (w as { name: string }).name : ''));
   const findings = CHECKS.flatMap((check) =>
     check({
       config,
@@ -57,8 +59,8 @@ export function parseConfigText(text: string, options: ParseOptions): LoadResult
         rule: (i) => ['rules', indices.rules[i]!],
       },
       actionsDeclared: data['actions'] !== undefined,
-      windowNames: listAt(data, 'time_windows').map((w) => (w && typeof w === 'object' && typeof (w as { name?: unknown }).name === 'string' ? (w as { name: string }).name : '')),
-      declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels'), windows: declaredIds(data, 'time_windows', 'name'), notified: notifiedIds(data) },
+      windowNames,
+      declared: { sources: declaredIds(data, 'sources'), channels: declaredIds(data, 'channels'), windows: new Set(windowNames.filter((name) => name !== '')), notified: notifiedIds(data) },
     }),
   );
   // One error per mistake: a value whose variable is missing is not also "not a URL".
@@ -85,13 +87,8 @@ function listAt(data: Record<string, unknown>, key: string): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function declaredIds(data: Record<string, unknown>, key: 'sources' | 'channels' | 'time_windows', field = 'id'): Set<string> {
-  return new Set(
-    listAt(data, key).flatMap((item) => {
-      const id = item && typeof item === 'object' ? (item as Record<string, unknown>)[field] : undefined;
-      return typeof id === 'string' ? [id] : [];
-    }),
-  );
+function declaredIds(data: Record<string, unknown>, key: 'sources' | 'channels'): Set<string> {
+  return new Set(listAt(data, key).flatMap((item) => (item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string' ? [(item as { id: string }).id] : [])));
 }
 
 function notifiedIds(data: Record<string, unknown>): Set<string> | 'every channel' {
