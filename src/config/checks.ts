@@ -6,6 +6,7 @@ import { recoveryLevels } from '../rules/thresholds.js';
 import { type Check, problem } from './check-context.js';
 import { totalsAreWellFormed } from './checks-totals.js';
 import { windowsAreKnown } from './checks-windows.js';
+import { isKnownZone } from './zone.js';
 import { actionsAreComplete, boardIsGuarded, urlsAreSecure } from './checks-http.js';
 import type { ConfigPath, Diagnostic } from './diagnostic.js';
 import type { Config, Rule, SourceConfig } from './types.js';
@@ -181,13 +182,8 @@ const summariesAreCron: Check = (context) =>
 
 const timezoneIsKnown: Check = (context) => {
   const zone = context.config.timezone;
-  if (zone === undefined) return [];
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return [];
-  } catch {
-    return [problem(context, 'error', ['timezone'], `timezone "${zone}" is not an IANA time zone; use a name such as Europe/Minsk or UTC`)];
-  }
+  if (zone === undefined || isKnownZone(zone)) return [];
+  return [problem(context, 'error', ['timezone'], `timezone "${zone}" is not an IANA time zone; use a name such as Europe/Minsk or UTC`)];
 };
 
 /** `secret`: the URL itself is a secret (a webhook), so the message must not show it. */

@@ -1,7 +1,7 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { TimeWindow } from '../notify/time-window.js';
 import { idField } from './fields.js';
+import { isKnownZone } from './zone.js';
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const dayNumber = (name: string): number | undefined => {
@@ -59,7 +59,7 @@ export const timeWindowSchema = z
     name: idField('How channels refer to this window (`active_in: office-hours`).'),
     timezone: z
       .string()
-      .refine((zone) => IANAZone.isValidZone(zone), 'is not an IANA time zone; use a name such as Asia/Dhaka or UTC')
+      .refine(isKnownZone, 'is not an IANA time zone; use a name such as Asia/Dhaka or UTC')
       .optional()
       .describe("The window's time zone (default: the config's timezone, else the host's)."),
     weekdays: z.array(checked(parseWeekdays)).min(1).optional().describe('Days it is open: ranges such as "monday:friday", or single days (default every day).'),

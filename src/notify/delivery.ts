@@ -2,7 +2,7 @@ import { backoffDelay } from '../net/backoff.js';
 import type { FailureReason } from '../net/failure.js';
 import type { AlertStore, ChannelHealthStore, OutboxMessage, OutboxStore } from '../store/store.js';
 import { awayDigest } from './away.js';
-import { isOpen, lastClosing, nextOpening, type TimeWindow } from './time-window.js';
+import type { TimeWindow } from './time-window.js';
 import type { Channel, Message, RefusedRecipient } from './message.js';
 import { deliveryFailureNotice } from './notices.js';
 
@@ -86,6 +86,8 @@ export async function drainOutbox(deps: DeliveryDeps, signal: AbortSignal): Prom
 async function holdOrCatchUp(deps: DeliveryDeps, id: string, rows: readonly OutboxMessage[]): Promise<readonly OutboxMessage[]> {
   const window = deps.windowOf?.(id);
   if (!window) return rows;
+  // Loaded only for a channel with a window: it brings Luxon, which a daemon without windows never needs.
+  const { isOpen, lastClosing, nextOpening } = await import('./time-window.js');
   const now = deps.now();
   if (!isOpen(window, now)) {
     // A window that never opens within the horizon is looked at again in a day (the config may change).
