@@ -158,8 +158,8 @@ function channelsText(health: readonly ChannelHealth[], config: StateLocation, n
   const channels = withWindowedChannels(health, config);
   if (channels.length === 0) return 'Channels: nothing sent yet.';
   const when = (ms: number | null) => (ms === null ? '-' : `${formatTime(ms, render)} (${humanDuration(now - ms)} ago)`);
-  // The hours column only when some channel has hours: for the others it would only say "always".
-  const windowed = hours !== undefined && config.windows.size > 0;
+  // The hours column only when some channel has hours (`hours` is loaded then): for the others it would only say "always".
+  const windowed = hours !== undefined;
   return `Channels:\n${renderTable(
     ['CHANNEL', ...(windowed ? ['HOURS'] : []), 'HEALTH', 'LAST SUCCESS', 'LAST FAILURE', 'WAITING', 'GIVEN UP (1 DAY)'],
     channels.map((c) => [
@@ -183,24 +183,25 @@ function withWindowedChannels(health: readonly ChannelHealth[], config: StateLoc
   return [...health, ...quiet];
 }
 
+/** Whether a window is open now, and when that changes: it closes (while open) or opens next (while closed). */
+function windowNow(hours: Hours, window: TimeWindow, now: number): { readonly open: boolean; readonly next: number | undefined } {
+  const open = hours.isOpen(window, now);
+  return { open, next: open ? hours.nextClosing(window, now) : hours.nextOpening(window, now) };
+}
+
 /** "open until Fri 18:00 (office-hours)", "closed, opens Mon 09:00 (office-hours)", or "always". */
 function hoursText(window: TimeWindow | undefined, now: number, render: RenderOptions, hours: Hours | undefined): string {
   if (!window || !hours) return 'always';
-  const { isOpen, nextClosing, nextOpening } = hours;
   const zone = { ...render, timezone: window.timezone };
-  if (isOpen(window, now)) {
-    const closes = nextClosing(window, now);
-    return `open${closes === undefined ? '' : ` until ${formatShortTime(closes, zone)}`} (${window.name})`;
-  }
-  const opens = nextOpening(window, now);
-  return `closed, ${opens === undefined ? 'opens not within a year' : `opens ${formatShortTime(opens, zone)}`} (${window.name})`;
+  const { open, next } = windowNow(hours, window, now);
+  if (open) return `open${next === undefined ? '' : ` until ${formatShortTime(next, zone)}`} (${window.name})`;
+  return `closed, ${next === undefined ? 'opens not within a year' : `opens ${formatShortTime(next, zone)}`} (${window.name})`;
 }
 
 function channelsJson(health: readonly ChannelHealth[], config: StateLocation, now: number, hours: Hours | undefined) {
   return withWindowedChannels(health, config).map((c) => {
     const window = hours && config.windows.get(c.channel);
-    const open = window ? hours.isOpen(window, now) : true;
-    const next = window ? (open ? hours.nextClosing(window, now) : hours.nextOpening(window, now)) : undefined;
+    const { open, next } = window ? windowNow(hours, window, now) : { open: true, next: undefined };
     return {
       ...channelJson(c, config.channels),
       window: window ? { name: window.name, timezone: window.timezone, open, ...(open ? { closes_at: next === undefined ? null : new Date(next).toISOString() } : { opens_at: next === undefined ? null : new Date(next).toISOString() }) } : null,
