@@ -60,7 +60,6 @@ function amount(event: AlertEvent, value: Decimal | undefined): string {
   return formatMoney({ amount: value, currency: event.value?.currency ?? null });
 }
 
-export { alertName };
 
 /** One line that says it all: `[CRITICAL] bKash agent float: 8,500.00 BDT (below 10,000.00)`. */
 export function headline(event: AlertEvent): string {
