@@ -85,6 +85,41 @@ export interface Acknowledgement {
   readonly at: number;
 }
 
+/** Every field of an alert state, each present (undefined when unset): see observedState. */
+type EveryField = { readonly [K in keyof Required<AlertState>]: AlertState[K] | undefined };
+
+/**
+ * The state after an observation, written out field by field rather than
+ * spread: every state then has one shape, so the daemon's and backtest's hot
+ * path (one per account per check) reads and copies them at full speed. A field
+ * added to AlertState fails to compile here until it is carried over.
+ */
+export function observedState(state: AlertState, observed: Pick<EveryField, 'failures' | 'noDataSince' | 'missingSince' | 'lastValue' | 'previousValue' | 'lastObservedAt' | 'warnStreak' | 'criticalStreak'>): AlertState {
+  const every: EveryField = {
+    level: state.level,
+    since: state.since,
+    warnStreak: observed.warnStreak,
+    criticalStreak: observed.criticalStreak,
+    failures: observed.failures,
+    noDataSince: observed.noDataSince,
+    missingSince: observed.missingSince,
+    lastValue: observed.lastValue,
+    lastObservedAt: observed.lastObservedAt,
+    previousValue: observed.previousValue,
+    lastNotifiedAt: state.lastNotifiedAt,
+    runwaySince: state.runwaySince,
+    projection: state.projection,
+    dropSince: state.dropSince,
+    dropRatio: state.dropRatio,
+    acknowledged: state.acknowledged,
+    members: state.members,
+    joined: state.joined,
+    told: state.told,
+    escalated: state.escalated,
+  };
+  return every as AlertState;
+}
+
 export function initialState(now: number): AlertState {
   return { level: 'ok', since: now, warnStreak: 0, criticalStreak: 0, failures: 0 };
 }

@@ -1,6 +1,6 @@
 import { compareDecimal, type Decimal } from '../money/decimal.js';
 import { formatMoney, type Money, sameMoney } from '../money/money.js';
-import { type AlertEvent, type AlertState, type EventKind, initialState, isFiring, type Level, LEVEL_SEVERITY, type Observation, type RulePolicy } from './alert.js';
+import { type AlertEvent, type AlertState, type EventKind, initialState, isFiring, type Level, LEVEL_SEVERITY, type Observation, observedState, type RulePolicy } from './alert.js';
 import { type DropMeasure, dropLimitText } from './drop.js';
 import type { Projection } from './trend.js';
 
@@ -112,8 +112,7 @@ function onValue(policy: RulePolicy, account: string, state: AlertState, reading
   const warnStreak = below(value, policy.thresholds.warn) || below(value, policy.thresholds.critical) ? state.warnStreak + 1 : 0;
   const criticalStreak = below(value, policy.thresholds.critical) ? state.criticalStreak + 1 : 0;
   const level = nextLevel(state.level, value, { warn: warnStreak, critical: criticalStreak }, policy);
-  const observed: AlertState = {
-    ...state,
+  const observed = observedState(state, {
     failures: 0,
     noDataSince: undefined,
     missingSince: undefined,
@@ -122,7 +121,7 @@ function onValue(policy: RulePolicy, account: string, state: AlertState, reading
     lastObservedAt: now,
     warnStreak,
     criticalStreak,
-  };
+  });
   if (level === state.level) return { state: observed, events: events.length === 0 ? NO_EVENTS : events };
   // `since` marks the start of a firing episode: kept through escalation and improvement.
   const since = state.level === 'ok' || level === 'ok' ? now : state.since;
