@@ -4,7 +4,6 @@ import type { Money } from '../money/money.js';
 import { catalogOf } from '../sources/index.js';
 import { coverageMatcher } from '../sources/source.js';
 import type { AlertEvent, AlertState, EventKind, Level, Observation } from './alert.js';
-import { alertKey } from './alert-key.js';
 import { checkAlert, type HistoryLookup, type PolicyIn, policiesOf } from './cycle.js';
 import type { Reading } from './drop.js';
 import { STANDING_LOOKBACK_MS } from './drop.js';
@@ -134,13 +133,26 @@ class ReadingBuffer {
   }
 }
 
+/** One rule on one account: its policy, its state as the replay goes, and what it would have done. */
+interface Slot {
+  readonly rule: Rule;
+  readonly policyIn: PolicyIn;
+  state: AlertState | undefined;
+  tally: MutableTally | undefined;
+}
+
+/** One stored account the replay has met: the rules that cover it, its recent readings, and when it was last read. */
+interface Watched {
+  readonly source: string;
+  readonly account: string;
+  readonly slots: readonly Slot[];
+  readonly readings: ReadingBuffer;
+  lastSeen: number | undefined;
+}
+
 export class Replay {
-  private readonly states = new Map<string, AlertState>();
-  private readonly tallies = new Map<string, MutableTally>();
-  private readonly buffers = new Map<string, ReadingBuffer>();
-  private readonly lastSeen = new Map<string, number>();
-  private readonly rulesFor = new Map<string, readonly Rule[]>();
-  private readonly policies = new Map<Rule, PolicyIn>();
+  /** By source, then account: looked up once per observation without building a key. */
+  private readonly watched = new Map<string, Map<string, Watched>>();
   private readonly sources: ReadonlyMap<string, SourceConfig>;
   private readonly rules: readonly Rule[];
   private readonly keepMs: number;
@@ -166,22 +178,20 @@ export class Replay {
   /** Replays one stored observation; they must come in time order. */
   observe(o: ReplayedObservation): void {
     this.first ??= o.at;
-    const where = `${o.source}\u0000${o.account}`;
-    const rules = this.coveringRules(where, o.source, o.account);
-    if (rules.length === 0) return;
-    const previous = this.lastSeen.get(where);
-    this.lastSeen.set(where, o.at);
+    const watched = this.watchedOf(o.source, o.account);
+    if (watched.slots.length === 0) return;
+    const previous = watched.lastSeen;
+    watched.lastSeen = o.at;
     if (previous !== undefined) {
       const gap = o.at - previous;
       if (gap > this.options.intervalMs * 1.5) this.sparse = true;
-      if (gap > this.options.holdsMs) this.replayGap(rules, o.source, o.account, previous, o.at);
+      if (gap > this.options.holdsMs) this.replayGap(watched, previous, o.at);
     }
-    let buffer = this.buffers.get(where);
-    if (!buffer) this.buffers.set(where, (buffer = new ReadingBuffer()));
-    const readings = buffer;
+    const readings = watched.readings;
     const historyOf: HistoryLookup = (_account, since) => readings.since(since, o.at);
-    for (const rule of rules) this.check(rule, o.source, o.account, { kind: 'value', value: o.value }, o.at, historyOf);
-    buffer.push({ at: o.at, value: o.value }, this.keepMs);
+    const observation: Observation = { kind: 'value', value: o.value };
+    for (const slot of watched.slots) this.check(slot, watched, observation, o.at, historyOf);
+    readings.push({ at: o.at, value: o.value }, this.keepMs);
   }
 
   /**
@@ -189,29 +199,22 @@ export class Replay {
    * source failed. Each schedule interval past the reading's hold is a failed
    * check, up to `stale_after` of them (then a no-data alert fires, as it would have).
    */
-  private replayGap(rules: readonly Rule[], source: string, account: string, from: number, to: number): void {
+  private replayGap(watched: Watched, from: number, to: number): void {
     this.gaps += 1;
     const failure: Observation = { kind: 'failure', reason: 'no reading in the stored history' };
-    for (const rule of rules) {
-      for (let k = 1; k <= rule.stale_after; k += 1) {
+    for (const slot of watched.slots) {
+      for (let k = 1; k <= slot.rule.stale_after; k += 1) {
         const at = from + this.options.holdsMs + k * this.options.intervalMs;
         if (at >= to) break;
-        this.check(rule, source, account, failure, at, () => []);
+        this.check(slot, watched, failure, at, () => []);
       }
     }
   }
 
-  private check(rule: Rule, source: string, account: string, observation: Observation, now: number, historyOf: HistoryLookup): void {
-    const key = alertKey(rule.name, account);
-    let policyIn = this.policies.get(rule);
-    if (!policyIn) this.policies.set(rule, (policyIn = policiesOf(rule, source)));
-    const checked = checkAlert(rule, policyIn, source, account, this.states.get(key), observation, now, historyOf, () => null);
-    this.states.set(key, checked.state);
-    let tally = this.tallies.get(key);
-    if (!tally) {
-      tally = { rule: rule.name, source, account, notifications: {}, byChannel: {}, warningMs: 0, criticalMs: 0, episodes: 0, longestEpisodeMs: 0, lowest: null, firstFirings: [], observations: 0, timeline: [], checkedAt: now, level: 'ok' };
-      this.tallies.set(key, tally);
-    }
+  private check(slot: Slot, watched: Watched, observation: Observation, now: number, historyOf: HistoryLookup): void {
+    const checked = checkAlert(slot.rule, slot.policyIn, watched.source, watched.account, slot.state, observation, now, historyOf, () => null);
+    slot.state = checked.state;
+    const tally = (slot.tally ??= newTally(slot.rule.name, watched.source, watched.account, now));
     addLevelTime(tally, now);
     tally.level = checked.state.level;
     if (observation.kind === 'value') {
@@ -224,11 +227,25 @@ export class Replay {
     }
   }
 
-  private coveringRules(where: string, source: string, account: string): readonly Rule[] {
-    let found = this.rulesFor.get(where);
+  private watchedOf(source: string, account: string): Watched {
+    let accounts = this.watched.get(source);
+    if (!accounts) this.watched.set(source, (accounts = new Map()));
+    let found = accounts.get(account);
     if (found) return found;
-    found = this.rules.filter((rule) => covers(rule, this.sources.get(rule.source), source, account));
-    this.rulesFor.set(where, found);
+    const slots = this.rules
+      .filter((rule) => covers(rule, this.sources.get(rule.source), source, account))
+      .map((rule): Slot => ({ rule, policyIn: this.policyOf(rule, source), state: undefined, tally: undefined }));
+    found = { source, account, slots, readings: new ReadingBuffer(), lastSeen: undefined };
+    accounts.set(account, found);
+    return found;
+  }
+
+  private readonly policies = new Map<Rule, PolicyIn>();
+
+  /** One policy per rule, shared by its accounts (it caches the levels per currency). */
+  private policyOf(rule: Rule, source: string): PolicyIn {
+    let found = this.policies.get(rule);
+    if (!found) this.policies.set(rule, (found = policiesOf(rule, source)));
     return found;
   }
 
@@ -237,17 +254,22 @@ export class Replay {
     const rules = this.rules.map((rule): RuleTally => {
       const alerts: AlertTally[] = [];
       const unjudged: { account: string; why: string }[] = [];
-      for (const [key, tally] of this.tallies) {
-        if (tally.rule !== rule.name) continue;
-        const state = this.states.get(key);
-        const lastSeen = this.lastSeen.get(`${tally.source}\u0000${tally.account}`) ?? tally.checkedAt;
-        addLevelTime(tally, Math.min(until, lastSeen + this.options.holdsMs));
-        if (state && state.level !== 'ok') tally.longestEpisodeMs = Math.max(tally.longestEpisodeMs, Math.min(until, lastSeen) - state.since);
-        const { checkedAt: _at, level: _level, ...rest } = tally;
-        alerts.push(rest);
-        if (tally.observations < rule.for) unjudged.push({ account: tally.account, why: `${tally.observations} observation${tally.observations === 1 ? '' : 's'} in the period, fewer than for: ${rule.for}` });
+      for (const accounts of this.watched.values()) {
+        for (const watched of accounts.values()) {
+          const slot = watched.slots.find((s) => s.rule === rule);
+          const tally = slot?.tally;
+          if (!tally) continue;
+          const lastSeen = watched.lastSeen ?? tally.checkedAt;
+          addLevelTime(tally, Math.min(until, lastSeen + this.options.holdsMs));
+          const state = slot.state;
+          if (state && state.level !== 'ok') tally.longestEpisodeMs = Math.max(tally.longestEpisodeMs, Math.min(until, lastSeen) - state.since);
+          const { checkedAt: _at, level: _level, ...rest } = tally;
+          alerts.push(rest);
+          if (tally.observations < rule.for) unjudged.push({ account: tally.account, why: `${tally.observations} observation${tally.observations === 1 ? '' : 's'} in the period, fewer than for: ${rule.for}` });
+        }
       }
       alerts.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+      unjudged.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
       return { rule: rule.name, alerts, noHistory: this.unseenTargets(rule, alerts), unjudged };
     });
     const footnotes: string[] = [];
@@ -276,6 +298,10 @@ function covers(rule: Rule, sourceConfig: SourceConfig | undefined, source: stri
   if (isTotalSource(source)) return account === TOTAL_ACCOUNT;
   if (!sourceConfig) return false;
   return coverageMatcher(catalogOf(sourceConfig).covers(sourceConfig, rule))(account);
+}
+
+function newTally(rule: string, source: string, account: string, now: number): MutableTally {
+  return { rule, source, account, notifications: {}, byChannel: {}, warningMs: 0, criticalMs: 0, episodes: 0, longestEpisodeMs: 0, lowest: null, firstFirings: [], observations: 0, timeline: [], checkedAt: now, level: 'ok' };
 }
 
 function addLevelTime(tally: MutableTally, now: number): void {
