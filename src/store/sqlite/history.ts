@@ -3,7 +3,9 @@ import type { Money } from '../../money/money.js';
 import { byAccount, type EventRow, type ObservationRow, toLoggedEvent, toMoney, toObserved } from '../rows.js';
 import { SQL } from '../sql.js';
 import { type HistoryStore, type Observed, SILENCE_MEMORY_MS, type SourcedObservation } from '../store.js';
+import type { ObservationTuple } from './observation-batch.js';
 import { lazy } from './shared.js';
+import { canStreamOnWorker, streamFromFile } from './stream.js';
 
 /** Observations handed on at once while streaming. */
 const STREAM_BATCH = 5_000;
@@ -43,8 +45,12 @@ export function sqliteHistory(db: Database.Database): HistoryStore {
     },
 
     async *streamObservations(since, until): AsyncIterable<readonly SourcedObservation[]> {
-      // Stepped row by row, as arrays (no object per row to build and drop), handed on a batch at a time: an await per row costs more than the row.
-      const rows = db.prepare(SQL.observationsBetween).raw(true).iterate(since, until) as IterableIterator<[string, string, number, string, number, string | null]>;
+      // A file is read on a thread of its own (see stream.ts); an in-memory database has only this connection.
+      if (!db.memory && canStreamOnWorker()) {
+        yield* streamFromFile(db.name, since, until);
+        return;
+      }
+      const rows = db.prepare(SQL.observationsBetween).raw(true).iterate(since, until) as IterableIterator<ObservationTuple>;
       let batch: SourcedObservation[] = [];
       for (const [source, account, at, units, scale, currency] of rows) {
         batch.push({ source, account, at, value: { amount: { units: BigInt(units), scale }, currency } });
