@@ -191,7 +191,8 @@ export class Replay {
     const historyOf: HistoryLookup = (_account, since) => readings.since(since, o.at);
     const observation: Observation = { kind: 'value', value: o.value };
     for (const slot of watched.slots) this.check(slot, watched, observation, o.at, historyOf);
-    readings.push({ at: o.at, value: o.value }, this.keepMs);
+    // The observation is a reading already (a time and a value): held as it is, not copied into a new object.
+    readings.push(o, this.keepMs);
   }
 
   /**
