@@ -4,6 +4,7 @@ import type { CommandIo } from '../cli/io.js';
 import { configPath } from '../config/file.js';
 import { parseDuration } from '../config/duration.js';
 import type { Config } from '../config/types.js';
+import { REPLAY_HEAP_GROWING_PERCENT, tuneHeap } from '../daemon/heap.js';
 import { scheduleIntervalMs } from '../daemon/scheduler.js';
 import type { RenderOptions } from '../notify/message.js';
 import { backtestJson, comparedRules, renderBacktest, renderComparison, ruleDifference } from '../report/backtest.js';
@@ -83,6 +84,7 @@ export async function backtest(options: BacktestOptions, io: CommandIo): Promise
   }
   const state = options.state === undefined ? config.state : isPostgresUrl(options.state) ? options.state : path.resolve(options.state);
   if (!mayHoldState(state)) throw new ExitError(1, `no state at ${state}: nothing has been recorded yet to replay`);
+  tuneHeap(REPLAY_HEAP_GROWING_PERCENT);
   const { result, previous } = await replayHistory({ config, ...(before ? { before } : {}), since, until, state, ...(options.rule === undefined ? {} : { rule: options.rule }) });
   const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
   if (options.json) {

@@ -8,7 +8,7 @@ import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { ExitError } from '../cli/exit-error.js';
 import { type FirstFetches, startFirstFetches } from '../daemon/first-fetch.js';
-import { tuneHeapForDaemon } from '../daemon/heap.js';
+import { tuneHeap } from '../daemon/heap.js';
 import type { Logger } from '../daemon/logger.js';
 import { isPostgresUrl } from '../store/location.js';
 import { defaultSourceDeps } from '../sources/deps.js';
@@ -53,7 +53,7 @@ function untilStopSignal(log: Logger): Promise<string> {
 
 /** `balance-watch run`: the daemon, until SIGTERM or SIGINT; reloads on SIGHUP and when the file changes. */
 export async function run(options: RunOptions, io: CommandIo): Promise<void> {
-  tuneHeapForDaemon();
+  tuneHeap();
   const file = configPath(options.config, io.env);
   const config = await loadConfigOrExit(options.config, io, 1);
   const sourceDeps = defaultSourceDeps();

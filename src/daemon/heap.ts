@@ -11,19 +11,28 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const HEAP_GROWING_PERCENT = 30;
 
-/** The V8 flag `run` sets, unless the operator put their own on the node command line. */
-export function daemonHeapFlag(execArgv: readonly string[]): string | undefined {
+/**
+ * The same for `backtest`, which makes garbage far faster than it keeps
+ * anything (each observation is held a few hours of history, then dropped):
+ * at V8's default it peaked near 380 MB for 8.6 million observations while
+ * holding 50; at 100 % it stays near 210 MB for no more time (30 % costs half
+ * as much time again in collections).
+ */
+export const REPLAY_HEAP_GROWING_PERCENT = 100;
+
+/** The V8 flag to set, unless the operator put their own on the node command line. */
+export function heapFlag(execArgv: readonly string[], percent = HEAP_GROWING_PERCENT): string | undefined {
   const own = execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg));
-  return own ? undefined : `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+  return own ? undefined : `--heap-growing-percent=${percent}`;
 }
 
 /**
- * Applied by `run` only, at start. V8 reads this setting at each full
+ * Applied by `run` (and `backtest`, with its own percentage) at start. V8 reads this setting at each full
  * collection, so setting it from inside the process takes effect; the young
  * generation's size is fixed when the process starts, so the bin's first line
  * sets that one (`--max-semi-space-size`).
  */
-export function tuneHeapForDaemon(execArgv: readonly string[] = process.execArgv): void {
-  const flag = daemonHeapFlag(execArgv);
+export function tuneHeap(percent = HEAP_GROWING_PERCENT, execArgv: readonly string[] = process.execArgv): void {
+  const flag = heapFlag(execArgv, percent);
   if (flag) setFlagsFromString(flag);
 }
