@@ -73,6 +73,19 @@ describe.each(ENGINES)('the state store on $name', (engine) => {
       await store.close();
     });
 
+    it('keeps names with quotes, backslashes and non-Latin letters, and units beyond 64 bits, exactly as written', async () => {
+      const { store } = await engine.create();
+      const rule = 'Float "main" \\ ₹';
+      const account = 'упи_"a"\\b';
+      const huge = { amount: { units: 2n ** 80n + 1n, scale: 2 }, currency: 'INR' };
+      const state = { ...initialState(T0), level: 'warning' as const, lastValue: huge, acknowledged: { by: 'Ann "the" \\ treasurer', note: 'on it\n', at: T0 } };
+      await store.commitCycle({ source: 'apay', now: T0, alerts: [{ rule, account, state }], observations: [{ account, value: huge }, { account: 'plain', value: { amount: { units: -5n, scale: 0 }, currency: null } }], outbox: [] });
+      expect(await store.alerts()).toEqual([{ rule, account, source: 'apay', state, updatedAt: T0 }]);
+      expect(await store.valueAt('apay', account, T0)).toEqual(huge);
+      expect(await store.valueAt('apay', 'plain', T0)).toEqual({ amount: { units: -5n, scale: 0 }, currency: null });
+      await store.close();
+    });
+
     it('acknowledges an alert and takes it back: the state at once, the timeline, and requests for the daemon, latest first', async () => {
       const { store } = await engine.create();
       const state = { ...initialState(T0), level: 'warning' as const, lastValue: bdt(4_500_000n) };
