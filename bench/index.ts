@@ -49,15 +49,18 @@ log(`   peak RSS of the benchmark process: ${peakRssMb()} MB`);
 
 // The same cycles as a user runs them: the whole `run` process, measured from outside.
 const whole: WholeCycle[] = [];
-for (const systems of quick ? [1_000, 10_000] : [1_000, 10_000, 50_000]) whole.push(await benchWholeCycle(systems, quick ? 5 : 10));
+// 10k, 50k and 100k in one run, so that the growth shows: it must be linear.
+for (const systems of quick ? [1_000, 10_000] : [1_000, 10_000, 50_000, 100_000]) whole.push(await benchWholeCycle(systems, quick ? 5 : 10));
 for (const w of whole) {
-  const goal = w.systems === 10_000 ? ' (goals at 10,000: < 250 ms CPU, < 120 MB)' : '';
+  const goal = w.systems === 10_000 ? ' (goals at 10,000: < 250 ms CPU, < 110 MB)' : w.systems === 100_000 ? ' (goals at 100,000: < 1,000 ms CPU, < 300 MB)' : '';
   log(`2w. whole \`run\` process, ${w.systems} balances, 1 s schedule: ${ms(w.cpuMsPerCycle)} of CPU per cycle over ${w.cycles} cycles, RSS ${w.rssMb} MB (at most ${w.rssMaxMb})${goal}`);
 }
 const whole10k = whole.find((w) => w.systems === 10_000);
 const whole50k = whole.find((w) => w.systems === 50_000);
 const wholeScaling = whole10k && whole50k ? round(whole50k.cpuMsPerCycle / whole10k.cpuMsPerCycle, 2) : undefined;
 if (wholeScaling !== undefined) log(`    50,000 vs 10,000: ${wholeScaling}× the CPU per cycle (linear would be 5×)`);
+const whole100k = whole.find((w) => w.systems === 100_000);
+if (whole10k && whole100k) log(`    100,000 vs 10,000: ${round(whole100k.cpuMsPerCycle / whole10k.cpuMsPerCycle, 2)}× the CPU per cycle (linear would be 10×)`);
 const startUp = await benchStartToFirstRequest(5);
 log(`2s. process start to the first request the simulator receives: median ${ms(startUp.medianMs)} of ${startUp.runs} starts, slowest ${ms(startUp.maxMs)} (goal < 500 ms)`);
 
