@@ -12,6 +12,13 @@ import { channelsYaml, SIM_APAY_KEY, SIM_BEPAID_SECRET, simulatedConfig } from '
 
 const EVERY_SECOND = '* * * * * *';
 
+/** bKash with a warning at 50,000 and a critical at 10,000: the routing and escalation tests add their notify and steps. */
+const BKASH_WARN_AND_CRITICAL = `  - name: bKash agent float
+    source: apay
+    payment_system: bkash_a
+    warn_below: 50000
+    critical_below: 10000`;
+
 describe('balance-watch run', () => {
   const harness = simulatedDaemons();
   let sim: Simulator;
@@ -144,11 +151,7 @@ describe('balance-watch run', () => {
   it('routes by level: a warning to Slack only, the escalation to critical to both, and the resolve to both', async () => {
     writeConfig({
       extra: channels(),
-      rules: `  - name: bKash agent float
-    source: apay
-    payment_system: bkash_a
-    warn_below: 50000
-    critical_below: 10000
+      rules: `${BKASH_WARN_AND_CRITICAL}
     notify:
       warning: [treasury]
       critical: [treasury, finance]`,
@@ -170,11 +173,7 @@ describe('balance-watch run', () => {
   it('escalates a critical nobody acknowledges to email, and an acknowledgement stops the next step', async () => {
     writeConfig({
       extra: channels(),
-      rules: `  - name: bKash agent float
-    source: apay
-    payment_system: bkash_a
-    warn_below: 50000
-    critical_below: 10000
+      rules: `${BKASH_WARN_AND_CRITICAL}
     notify: [treasury]
     escalate:
       - { after: 2s, notify: [finance] }
