@@ -5,8 +5,8 @@ import { catalogOf } from '../sources/index.js';
 import { coverageMatcher } from '../sources/source.js';
 import type { AlertEvent, AlertState, EventKind, Level, Observation } from './alert.js';
 import { checkAlert, type HistoryLookup, type PolicyIn, policiesOf } from './cycle.js';
-import type { Reading } from './drop.js';
 import { STANDING_LOOKBACK_MS } from './drop.js';
+import { ReadingBuffer } from './reading-buffer.js';
 import { isTotalSource, TOTAL_ACCOUNT } from './total.js';
 
 /*
@@ -100,37 +100,6 @@ interface MutableTally {
   /** When the level was last checked, and what it was then: time is added to a level up to the next check. */
   checkedAt: number;
   level: Level;
-}
-
-/** Readings of one account, oldest first; the front is dropped once older than the longest window any rule asks for. */
-class ReadingBuffer {
-  private readings: Reading[] = [];
-  private start = 0;
-
-  push(reading: Reading, keepMs: number): void {
-    this.readings.push(reading);
-    const oldest = reading.at - keepMs;
-    while (this.start < this.readings.length && this.readings[this.start]!.at < oldest) this.start += 1;
-    // Compacted now and then rather than shifted every time: a shift is a copy.
-    if (this.start > 64 && this.start * 2 > this.readings.length) {
-      this.readings = this.readings.slice(this.start);
-      this.start = 0;
-    }
-  }
-
-  /** Readings at or after `since`, before `before` (the reading being checked is not history yet). */
-  since(since: number, before: number): Reading[] {
-    let lo = this.start;
-    let hi = this.readings.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.readings[mid]!.at < since) lo = mid + 1;
-      else hi = mid;
-    }
-    const found: Reading[] = [];
-    for (let i = lo; i < this.readings.length && this.readings[i]!.at < before; i += 1) found.push(this.readings[i]!);
-    return found;
-  }
 }
 
 /** One rule on one account: its policy, its state as the replay goes, and what it would have done. */
