@@ -4,7 +4,7 @@ import { formatMoney } from '../money/money.js';
 import { EVENT_WORDS } from '../notify/event-words.js';
 import { topUpLines } from '../notify/format.js';
 import { ratioText } from '../rules/drop.js';
-import { humanDuration } from '../notify/time.js';
+import { formatterOf, humanDuration, systemZone } from '../notify/time.js';
 import type { Thresholds } from '../rules/thresholds.js';
 import type { ChannelHealth } from '../store/store.js';
 import { isChannelFailing, isChannelUp, readingHoldsMs } from '../store/store.js';
@@ -36,8 +36,7 @@ function sourceCell(r: BoardRow): string {
 }
 
 function timeFormatter(zone: string | undefined, now: number): TimeText {
-  const timeZone = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const format = formatterOf('seconds', zone ?? systemZone());
   const today = format.format(now).slice(0, 10);
   return (ms, precision = 'seconds') => {
     const text = format.format(ms).replace(',', '');
@@ -219,7 +218,7 @@ function chartHeading(board: Board, time: (ms: number) => string): string {
 export function renderBoardMain(board: Board, view: BoardView = { tv: false }): string {
   const time = timeFormatter(board.timezone, board.generatedAt);
   const now = board.generatedAt;
-  const zone = escapeHtml(board.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const zone = escapeHtml(board.timezone ?? systemZone());
   const role = board.role === 'follower' ? ` · this replica follows${board.leader ? ` ${escapeHtml(board.leader)}` : ''}; the leader acts` : '';
   const levels = levelsFormatter();
   const hold = readingHoldsMs(board.intervalMs);

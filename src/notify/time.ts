@@ -27,22 +27,30 @@ export function humanDuration(ms: number): string {
  * until a major GC (a backtest report of 1,000 alerts made 60 MB of them).
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterOf(style: 'long' | 'short', zone: string): Intl.DateTimeFormat {
+const STYLES = {
+  long: ['en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }],
+  /** The board's: `2026-11-21, 14:05:09`. */
+  seconds: ['en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }],
+  short: ['en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }],
+} as const satisfies Record<string, readonly [string, Intl.DateTimeFormatOptions]>;
+
+export function formatterOf(style: keyof typeof STYLES, zone: string): Intl.DateTimeFormat {
   const key = `${style} ${zone}`;
   let found = formatters.get(key);
   if (!found) {
-    found =
-      style === 'long'
-        ? new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-        : new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const [locale, options] = STYLES[style];
+    found = new Intl.DateTimeFormat(locale, { timeZone: zone, ...options });
     formatters.set(key, found);
   }
   return found;
 }
 
-let systemZone: string | undefined;
+let machineZone: string | undefined;
+/** The machine's time zone, asked once. */
+export const systemZone = (): string => (machineZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
+
 /** The zone times are shown in: the configured one, else the machine's. */
-const zoneOf = (options: RenderOptions): string => options.timezone ?? (systemZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
+const zoneOf = (options: RenderOptions): string => options.timezone ?? systemZone();
 
 /** `2026-11-21 14:05 Europe/Minsk`: a timestamp in the configured zone. */
 export function formatTime(ms: number, options: RenderOptions): string {
