@@ -4,13 +4,14 @@
 #   docker run -d --name balance-watch -v "$PWD/config.yaml:/config/config.yaml:ro" \
 #     -v balance-watch-data:/data -p 9464:9464 --env-file balance-watch.env balance-watch
 
-# Build stage: compiles TypeScript and better-sqlite3's native module.
+# Build stage: bundles the TypeScript (esbuild) and builds better-sqlite3's native module.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 # `prepare` builds dist/ during the install.
 RUN npm ci --no-audit --no-fund \

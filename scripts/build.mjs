@@ -1,0 +1,92 @@
+// Bundles the CLI into dist/ with esbuild: one file per entry point, with the
+// commands, channels and pages that only some runs need split into chunks
+// loaded on demand (every `await import()` in src is a split point).
+// Type-checking is `npm run typecheck`'s job; esbuild only strips types.
+import { chmodSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/*
+ * Three parts of axios that balance-watch never uses and that cost start-up time
+ * and memory when axios loads: its fetch adapter, which touches fetch and
+ * Request at load and so makes Node load its whole fetch stack (undici), and
+ * form-data (with mime-db's 180 KB table), for multipart bodies, and its
+ * utils' look at the global FormData, which loads undici too. The client always
+ * names the http adapter and sends strings (src/net/client.ts). A patch that no
+ * longer matches (a new axios) fails the build rather than going quietly stale.
+ */
+const AXIOS_UTILS_FORMDATA = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+const STUBS = {
+  'axios-fetch-adapter': 'export const getFetch = () => false; export default false;',
+  'form-data': "export default class FormData { constructor() { throw new Error('balance-watch sends no multipart forms'); } }",
+};
+/*
+ * zod's classic API re-exports every language's messages (z.locales), half of
+ * its code in the bundle; balance-watch words its own messages
+ * (src/config/zod-issues.ts) and zod defaults to English, which it imports itself.
+ */
+const trimZod = {
+  name: 'trim-zod',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /node_modules[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer) ? { path: 'zod-locales', namespace: 'stub', pluginData: { en: path.join(path.dirname(args.importer), '../locales/en.js') } } : undefined,
+    );
+    bundle.onLoad({ filter: /^zod-locales$/, namespace: 'stub' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.pluginData.en)};`, loader: 'js', resolveDir: path.dirname(args.pluginData.en) }));
+  },
+};
+
+const trimAxios = {
+  name: 'trim-axios',
+  setup(bundle) {
+    const inAxios = (importer) => /node_modules[\\/]axios[\\/]/.test(importer);
+    bundle.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) => (inAxios(args.importer) && args.importer.includes('adapters') ? { path: 'axios-fetch-adapter', namespace: 'stub' } : undefined));
+    bundle.onResolve({ filter: /^form-data$/ }, (args) => (inAxios(args.importer) ? { path: 'form-data', namespace: 'stub' } : undefined));
+    bundle.onLoad({ filter: /node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(AXIOS_UTILS_FORMDATA)) throw new Error(`axios's utils.js changed: review the FormData patch in scripts/build.mjs`);
+      return { contents: source.replace(AXIOS_UTILS_FORMDATA, 'const FormDataCtor = undefined;'), loader: 'js' };
+    });
+    bundle.onLoad({ filter: /^(axios-fetch-adapter|form-data)$/, namespace: 'stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
+  },
+};
+
+const outdir = 'dist/cli';
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: {
+    main: 'src/cli/main.ts',
+    // A worker thread's own entry, loaded by URL next to the chunk that starts it (src/store/sqlite/stream.ts).
+    'stream-worker': 'src/store/sqlite/stream-worker.ts',
+  },
+  outdir,
+  plugins: [trimAxios, trimZod],
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: '[name]-[hash]',
+  // Every output in one folder: a chunk's import.meta.url then finds the worker and package.json as the entry does.
+  external: [
+    // A native addon, loaded from node_modules as built for this machine.
+    'better-sqlite3',
+    // pino starts its transports (pino-pretty) on worker threads, by file name from its own package.
+    'pino',
+    'pino-pretty',
+    // pg's optional native binding, never installed.
+    'pg-native',
+  ],
+  // CommonJS packages call require(): the bundle gives them one.
+  banner: { js: "import { createRequire as __bwCreateRequire } from 'node:module'; const require = __bwCreateRequire(import.meta.url);" },
+  minifySyntax: true,
+  minifyWhitespace: true,
+  keepNames: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: process.argv.includes('--analyze'),
+}).then((result) => {
+  if (result.metafile) return import('esbuild').then(({ analyzeMetafile }) => analyzeMetafile(result.metafile)).then((text) => process.stdout.write(text));
+});
+chmodSync(`${outdir}/main.js`, 0o755);
