@@ -3,23 +3,26 @@
 // loaded on demand (every `await import()` in src is a split point).
 // Type-checking is `npm run typecheck`'s job; esbuild only strips types.
 import { chmodSync, rmSync } from 'node:fs';
-import { build } from 'esbuild';
-
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { build } from 'esbuild';
 
 /*
- * Three parts of axios that balance-watch never uses and that cost start-up time
- * and memory when axios loads: its fetch adapter, which touches fetch and
- * Request at load and so makes Node load its whole fetch stack (undici), and
- * form-data (with mime-db's 180 KB table), for multipart bodies, and its
- * utils' look at the global FormData, which loads undici too. The client always
- * names the http adapter and sends strings (src/net/client.ts). A patch that no
- * longer matches (a new axios) fails the build rather than going quietly stale.
+ * Parts of axios that balance-watch never uses and that cost start-up time and
+ * memory as axios loads (the client always names the http adapter, speaks
+ * HTTP/1.1 and sends strings: src/net/client.ts):
+ * - its fetch adapter, which touches fetch and Request at load, and so makes
+ *   Node load its whole fetch implementation (undici);
+ * - its utils' look at the global FormData, which loads undici too;
+ * - form-data, with mime-db's 180 KB table, for multipart bodies;
+ * - node:http2, which it imports for HTTP/2 and which here loads on first use.
+ * A patch that no longer matches (a new axios) fails the build rather than
+ * going quietly stale.
  */
 const AXIOS_UTILS_FORMDATA = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
 const STUBS = {
   'axios-fetch-adapter': 'export const getFetch = () => false; export default false;',
+  http2: "import { createRequire } from 'node:module'; const load = () => createRequire(import.meta.url)('node:http2'); export default new Proxy({}, { get: (_, name) => load()[name] });",
   'form-data': "export default class FormData { constructor() { throw new Error('balance-watch sends no multipart forms'); } }",
 };
 /*
@@ -42,13 +45,14 @@ const trimAxios = {
   setup(bundle) {
     const inAxios = (importer) => /node_modules[\\/]axios[\\/]/.test(importer);
     bundle.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) => (inAxios(args.importer) && args.importer.includes('adapters') ? { path: 'axios-fetch-adapter', namespace: 'stub' } : undefined));
+    bundle.onResolve({ filter: /^(node:)?http2$/ }, (args) => (inAxios(args.importer) ? { path: 'http2', namespace: 'stub' } : undefined));
     bundle.onResolve({ filter: /^form-data$/ }, (args) => (inAxios(args.importer) ? { path: 'form-data', namespace: 'stub' } : undefined));
     bundle.onLoad({ filter: /node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes(AXIOS_UTILS_FORMDATA)) throw new Error(`axios's utils.js changed: review the FormData patch in scripts/build.mjs`);
       return { contents: source.replace(AXIOS_UTILS_FORMDATA, 'const FormDataCtor = undefined;'), loader: 'js' };
     });
-    bundle.onLoad({ filter: /^(axios-fetch-adapter|form-data)$/, namespace: 'stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
+    bundle.onLoad({ filter: /^(axios-fetch-adapter|form-data|http2)$/, namespace: 'stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
   },
 };
 
