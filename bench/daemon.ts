@@ -173,3 +173,51 @@ rules:
     await Promise.all([sim.stop(), slack.stop(), smtp.stop(), ...fronts.map((front) => front.stop())]);
   }
 }
+
+/**
+ * The daemon after it has alerted and resolved `pairs` times (Slack over http,
+ * a 1 s schedule, the example-sized config), then left alone for `seconds`:
+ * what it holds once the alerts' messages, Slack's client and the delivery
+ * path have all been through it. RSS: the median of a sample a second over the
+ * last half of the quiet period.
+ */
+export async function benchIdleAfterPairs(pairs = 10, seconds = 30): Promise<{ pairs: number; seconds: number; rssMb: number; cpuSecondsQuiet: number }> {
+  const sim = await new Simulator(DEMO_WORLD).start();
+  const slack = await new SlackSink().start();
+  const daemon = startDaemon(`schedule: "* * * * * *"
+state: ./state.db
+http: { listen: false }
+${sources(sim)}
+channels:
+  - { id: treasury, type: slack, webhook_url: "${slack.url}" }
+defaults: { repeat: 0 }
+rules:
+  - { name: bKash agent float, source: apay, payment_system: bkash_a, warn_below: 50000, critical_below: 10000 }
+  - { name: UPI, source: apay, payment_system: "upi_*", warn_below: 200000 }
+  - { name: USD settlement, source: bepaid, account: usd-settlement, warn_below: "1000.00" }
+  - { name: RUB payouts, source: bepaid, account: rub-payouts, warn_below: 5000000 }
+`);
+  try {
+    await until('the first cycle', () => sim.apay.requests > 1, 10_000);
+    for (let i = 0; i < pairs; i += 1) {
+      const before = slack.received.length;
+      sim.setApayBalance('bkash_a', '20000.00');
+      await until('the alert', () => slack.received.length > before, 10_000);
+      sim.setApayBalance('bkash_a', '80000.00');
+      await until('the resolve', () => slack.received.length > before + 1, 10_000);
+    }
+    const quietFrom = procStats(daemon.child.pid!);
+    const rss: number[] = [];
+    const end = Date.now() + seconds * 1000;
+    const sampleFrom = Date.now() + (seconds * 1000) / 2;
+    while (Date.now() < end) {
+      await sleep(1_000);
+      if (Date.now() >= sampleFrom) rss.push(procStats(daemon.child.pid!).rssMb);
+    }
+    const quietTo = procStats(daemon.child.pid!);
+    return { pairs, seconds, rssMb: round(percentile(rss, 50)), cpuSecondsQuiet: round(quietTo.cpuSeconds - quietFrom.cpuSeconds, 2) };
+  } finally {
+    await stopDaemon(daemon);
+    await Promise.all([sim.stop(), slack.stop()]);
+  }
+}
