@@ -33,6 +33,8 @@ export async function replayHistory(args: {
   readonly state: string;
   readonly rule?: string;
 }): Promise<{ readonly result: ReplayResult; readonly previous?: ReplayResult }> {
+  // Here rather than in each command: `backtest` and `check --backtest` replay alike.
+  tuneHeap(REPLAY_HEAP_GROWING_PERCENT);
   const rules = args.rule === undefined ? undefined : new Set([args.rule]);
   const replayOf = (c: Config) => {
     const intervalMs = scheduleIntervalMs(c.schedule, c.timezone);
@@ -84,7 +86,6 @@ export async function backtest(options: BacktestOptions, io: CommandIo): Promise
   }
   const state = options.state === undefined ? config.state : isPostgresUrl(options.state) ? options.state : path.resolve(options.state);
   if (!mayHoldState(state)) throw new ExitError(1, `no state at ${state}: nothing has been recorded yet to replay`);
-  tuneHeap(REPLAY_HEAP_GROWING_PERCENT);
   const { result, previous } = await replayHistory({ config, ...(before ? { before } : {}), since, until, state, ...(options.rule === undefined ? {} : { rule: options.rule }) });
   const render: RenderOptions = config.timezone === undefined ? {} : { timezone: config.timezone };
   if (options.json) {

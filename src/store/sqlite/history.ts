@@ -5,10 +5,7 @@ import { SQL } from '../sql.js';
 import { type HistoryStore, type Observed, SILENCE_MEMORY_MS, type SourcedObservation } from '../store.js';
 import type { ObservationTuple } from './observation-batch.js';
 import { lazy } from './shared.js';
-import { canStreamOnWorker, streamFromFile } from './stream.js';
-
-/** Observations handed on at once while streaming. */
-const STREAM_BATCH = 5_000;
+import { canStreamOnWorker, STREAM_BATCH_ROWS, streamFromFile } from './stream.js';
 
 /** Balance history and the event log. */
 export function sqliteHistory(db: Database.Database): HistoryStore {
@@ -54,7 +51,7 @@ export function sqliteHistory(db: Database.Database): HistoryStore {
       let batch: SourcedObservation[] = [];
       for (const [source, account, at, units, scale, currency] of rows) {
         batch.push({ source, account, at, value: { amount: { units: BigInt(units), scale }, currency } });
-        if (batch.length === STREAM_BATCH) {
+        if (batch.length === STREAM_BATCH_ROWS) {
           yield batch;
           batch = [];
         }

@@ -5,8 +5,8 @@ import { StoreError, type SourcedObservation } from '../store.js';
 import { BatchUnpacker } from './observation-batch.js';
 import type { StreamMessage, StreamRequest } from './stream-worker.js';
 
-/** Rows per batch, and batches the reading thread may be ahead: a few MB in flight at most. */
-const BATCH_SIZE = 8_192;
+/** Rows per batch (on the worker and on the calling thread alike), and batches the reading thread may be ahead: a few MB in flight at most. */
+export const STREAM_BATCH_ROWS = 8_192;
 const AHEAD = 4;
 
 /** The reading thread's script, built beside this one; absent when the sources run untranspiled (the unit tests). */
@@ -24,7 +24,7 @@ export const canStreamOnWorker = (): boolean => existsSync(fileURLToPath(WORKER)
 export async function* streamFromFile(file: string, since: number, until: number): AsyncGenerator<readonly SourcedObservation[]> {
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
-  const request: StreamRequest = { file, since, until, batchSize: BATCH_SIZE, ahead: AHEAD, inFlight };
+  const request: StreamRequest = { file, since, until, batchSize: STREAM_BATCH_ROWS, ahead: AHEAD, inFlight };
   const worker = new Worker(WORKER, { workerData: request });
   const queue: StreamMessage[] = [];
   let wake: (() => void) | undefined;
