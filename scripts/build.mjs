@@ -5,7 +5,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { analyzeMetafile, build } from 'esbuild';
 
 /*
  * Parts of axios that balance-watch never uses and that cost start-up time and
@@ -56,9 +56,10 @@ const trimAxios = {
   },
 };
 
+// Every output in one folder: a chunk's import.meta.url then finds the worker and package.json as the entry does.
 const outdir = 'dist/cli';
 rmSync('dist', { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: {
     main: 'src/cli/main.ts',
     // A worker thread's own entry, loaded by URL next to the chunk that starts it (src/store/sqlite/stream.ts).
@@ -72,7 +73,6 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: '[name]-[hash]',
-  // Every output in one folder: a chunk's import.meta.url then finds the worker and package.json as the entry does.
   external: [
     // A native addon, loaded from node_modules as built for this machine.
     'better-sqlite3',
@@ -87,10 +87,11 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   keepNames: false,
+  // The bundled packages' licences stay installed with them in node_modules (they are dependencies).
   legalComments: 'none',
   logLevel: 'warning',
+  // `node scripts/build.mjs --analyze`: what each output holds, by input.
   metafile: process.argv.includes('--analyze'),
-}).then((result) => {
-  if (result.metafile) return import('esbuild').then(({ analyzeMetafile }) => analyzeMetafile(result.metafile)).then((text) => process.stdout.write(text));
 });
 chmodSync(`${outdir}/main.js`, 0o755);
+if (result.metafile) process.stdout.write(await analyzeMetafile(result.metafile));
